@@ -1,0 +1,240 @@
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Dialect is the wire format a client speaks: it decides how requests are
+// read and how errors are written back.
+type Dialect string
+
+// The dialects aigate speaks.
+const (
+	DialectOpenAI    Dialect = "openai"
+	DialectAnthropic Dialect = "anthropic"
+	DialectGemini    Dialect = "gemini"
+)
+
+// Operation names the API call within a dialect, such as "chat.completions".
+type Operation string
+
+// The operations aigate routes.
+const (
+	OpChatCompletions   Operation = "chat.completions"
+	OpResponses         Operation = "responses"
+	OpEmbeddings        Operation = "embeddings"
+	OpModels            Operation = "models.list"
+	OpMessages          Operation = "messages"
+	OpCountTokens       Operation = "count_tokens"
+	OpGenerateContent   Operation = "generate_content"
+	OpStreamGenerate    Operation = "stream_generate_content"
+	OpEmbedContent      Operation = "embed_content"
+	OpGeminiCountTokens Operation = "gemini.count_tokens"
+	OpGeminiBatchEmbed  Operation = "batch_embed_contents"
+)
+
+// Role is the author of a message, normalised across dialects (Gemini's
+// "model" is RoleAssistant).
+type Role string
+
+// The roles guards distinguish.
+const (
+	RoleSystem    Role = "system" // includes OpenAI "developer", Anthropic "system", Gemini systemInstruction
+	RoleUser      Role = "user"
+	RoleAssistant Role = "assistant"
+	RoleTool      Role = "tool"
+)
+
+// Request is the neutral view of one API call that the guards read. The
+// body as received stays in Raw, untouched; guards change text only through
+// [Text.Set] and [Request.Insert], and [Request.Body] renders the body that
+// goes upstream by splicing those edits into Raw, so every field aigate does
+// not model reaches the provider byte for byte.
+type Request struct {
+	ID        string
+	Received  time.Time
+	Dialect   Dialect
+	Operation Operation
+	Model     string // from the body, or the path for Gemini
+	Stream    bool
+	MaxTokens int64  // output cap asked for; 0 when absent
+	User      string // end-user id claimed by the app (OpenAI user, Anthropic metadata.user_id, X-Aigate-User)
+	Messages  []Message
+
+	Credential      Secret // the aigate credential presented in a header
+	CredentialInURL bool   // a credential was presented in the URL query: always refused
+	ClientIP        string
+
+	Principal *Principal // set by authentication
+	Provider  string     // name of the provider the request is routed to
+
+	// UsageInjected is set by an adapter that asked the provider for stream
+	// usage the client did not ask for; the extra event is hidden from the
+	// client.
+	UsageInjected bool
+
+	Raw   []byte // the body as received; never modified
+	edits []Edit
+}
+
+// Message is one turn of a conversation.
+type Message struct {
+	Role  Role
+	Parts []*Text
+}
+
+// Text is one piece of text in the request body, with where it stands in
+// [Request.Raw] so an edit can replace exactly that JSON string.
+type Text struct {
+	Value  string
+	Start  int // offset of the opening quote of the JSON string in Raw
+	End    int // offset just past the closing quote
+	edited bool
+}
+
+// Set replaces the text; [Request.Body] writes the new value in place of the
+// original JSON string.
+func (t *Text) Set(v string) {
+	if v == t.Value {
+		return
+	}
+	t.Value = v
+	t.edited = true
+}
+
+// Edited reports whether Set changed the text.
+func (t *Text) Edited() bool { return t.edited }
+
+// Edit replaces Raw[Start:End] with Insert. Start == End inserts.
+type Edit struct {
+	Start, End int
+	Insert     []byte
+}
+
+// Insert records a raw edit of the body, such as adding a pinned system
+// prompt. Edits must not overlap each other or an edited [Text].
+func (r *Request) Insert(e Edit) { r.edits = append(r.edits, e) }
+
+// UserText returns the text of user messages, in order.
+func (r *Request) UserText() []*Text {
+	var ts []*Text
+	for _, m := range r.Messages {
+		if m.Role == RoleUser {
+			ts = append(ts, m.Parts...)
+		}
+	}
+	return ts
+}
+
+// InputChars counts the characters (code points) of all message text.
+func (r *Request) InputChars() int {
+	n := 0
+	for _, m := range r.Messages {
+		for _, p := range m.Parts {
+			n += len([]rune(p.Value))
+		}
+	}
+	return n
+}
+
+// Edited reports whether any guard changed the body.
+func (r *Request) Edited() bool {
+	if len(r.edits) > 0 {
+		return true
+	}
+	for _, m := range r.Messages {
+		for _, p := range m.Parts {
+			if p.edited {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Body returns the body to send upstream: Raw itself when nothing was edited,
+// otherwise Raw with every edit spliced in.
+func (r *Request) Body() []byte {
+	if !r.Edited() {
+		return r.Raw
+	}
+	edits := slices.Clone(r.edits)
+	for _, m := range r.Messages {
+		for _, p := range m.Parts {
+			if p.edited {
+				edits = append(edits, Edit{Start: p.Start, End: p.End, Insert: QuoteJSON(p.Value)})
+			}
+		}
+	}
+	return Splice(r.Raw, edits)
+}
+
+// Splice applies non-overlapping edits to src and returns a new slice.
+func Splice(src []byte, edits []Edit) []byte {
+	slices.SortStableFunc(edits, func(a, b Edit) int { return a.Start - b.Start })
+	n := len(src)
+	for _, e := range edits {
+		n += len(e.Insert) - (e.End - e.Start)
+	}
+	out := make([]byte, 0, n)
+	at := 0
+	for _, e := range edits {
+		out = append(out, src[at:e.Start]...)
+		out = append(out, e.Insert...)
+		at = e.End
+	}
+	return append(out, src[at:]...)
+}
+
+// QuoteJSON returns s as a JSON string literal, without HTML escaping.
+func QuoteJSON(s string) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // encoding a string cannot fail
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
+
+// Principal is who a request acts for, as established by authentication.
+type Principal struct {
+	KeyID     string // public id of the aigate key, safe to log
+	KeyName   string
+	Owner     string
+	Team      string
+	User      string   // end user that limits apply to
+	Models    []string // allowed model patterns ("gpt-4o-mini", "claude-*"); empty allows all
+	Providers []string // allowed provider names; empty allows all
+	Policy    string
+}
+
+// AllowsModel reports whether the principal may call model. A pattern
+// ending in "*" matches by prefix; "*" alone matches everything.
+func (p *Principal) AllowsModel(model string) bool {
+	if len(p.Models) == 0 {
+		return true
+	}
+	for _, pat := range p.Models {
+		if MatchModel(pat, model) {
+			return true
+		}
+	}
+	return false
+}
+
+// AllowsProvider reports whether the principal may use the named provider.
+func (p *Principal) AllowsProvider(name string) bool {
+	return len(p.Providers) == 0 || slices.Contains(p.Providers, name)
+}
+
+// MatchModel reports whether model matches pat: exact, or by prefix when pat
+// ends in "*".
+func MatchModel(pat, model string) bool {
+	if prefix, ok := strings.CutSuffix(pat, "*"); ok {
+		return strings.HasPrefix(model, prefix)
+	}
+	return pat == model
+}

@@ -1,0 +1,67 @@
+package gateway
+
+import (
+	"io"
+	"net/http"
+	"sync"
+)
+
+// Usage is what a call consumed, as reported by the provider.
+type Usage struct {
+	InputTokens       int64
+	OutputTokens      int64
+	CachedInputTokens int64 // part of InputTokens served from the provider's cache
+}
+
+// Add returns the sum of u and v.
+func (u Usage) Add(v Usage) Usage {
+	return Usage{
+		InputTokens:       u.InputTokens + v.InputTokens,
+		OutputTokens:      u.OutputTokens + v.OutputTokens,
+		CachedInputTokens: u.CachedInputTokens + v.CachedInputTokens,
+	}
+}
+
+// Response is the provider's answer on its way back to the client. Body is
+// the raw upstream body: a whole JSON document, or an SSE stream when Stream
+// is set. Whoever relays the body calls [Response.Finish] exactly once, with
+// the usage it read, when the body has ended or the client has gone.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   io.ReadCloser
+	Stream bool
+
+	mu       sync.Mutex // protects the fields below
+	onDone   []func(Usage)
+	finished bool
+}
+
+// OnDone registers f to run when the response is finished. Callbacks run in
+// reverse order of registration, so the middleware closest to the provider
+// settles first, like deferred calls.
+func (r *Response) OnDone(f func(Usage)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.onDone = append(r.onDone, f)
+}
+
+// Finish closes the body and runs the OnDone callbacks with u. Calls after
+// the first do nothing.
+func (r *Response) Finish(u Usage) {
+	r.mu.Lock()
+	if r.finished {
+		r.mu.Unlock()
+		return
+	}
+	r.finished = true
+	fs := r.onDone
+	r.onDone = nil
+	r.mu.Unlock()
+	if r.Body != nil {
+		_ = r.Body.Close()
+	}
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i](u)
+	}
+}

@@ -1,0 +1,224 @@
+// Package jsonscan walks JSON documents without decoding them, reporting
+// where each value stands in the input. Adapters use it to read the few
+// fields the guards need while keeping every byte of the original body, so
+// an edit can splice one string and leave the rest untouched.
+//
+// The functions expect valid JSON (check with [encoding/json.Valid] first);
+// on invalid input they return an error rather than panic.
+package jsonscan
+
+import (
+	"encoding/json"
+	"errors"
+)
+
+// ErrSyntax is returned for input that is not the expected JSON value.
+var ErrSyntax = errors.New("jsonscan: malformed JSON")
+
+// Object calls fn for each member of the JSON object in data, in order, with
+// the member's key, its raw value, and the value's offset in data. It stops
+// early when fn returns false.
+func Object(data []byte, fn func(key string, value []byte, off int) bool) error {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return ErrSyntax
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return nil
+	}
+	for i < len(data) {
+		kEnd, err := skipString(data, i)
+		if err != nil {
+			return err
+		}
+		key, err := String(data[i:kEnd])
+		if err != nil {
+			return err
+		}
+		i = skipSpace(data, kEnd)
+		if i >= len(data) || data[i] != ':' {
+			return ErrSyntax
+		}
+		i = skipSpace(data, i+1)
+		vEnd, err := skipValue(data, i)
+		if err != nil {
+			return err
+		}
+		if !fn(key, data[i:vEnd], i) {
+			return nil
+		}
+		i = skipSpace(data, vEnd)
+		if i >= len(data) {
+			return ErrSyntax
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case '}':
+			return nil
+		default:
+			return ErrSyntax
+		}
+	}
+	return ErrSyntax
+}
+
+// Array calls fn for each element of the JSON array in data, in order, with
+// its index, raw value and offset in data. It stops early when fn returns
+// false.
+func Array(data []byte, fn func(i int, value []byte, off int) bool) error {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '[' {
+		return ErrSyntax
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return nil
+	}
+	for n := 0; i < len(data); n++ {
+		vEnd, err := skipValue(data, i)
+		if err != nil {
+			return err
+		}
+		if !fn(n, data[i:vEnd], i) {
+			return nil
+		}
+		i = skipSpace(data, vEnd)
+		if i >= len(data) {
+			return ErrSyntax
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case ']':
+			return nil
+		default:
+			return ErrSyntax
+		}
+	}
+	return ErrSyntax
+}
+
+// Get returns the raw value of the member key of the object in data and its
+// offset, or ok false when the object has no such member.
+func Get(data []byte, key string) (value []byte, off int, ok bool) {
+	_ = Object(data, func(k string, v []byte, o int) bool {
+		if k == key {
+			value, off, ok = v, o, true
+			return false
+		}
+		return true
+	})
+	return value, off, ok
+}
+
+// Kind returns the first byte of a raw value: '{', '[', '"', 't', 'f', 'n',
+// or a digit or '-' for numbers; 0 for empty input.
+func Kind(value []byte) byte {
+	i := skipSpace(value, 0)
+	if i >= len(value) {
+		return 0
+	}
+	return value[i]
+}
+
+// String decodes a raw JSON string value.
+func String(value []byte) (string, error) {
+	if Kind(value) != '"' {
+		return "", ErrSyntax
+	}
+	// Fast path: no escapes.
+	if len(value) >= 2 {
+		plain := true
+		for _, c := range value[1 : len(value)-1] {
+			if c == '\\' || c < 0x20 || c >= 0x80 {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			return string(value[1 : len(value)-1]), nil
+		}
+	}
+	var s string
+	if err := json.Unmarshal(value, &s); err != nil {
+		return "", ErrSyntax
+	}
+	return s, nil
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipString returns the offset just past the string starting at data[i].
+func skipString(data []byte, i int) (int, error) {
+	if i >= len(data) || data[i] != '"' {
+		return 0, ErrSyntax
+	}
+	for i++; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1, nil
+		}
+	}
+	return 0, ErrSyntax
+}
+
+// skipValue returns the offset just past the value starting at data[i].
+func skipValue(data []byte, i int) (int, error) {
+	if i >= len(data) {
+		return 0, ErrSyntax
+	}
+	switch data[i] {
+	case '"':
+		return skipString(data, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(data); i++ {
+			switch data[i] {
+			case '"':
+				end, err := skipString(data, i)
+				if err != nil {
+					return 0, err
+				}
+				i = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1, nil
+				}
+			}
+		}
+		return 0, ErrSyntax
+	default:
+		start := i
+		for i < len(data) {
+			switch data[i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				if i == start {
+					return 0, ErrSyntax
+				}
+				return i, nil
+			}
+			i++
+		}
+		if i == start {
+			return 0, ErrSyntax
+		}
+		return i, nil
+	}
+}

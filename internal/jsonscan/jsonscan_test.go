@@ -1,0 +1,82 @@
+package jsonscan
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestObjectOffsets(t *testing.T) {
+	data := []byte(` { "a" : 1, "b\"k":"x\u00e9" ,"c":{"d":[1,"]"]} , "e":null}`)
+	type member struct {
+		key, value string
+	}
+	var got []member
+	err := Object(data, func(k string, v []byte, off int) bool {
+		if string(data[off:off+len(v)]) != string(v) {
+			t.Errorf("member %q: offset %d does not point at its value", k, off)
+		}
+		got = append(got, member{k, string(v)})
+		return true
+	})
+	if err != nil {
+		t.Fatalf("Object: %v", err)
+	}
+	want := []member{{"a", "1"}, {`b"k`, `"x\u00e9"`}, {"c", `{"d":[1,"]"]}`}, {"e", "null"}}
+	if len(got) != len(want) {
+		t.Fatalf("Object members = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("member %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+	s, err := String([]byte(`"x\u00e9"`))
+	if err != nil || s != "xé" {
+		t.Errorf(`String("x\u00e9") = %q, %v; want "xé"`, s, err)
+	}
+}
+
+func TestArrayAndGet(t *testing.T) {
+	data := []byte(`{"messages":[{"role":"user"},"s",[],3]}`)
+	v, off, ok := Get(data, "messages")
+	if !ok || off != 12 {
+		t.Fatalf("Get(messages) = %s, %d, %v", v, off, ok)
+	}
+	var kinds []byte
+	if err := Array(v, func(i int, e []byte, _ int) bool { kinds = append(kinds, Kind(e)); return true }); err != nil {
+		t.Fatal(err)
+	}
+	if string(kinds) != `{"[3` {
+		t.Errorf("kinds = %q, want %q", kinds, `{"[3`)
+	}
+	if _, _, ok := Get(data, "missing"); ok {
+		t.Error("Get(missing) found a member")
+	}
+}
+
+func TestMalformed(t *testing.T) {
+	for _, in := range []string{``, `[`, `{"a":}`, `{"a" 1}`, `{"a":1`, `{"a":"x}`, `1`} {
+		if err := Object([]byte(in), func(string, []byte, int) bool { return true }); err == nil {
+			t.Errorf("Object(%q) = nil error, want ErrSyntax", in)
+		}
+	}
+}
+
+func FuzzObject(f *testing.F) {
+	f.Add([]byte(`{"a":[1,{"b":"c"}],"d":"e\"f"}`))
+	f.Add([]byte(`{}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// Never panics; on valid objects, every value it reports is valid JSON
+		// found at the offset it claims.
+		valid := json.Valid(data)
+		_ = Object(data, func(_ string, v []byte, off int) bool {
+			if valid && !json.Valid(v) {
+				t.Errorf("Object(%q) reported invalid value %q", data, v)
+			}
+			if string(data[off:off+len(v)]) != string(v) {
+				t.Errorf("offset %d does not point at %q", off, v)
+			}
+			return true
+		})
+	})
+}
