@@ -3,6 +3,8 @@ package gateway
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -64,6 +66,12 @@ type Request struct {
 	MaxTokens int64  // output cap asked for; 0 when absent
 	User      string // end-user id claimed by the app (OpenAI user, Anthropic metadata.user_id, X-Aigate-User)
 	Messages  []Message
+
+	// Header holds the client headers that may be forwarded upstream; the
+	// front door allow-lists them, so it never holds a credential.
+	Header http.Header
+	// Query holds the query parameters that may be forwarded (Gemini's alt).
+	Query url.Values
 
 	Credential      Secret // the aigate credential presented in a header
 	CredentialInURL bool   // a credential was presented in the URL query: always refused

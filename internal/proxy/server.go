@@ -1,0 +1,267 @@
+package proxy
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/metrics"
+	"github.com/aigate-dev/aigate/internal/provider"
+)
+
+// State is the configuration a request is served with. It is immutable once
+// passed to [Server.Swap].
+type State struct {
+	// Adapters are tried in order to match a request's route.
+	Adapters []provider.Adapter
+	// Handler is the chain that checks and forwards a request.
+	Handler gateway.Handler
+	// MaxBodyBytes caps a request body; larger bodies are refused with 413.
+	MaxBodyBytes int64
+}
+
+// Server is the gateway's http.Handler for provider routes.
+type Server struct {
+	Logger  *slog.Logger
+	Metrics *metrics.Metrics // if nil, nothing is measured
+	// Now returns the current time. If nil, time.Now is used.
+	Now func() time.Time
+
+	state atomic.Pointer[State]
+}
+
+// NewServer returns a Server serving st.
+func NewServer(st *State, logger *slog.Logger, m *metrics.Metrics) *Server {
+	s := &Server{Logger: logger, Metrics: m}
+	s.Swap(st)
+	return s
+}
+
+// Swap makes st the state new requests are served with. Requests in flight
+// finish with the state they started with.
+func (s *Server) Swap(st *State) { s.state.Store(st) }
+
+// clientHeaders may reach a provider; everything else, credentials and
+// cookies included, is dropped. An allow-list fails closed when a client
+// sends a header nobody foresaw.
+var clientHeaders = []string{
+	"Accept", "User-Agent", "Anthropic-Version", "Anthropic-Beta", "Openai-Beta", "Idempotency-Key", "X-Goog-Api-Client",
+}
+
+// clientHeaderPrefixes are prefixes of SDK telemetry headers that may reach a provider.
+var clientHeaderPrefixes = []string{"X-Stainless-"}
+
+// clientQuery are the query parameters that may reach a provider.
+var clientQuery = []string{"alt"}
+
+// urlCredentialParams are query parameters that carry a credential.
+var urlCredentialParams = []string{"key", "api_key", "apikey", "api-key", "access_token", "token"}
+
+// maxResponseBytes bounds how much of a non-streaming response is held to
+// read its usage; larger bodies are relayed without usage.
+const maxResponseBytes = 32 << 20
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	st := s.state.Load()
+	rec := &record{start: s.now(), id: newRequestID(), method: r.Method, path: r.URL.Path}
+	w.Header().Set("X-Request-Id", rec.id)
+	ad := errorAdapter(st.Adapters, r)
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.Logger.Error("panic serving request", "request_id", rec.id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if !rec.wroteHeader {
+				s.refuse(w, ad, rec, gateway.AsError(errors.New("panic")))
+			}
+			s.finish(rec)
+		}
+	}()
+
+	req, err := s.read(w, r, st, rec)
+	if req != nil {
+		ad = adapterFor(st.Adapters, req.Dialect)
+		rec.req = req
+	}
+	if err != nil {
+		s.refuse(w, ad, rec, gateway.AsError(err))
+		s.finish(rec)
+		return
+	}
+	resp, err := st.Handler.Serve(r.Context(), req)
+	if err != nil {
+		s.refuse(w, ad, rec, gateway.AsError(err))
+		s.finish(rec)
+		return
+	}
+	s.relay(w, r, ad, req, resp, rec)
+	s.finish(rec)
+}
+
+// read matches the route, reads and decodes the body, and collects what the
+// chain needs from the HTTP request.
+func (s *Server) read(w http.ResponseWriter, r *http.Request, st *State, rec *record) (*gateway.Request, error) {
+	var (
+		ad    provider.Adapter
+		op    gateway.Operation
+		model string
+	)
+	for _, a := range st.Adapters {
+		if o, m, ok := a.Match(r); ok {
+			ad, op, model = a, o, m
+			break
+		}
+	}
+	if ad == nil {
+		return nil, gateway.Errorf(gateway.CodeNotFound, "aigate does not serve %s %s; point your SDK's base URL at the gateway and use a supported API", r.Method, r.URL.Path)
+	}
+	var body []byte
+	if op != gateway.OpModels {
+		ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || ct != "application/json" {
+			return nil, gateway.Errorf(gateway.CodeUnsupportedMedia, "Content-Type must be application/json")
+		}
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, st.MaxBodyBytes))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return nil, gateway.Errorf(gateway.CodeTooLarge, "request body is larger than this gateway's limit of %s; send less context or ask the operator to raise validation.max_body_bytes", formatBytes(st.MaxBodyBytes))
+			}
+			return nil, gateway.Errorf(gateway.CodeInvalid, "could not read the request body").WithErr(err)
+		}
+		if !json.Valid(body) {
+			return nil, gateway.Errorf(gateway.CodeInvalid, "request body is not valid JSON")
+		}
+	}
+	req, err := ad.Decode(op, model, body)
+	if err != nil {
+		return nil, err
+	}
+	req.ID = rec.id
+	req.Received = rec.start
+	req.Header = forwardable(r.Header)
+	req.Query = url.Values{}
+	q := r.URL.Query()
+	for _, k := range clientQuery {
+		if v, ok := q[k]; ok {
+			req.Query[k] = v
+		}
+	}
+	req.Credential, req.CredentialInURL = credential(r.Header, q)
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		req.ClientIP = host
+	}
+	if u := r.Header.Get("X-Aigate-User"); u != "" && req.User == "" {
+		req.User = u
+	}
+	return req, nil
+}
+
+// credential returns the credential the client presented, and whether it
+// came in the URL query (which is always refused). A URL credential wins,
+// so that it is reported even when a header is also present.
+func credential(h http.Header, q url.Values) (gateway.Secret, bool) {
+	for _, k := range urlCredentialParams {
+		if v := q.Get(k); v != "" {
+			return gateway.NewSecret(v), true
+		}
+	}
+	if v := h.Get("Authorization"); v != "" {
+		if scheme, tok, ok := strings.Cut(v, " "); ok && strings.EqualFold(scheme, "Bearer") {
+			return gateway.NewSecret(strings.TrimSpace(tok)), false
+		}
+	}
+	for _, k := range []string{"X-Api-Key", "X-Goog-Api-Key", "Api-Key"} {
+		if v := h.Get(k); v != "" {
+			return gateway.NewSecret(strings.TrimSpace(v)), false
+		}
+	}
+	return gateway.Secret{}, false
+}
+
+func forwardable(in http.Header) http.Header {
+	out := http.Header{}
+	for _, k := range clientHeaders {
+		if v := in.Values(k); len(v) > 0 {
+			out[k] = v
+		}
+	}
+	for k, v := range in {
+		for _, p := range clientHeaderPrefixes {
+			if strings.HasPrefix(k, p) {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
+
+// refuse writes e in the dialect's format.
+func (s *Server) refuse(w http.ResponseWriter, ad provider.Adapter, rec *record, e *gateway.Error) {
+	rec.err = e
+	rec.status = e.Code.Status()
+	rec.wroteHeader = true
+	ad.WriteError(w, e)
+}
+
+// adapterFor returns the adapter of dialect d.
+func adapterFor(as []provider.Adapter, d gateway.Dialect) provider.Adapter {
+	for _, a := range as {
+		if a.Dialect() == d {
+			return a
+		}
+	}
+	return as[0]
+}
+
+// errorAdapter guesses the dialect of a request no route matched, so even a
+// 404 arrives in a format the caller's SDK parses.
+func errorAdapter(as []provider.Adapter, r *http.Request) provider.Adapter {
+	d := gateway.DialectOpenAI
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/v1beta/") || strings.Contains(r.URL.Path, ":") || r.Header.Get("X-Goog-Api-Key") != "":
+		d = gateway.DialectGemini
+	case strings.HasPrefix(r.URL.Path, "/v1/messages") || r.Header.Get("Anthropic-Version") != "":
+		d = gateway.DialectAnthropic
+	}
+	return adapterFor(as, d)
+}
+
+func newRequestID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return "req_" + hex.EncodeToString(b[:])
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
