@@ -1,0 +1,36 @@
+package sqlite_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/aigate-dev/aigate/internal/keys"
+	"github.com/aigate-dev/aigate/internal/store/sqlite"
+	"github.com/aigate-dev/aigate/internal/store/storetest"
+)
+
+// mustOpen opens dsn and closes it when the test ends.
+func mustOpen(t testing.TB, dsn string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("Open(%q) = %v", dsn, err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("Close = %v", err)
+		}
+	})
+	return db
+}
+
+func TestKeys(t *testing.T) {
+	t.Run("memory", func(t *testing.T) {
+		storetest.RunKeys(t, func(t *testing.T) keys.Store { return mustOpen(t, ":memory:") })
+	})
+	t.Run("file", func(t *testing.T) {
+		storetest.RunKeys(t, func(t *testing.T) keys.Store {
+			return mustOpen(t, filepath.Join(t.TempDir(), "aigate.db"))
+		})
+	})
+}
