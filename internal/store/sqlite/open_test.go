@@ -38,6 +38,9 @@ func TestOpenSettings(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			db := mustOpenInternal(t, tt.dsn)
+			if err := db.Ping(t.Context()); err != nil {
+				t.Errorf("Ping = %v", err)
+			}
 			if got := pragma(t, db, "journal_mode"); got != tt.journal {
 				t.Errorf("journal_mode = %s, want %s", got, tt.journal)
 			}
