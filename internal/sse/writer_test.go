@@ -1,0 +1,96 @@
+package sse
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestAppendEvent(t *testing.T) {
+	tests := []struct {
+		name, event, data, want string
+	}{
+		{"data-only", "", `{"a":1}`, "data: {\"a\":1}\n\n"},
+		{"named", "error", `{}`, "event: error\ndata: {}\n\n"},
+		{"empty-data", "", "", "data: \n\n"},
+		{"multi-line", "", "a\nb\r\nc\rd", "data: a\ndata: b\ndata: c\ndata: d\n\n"},
+		{"trailing-newline", "", "a\n", "data: a\ndata: \n\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(AppendEvent(nil, tt.event, []byte(tt.data))); got != tt.want {
+				t.Errorf("AppendEvent(%q, %q) = %q, want %q", tt.event, tt.data, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestWriterEndsOpenEvent(t *testing.T) {
+	tests := []struct {
+		name, before, want string
+	}{
+		{"nothing-written", "", "data: E\n\n"},
+		{"after-complete-event", "data: a\n\n", "data: a\n\ndata: E\n\n"},
+		{"after-crlf-event", "data: a\r\n\r\n", "data: a\r\n\r\ndata: E\n\n"},
+		{"after-cr-event", "data: a\r\r", "data: a\r\rdata: E\n\n"},
+		{"after-lf-cr-event", "data: a\n\r", "data: a\n\rdata: E\n\n"},
+		{"line-without-ending", "data: a", "data: a\n\ndata: E\n\n"},
+		{"line-with-lf", "data: a\n", "data: a\n\ndata: E\n\n"},
+		{"line-with-crlf", "data: a\r\n", "data: a\r\n\ndata: E\n\n"},
+		{"line-with-cr", "data: a\r", "data: a\r\n\ndata: E\n\n"},
+		{"single-byte-writes", "d\n", "d\n\ndata: E\n\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			w := NewWriter(&b)
+			for _, c := range []byte(tt.before) {
+				// Write byte by byte to exercise the tail tracking.
+				if err := w.WriteRaw([]byte{c}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.WriteEvent("", []byte("E")); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != tt.want {
+				t.Errorf("after %q, WriteEvent wrote %q, want %q", tt.before, b.String(), tt.want)
+			}
+			// Whatever came before, the error is read as an event of its own.
+			evs, err := readAll(t, strings.NewReader(b.String()), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := evs[len(evs)-1]
+			if last.Data != "E" || last.Unterminated {
+				t.Errorf("last event read back = %+v, want data E", last)
+			}
+		})
+	}
+}
+
+func TestWriterRejectsNameWithNewline(t *testing.T) {
+	var b bytes.Buffer
+	if err := NewWriter(&b).WriteEvent("a\nb", nil); err == nil {
+		t.Error("WriteEvent with a line break in the name: nil error")
+	}
+	if b.Len() != 0 {
+		t.Errorf("wrote %q after refusing", b.String())
+	}
+}
+
+func TestWriterFlushesResponseWriter(t *testing.T) {
+	rec := httptest.NewRecorder()
+	w := NewWriter(http.ResponseWriter(rec))
+	if err := w.WriteRaw([]byte("data: a\n\n")); err != nil {
+		t.Fatal(err)
+	}
+	if !rec.Flushed {
+		t.Error("WriteRaw did not flush the ResponseWriter")
+	}
+	if got := rec.Body.String(); got != "data: a\n\n" {
+		t.Errorf("body = %q", got)
+	}
+}
