@@ -1,14 +1,15 @@
 package proxy
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/provider"
+	"github.com/aigate-dev/aigate/internal/sse"
 )
 
 // relay writes the provider's response to the client and finishes it with
@@ -33,7 +34,7 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, ad provider.Adapt
 		rc := http.NewResponseController(w)
 		_ = rc.Flush()
 		if isSSE(resp) {
-			u = relaySSE(w, rc, ad, req, resp.Body, rec)
+			u = relaySSE(w, ad, req, resp.Body, rec)
 		} else {
 			u = relayChunks(w, rc, ad, resp.Body, rec)
 		}
@@ -70,45 +71,38 @@ func (s *Server) relayBody(w http.ResponseWriter, ad provider.Adapter, resp *gat
 }
 
 func isSSE(resp *gateway.Response) bool {
-	return bytes.HasPrefix([]byte(resp.Header.Get("Content-Type")), []byte("text/event-stream"))
+	return strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream")
 }
-
-// maxEventBytes bounds one SSE event; a longer one ends the relay.
-const maxEventBytes = 4 << 20
 
 // relaySSE relays an SSE stream event by event, flushing each, reading usage
 // from every event's data and withholding events the adapter hides. It
 // returns when the stream ends, fails, or the client goes away.
-func relaySSE(w io.Writer, rc *http.ResponseController, ad provider.Adapter, req *gateway.Request, body io.Reader, rec *record) gateway.Usage {
+func relaySSE(w http.ResponseWriter, ad provider.Adapter, req *gateway.Request, body io.Reader, rec *record) gateway.Usage {
 	filter, _ := ad.(provider.StreamFilter)
 	var u gateway.Usage
-	sc := bufio.NewScanner(body)
-	sc.Buffer(make([]byte, 0, 64<<10), maxEventBytes)
-	sc.Split(splitEvents)
-	var data bytes.Buffer
-	for sc.Scan() {
-		ev := sc.Bytes()
-		eventData(ev, &data)
-		if data.Len() > 0 {
-			if eu, ok := ad.Usage(data.Bytes()); ok {
+	events := sse.NewReader(body)
+	out := sse.NewWriter(w)
+	for {
+		ev, err := events.Next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				rec.streamErr = err
+			}
+			return u
+		}
+		if ev.HasData {
+			if eu, ok := ad.Usage(ev.Data); ok {
 				u = maxUsage(u, eu)
 			}
-			if filter != nil && req.UsageInjected && filter.Hide(req, data.Bytes()) {
+			if filter != nil && req.UsageInjected && filter.Hide(req, ev.Data) {
 				continue
 			}
 		}
 		rec.events++
-		if _, err := w.Write(ev); err != nil {
-			return u
-		}
-		if err := rc.Flush(); err != nil {
+		if err := out.WriteRaw(ev.Raw); err != nil {
 			return u
 		}
 	}
-	if err := sc.Err(); err != nil && !errors.Is(err, io.EOF) {
-		rec.streamErr = err
-	}
-	return u
 }
 
 // relayChunks relays a non-SSE stream (Gemini's JSON array stream) as it
@@ -138,62 +132,6 @@ func relayChunks(w io.Writer, rc *http.ResponseController, ad provider.Adapter, 
 	}
 	u, _ := ad.Usage(kept.Bytes())
 	return u
-}
-
-// splitEvents is a bufio.SplitFunc yielding one SSE event at a time,
-// including its terminating blank line, so it can be relayed byte for byte.
-// Events end at a blank line (LF, CRLF or CR line endings).
-func splitEvents(data []byte, atEOF bool) (int, []byte, error) {
-	for i := 0; i < len(data); i++ {
-		if data[i] != '\n' && data[i] != '\r' {
-			continue
-		}
-		// data[i] ends a line; the event ends if the next line is empty.
-		j := i + 1
-		if data[i] == '\r' && j < len(data) && data[j] == '\n' {
-			j++
-		} else if data[i] == '\r' && j == len(data) && !atEOF {
-			return 0, nil, nil // need to know whether \n follows
-		}
-		switch {
-		case j < len(data) && data[j] == '\n':
-			return j + 1, data[:j+1], nil
-		case j < len(data) && data[j] == '\r':
-			k := j + 1
-			if k < len(data) && data[k] == '\n' {
-				k++
-			} else if k == len(data) && !atEOF {
-				return 0, nil, nil
-			}
-			return k, data[:k], nil
-		case j == len(data) && !atEOF:
-			return 0, nil, nil
-		}
-	}
-	if atEOF && len(data) > 0 {
-		return len(data), data, nil
-	}
-	return 0, nil, nil
-}
-
-// eventData writes the concatenated data lines of one SSE event into dst.
-func eventData(ev []byte, dst *bytes.Buffer) {
-	dst.Reset()
-	for len(ev) > 0 {
-		line := ev
-		if i := bytes.IndexAny(ev, "\r\n"); i >= 0 {
-			line, ev = ev[:i], ev[i+1:]
-		} else {
-			ev = nil
-		}
-		if rest, ok := bytes.CutPrefix(line, []byte("data:")); ok {
-			rest, _ = bytes.CutPrefix(rest, []byte(" "))
-			if dst.Len() > 0 {
-				dst.WriteByte('\n')
-			}
-			dst.Write(rest)
-		}
-	}
 }
 
 // maxUsage keeps the field-wise maximum: providers report cumulative counts
