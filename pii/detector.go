@@ -1,0 +1,222 @@
+package pii
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Type names a kind of personal data. The values are stable and appear in
+// configuration, reports and placeholders.
+type Type string
+
+const (
+	Email         Type = "EMAIL"
+	Phone         Type = "PHONE"
+	CreditCard    Type = "CREDIT_CARD"
+	IBAN          Type = "IBAN"
+	USSSN         Type = "US_SSN"
+	IPAddress     Type = "IP_ADDRESS"
+	DateOfBirth   Type = "DATE_OF_BIRTH" // a full date with a birth cue before it ("born", "DOB", ...)
+	DateTime      Type = "DATE_TIME"     // any other full calendar date, optionally with a time
+	UKNINO        Type = "UK_NINO"
+	SGNRIC        Type = "SG_NRIC" // NRIC and FIN
+	THID          Type = "TH_ID"
+	VNCCCD        Type = "VN_CCCD"
+	INAadhaar     Type = "IN_AADHAAR"
+	BRCPF         Type = "BR_CPF"
+	Person        Type = "PERSON"         // best effort, see doc.go
+	StreetAddress Type = "STREET_ADDRESS" // best effort, see doc.go
+	Location      Type = "LOCATION"       // best effort, see doc.go
+)
+
+// AllTypes lists every type the package detects, structured types first.
+func AllTypes() []Type {
+	return []Type{Email, Phone, CreditCard, IBAN, USSSN, IPAddress, DateOfBirth, DateTime,
+		UKNINO, SGNRIC, THID, VNCCCD, INAadhaar, BRCPF, Person, StreetAddress, Location}
+}
+
+// StructuredTypes lists the types found by format and checksum rules (no
+// heuristics). They are the set the throughput target applies to.
+func StructuredTypes() []Type { return AllTypes()[:14] }
+
+// priority orders overlapping candidates: the higher value wins. Checksummed
+// types beat structural ones, which beat cue-based and heuristic ones.
+func (t Type) priority() int {
+	switch t {
+	case Email:
+		return 100
+	case IBAN:
+		return 95
+	case CreditCard:
+		return 90
+	case SGNRIC, UKNINO:
+		return 88
+	case BRCPF:
+		return 86
+	case THID:
+		return 85
+	case INAadhaar:
+		return 84
+	case USSSN:
+		return 80
+	case IPAddress:
+		return 78
+	case VNCCCD:
+		return 76
+	case DateOfBirth:
+		return 72
+	case DateTime:
+		return 70
+	case Phone:
+		return 60
+	case StreetAddress:
+		return 30
+	case Person:
+		return 20
+	case Location:
+		return 10
+	}
+	return 0
+}
+
+// Entity is one detected item. It holds offsets, never the matched text:
+// text[e.Start:e.End] is the value.
+type Entity struct {
+	Type       Type
+	Start, End int     // byte offsets into the scanned text
+	Confidence float64 // in (0, 1]; checksum-validated types score ≥ 0.9
+}
+
+// Options configures a Detector. The zero value detects every type in
+// [AllTypes] with US as the default phone region.
+type Options struct {
+	// Types limits detection to these types. Nil or empty means AllTypes.
+	// Disabled types still take part in overlap resolution, so a card
+	// number is never reported as a phone number because CREDIT_CARD is off.
+	Types []Type
+	// Region is the ISO 3166-1 alpha-2 region used to validate phone numbers
+	// written without a +country prefix. Empty means "US".
+	Region string
+	// MinConfidence drops entities scoring below it. Zero keeps everything.
+	MinConfidence float64
+}
+
+// Detector finds personal data in text. It is immutable after New and safe
+// for concurrent use. The zero Detector behaves like New(Options{}).
+type Detector struct {
+	enabled  [typeCount]bool
+	set      bool // enabled has been filled in by New
+	region   string
+	minConf  float64
+	anyNames bool // a heuristic type is enabled
+}
+
+const typeCount = 17
+
+func (t Type) index() int {
+	for i, u := range AllTypes() {
+		if u == t {
+			return i
+		}
+	}
+	return -1
+}
+
+// New returns a Detector for opts. It reports an unknown type or region.
+func New(opts Options) (*Detector, error) {
+	d := &Detector{set: true, region: strings.ToUpper(opts.Region), minConf: opts.MinConfidence}
+	if d.region == "" {
+		d.region = "US"
+	}
+	if _, ok := phonenumbers.GetSupportedRegions()[d.region]; !ok {
+		return nil, fmt.Errorf("pii: unknown phone region %q", opts.Region)
+	}
+	types := opts.Types
+	if len(types) == 0 {
+		types = AllTypes()
+	}
+	for _, t := range types {
+		i := t.index()
+		if i < 0 {
+			return nil, fmt.Errorf("pii: unknown type %q", t)
+		}
+		d.enabled[i] = true
+	}
+	d.anyNames = d.enabled[Person.index()] || d.enabled[StreetAddress.index()] || d.enabled[Location.index()]
+	return d, nil
+}
+
+func (d *Detector) on(t Type) bool {
+	if d == nil || !d.set {
+		return true
+	}
+	return d.enabled[t.index()]
+}
+
+func (d *Detector) phoneRegion() string {
+	if d == nil || d.region == "" {
+		return "US"
+	}
+	return d.region
+}
+
+// Find returns the entities in text, sorted by Start, without overlaps.
+// A nil *Detector behaves like the zero Detector.
+func (d *Detector) Find(text string) []Entity {
+	var scratch [64]byte
+	var groups [24]int
+	s := scanner{text: text, region: d.phoneRegion(), ds: scratch[:0:32], low: scratch[32:32], gl: groups[:0]}
+	s.emails()
+	s.numbers()
+	s.ipv6()
+	if d == nil || !d.set || d.anyNames {
+		s.names()
+	}
+	out := resolve(s.found)
+	minConf := 0.0
+	if d != nil {
+		minConf = d.minConf
+	}
+	kept := out[:0]
+	for _, e := range out {
+		if d.on(e.Type) && e.Confidence >= minConf {
+			kept = append(kept, e)
+		}
+	}
+	return kept
+}
+
+// resolve drops overlapping candidates: the higher-priority type wins, then
+// the longer span, then the earlier one.
+func resolve(c []Entity) []Entity {
+	if len(c) < 2 {
+		return c
+	}
+	slices.SortFunc(c, func(a, b Entity) int {
+		if pa, pb := a.Type.priority(), b.Type.priority(); pa != pb {
+			return pb - pa
+		}
+		if la, lb := a.End-a.Start, b.End-b.Start; la != lb {
+			return lb - la
+		}
+		return a.Start - b.Start
+	})
+	var out []Entity
+	for _, e := range c {
+		clash := false
+		for _, o := range out {
+			if e.Start < o.End && o.Start < e.End {
+				clash = true
+				break
+			}
+		}
+		if !clash {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b Entity) int { return a.Start - b.Start })
+	return out
+}

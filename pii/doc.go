@@ -1,0 +1,59 @@
+// Package pii finds personal data in text and redacts, masks or
+// pseudonymises it. It imports nothing of aigate's and no net/http, so any Go
+// service can embed it.
+//
+// # Detecting
+//
+// A [Detector] is built once with [New] (or used as a zero value) and is safe
+// for concurrent use. [Detector.Find] returns [Entity] values: a [Type], byte
+// offsets and a confidence, never the matched text.
+//
+// Structured types are found by format rules and checked by checksum or
+// structure, in one pass over the text per family: a strings.IndexByte pass
+// over '@' for EMAIL, one over ':' for IPv6, and one byte-table pass that stops
+// only where a digit, '+' or '(' starts a number, for everything else. No
+// regular expressions are used, so there is no backtracking to exploit.
+//
+//   - EMAIL: local part, '@', a domain with a letter TLD.
+//   - PHONE: digit runs joined by single spaces, hyphens, dots or
+//     parentheses, 7-15 digits, validated with github.com/nyaruka/phonenumbers
+//     (a "+" prefix, or [Options.Region] for national formats). Numbers the
+//     library cannot place still count when a cue such as "phone:", "call me
+//     at" or "my number is" comes before them, or "-Fax"/"(mobile)" after.
+//   - CREDIT_CARD: 12-19 digits, optionally grouped, with a known IIN range
+//     for that length (Visa, Mastercard, Amex, Diners, Discover, JCB,
+//     UnionPay, Mir, Maestro, RuPay, Troy) and the Luhn check.
+//   - IBAN: a country code, registered length per country, mod-97 check;
+//     compact or in groups of four.
+//   - US_SSN: ddd-dd-dddd (or bare nine digits after "SSN"), area not 000,
+//     666 or 900-999, group not 00, serial not 0000.
+//   - IP_ADDRESS: dotted-quad IPv4 and IPv6, validated with net/netip
+//     (loopback and unspecified IPv6 are skipped; version strings with more or
+//     fewer than four parts are not addresses).
+//   - DATE_TIME: full calendar dates (2024-03-15 with an optional time,
+//     15/03/2024, "15 March 2024", "March 15, 2024"); DATE_OF_BIRTH is the same
+//     with a birth cue ("born", "DOB", "date of birth", …) in the 40 bytes
+//     before it. Bare years and weekdays are not reported.
+//   - National identifiers: UK_NINO (prefix rules and A-D suffix; NINOs have
+//     no check digit), SG_NRIC (NRIC and FIN check letter), TH_ID (mod-11),
+//     IN_AADHAAR (Verhoeff), BR_CPF (two mod-11 digits), VN_CCCD (province
+//     code; no check digit exists, so a cue such as "CCCD" is required). Bare
+//     digit strings for the weaker checks need a cue; the usual written forms
+//     (1-2345-67890-12-1, 1234 5678 9012, 123.456.789-09) do not.
+//
+// Overlapping candidates are resolved by priority: checksummed types first,
+// then structural ones, then cue-based PHONE, then the heuristics.
+//
+// PERSON, STREET_ADDRESS and LOCATION are best effort; see names.go for the
+// cues and patterns used, and internal/eval for how well they do.
+//
+// # Acting
+//
+// A [Policy] maps types to an [Action]: [Redact] ("[EMAIL]"), [Mask] (keep
+// the last four letters or digits), [Pseudonymize] ("<EMAIL_1>", the same
+// value getting the same placeholder within a request), [Block] or [Allow].
+// A [Redactor] is made per request; [Redactor.Apply] returns the new text and
+// a [Report] with counts per type (never values). Its [Vault] maps
+// placeholders back, and a [Restorer] does so on a stream whose chunks may
+// split a placeholder anywhere.
+package pii

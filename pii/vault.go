@@ -1,0 +1,149 @@
+package pii
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Vault maps the placeholders of one request back to the original values.
+// The zero Vault is empty and ready to use; it is safe for concurrent use.
+// A Vault holds personal data: keep it in memory for the request only, and
+// never log it (String and LogValue print only the entry count).
+type Vault struct {
+	mu      sync.Mutex // protects the fields below
+	byValue map[vaultKey]string
+	byPH    map[string]string
+	next    map[Type]int
+	maxLen  int // longest placeholder, in bytes
+}
+
+type vaultKey struct {
+	t Type
+	v string
+}
+
+// pseudonym returns the placeholder for value, creating <TYPE_n> with the
+// next n for its type the first time a value is seen.
+func (v *Vault) pseudonym(t Type, value string) string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.byValue == nil {
+		v.byValue = map[vaultKey]string{}
+		v.byPH = map[string]string{}
+		v.next = map[Type]int{}
+	}
+	k := vaultKey{t, value}
+	if ph, ok := v.byValue[k]; ok {
+		return ph
+	}
+	v.next[t]++
+	ph := "<" + string(t) + "_" + strconv.Itoa(v.next[t]) + ">"
+	v.byValue[k] = ph
+	v.byPH[ph] = value
+	v.maxLen = max(v.maxLen, len(ph))
+	return ph
+}
+
+// Lookup returns the original value for a placeholder such as "<EMAIL_1>".
+func (v *Vault) Lookup(placeholder string) (string, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	s, ok := v.byPH[placeholder]
+	return s, ok
+}
+
+// Len is the number of placeholders issued.
+func (v *Vault) Len() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.byPH)
+}
+
+// String prints the size only, so a Vault in a log line leaks nothing.
+func (v *Vault) String() string { return "pii.Vault(" + strconv.Itoa(v.Len()) + " entries)" }
+
+// Restore replaces every placeholder of v in text with its original value.
+// Text that merely looks like a placeholder but was not issued stays as is.
+func (v *Vault) Restore(text string) string {
+	out, _ := v.restore(text, true)
+	return out
+}
+
+// restore rewrites buf. Unless final, it stops at a trailing '<' that could
+// still grow into a placeholder and returns that tail as held.
+func (v *Vault) restore(buf string, final bool) (out, held string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if len(v.byPH) == 0 {
+		return buf, ""
+	}
+	i := 0
+	var b strings.Builder
+	for {
+		j := strings.IndexByte(buf[i:], '<')
+		if j < 0 {
+			if i == 0 {
+				return buf, ""
+			}
+			b.WriteString(buf[i:])
+			return b.String(), ""
+		}
+		j += i
+		b.WriteString(buf[i:j])
+		win := buf[j:min(len(buf), j+v.maxLen)]
+		if k := strings.IndexByte(win, '>'); k >= 0 {
+			if val, ok := v.byPH[win[:k+1]]; ok {
+				b.WriteString(val)
+				i = j + k + 1
+				continue
+			}
+		} else if !final && len(buf)-j < v.maxLen && v.isPrefixLocked(buf[j:]) {
+			return b.String(), buf[j:]
+		}
+		b.WriteByte('<')
+		i = j + 1
+	}
+}
+
+func (v *Vault) isPrefixLocked(s string) bool {
+	for ph := range v.byPH {
+		if strings.HasPrefix(ph, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// NewRestorer returns a streaming Restorer over v.
+func (v *Vault) NewRestorer() *Restorer { return &Restorer{v: v} }
+
+// Restorer restores placeholders in text that arrives in chunks, such as
+// the deltas of a streamed completion. A placeholder may be split across
+// chunks at any byte: Restorer holds back only a trailing piece that could
+// still become a placeholder (at most the longest placeholder's length) and
+// emits everything else at once. The concatenation of every Next result and
+// Close equals Vault.Restore of the concatenated input.
+// A Restorer is not safe for concurrent use.
+type Restorer struct {
+	v    *Vault
+	held string
+}
+
+// Next takes the next chunk and returns the text that can be emitted now
+// (possibly empty).
+func (r *Restorer) Next(chunk string) string {
+	out, held := r.v.restore(r.held+chunk, false)
+	r.held = held
+	return out
+}
+
+// Close returns whatever was held back. Call it when the stream ends.
+func (r *Restorer) Close() string {
+	out, _ := r.v.restore(r.held, true)
+	r.held = ""
+	return out
+}
+
+// Pending is the number of bytes held back.
+func (r *Restorer) Pending() int { return len(r.held) }
