@@ -80,12 +80,13 @@ func otherRules() []Rule {
 			NonExamples: []string{"STRIPE_SECRET_KEY=sk_live_...", "STRIPE_SECRET_KEY=sk_test_" + strings.Repeat("4eC39HqLyjWDarjtT1zdp7dc", 1)},
 		},
 		{
-			// Listed before private-key: where both match, the service
-			// account (which starts earlier) wins.
+			// Listed before private-key: where both match the same
+			// block, the service account wins. The quotes may be
+			// escaped: a key file pasted into a JSON string.
 			ID: "gcp-service-account", Description: "Google Cloud service-account key file", Provider: "Google Cloud",
 			EnvVar:   "GOOGLE_APPLICATION_CREDENTIALS",
 			Keywords: []string{"service_account"}, Before: 4096, After: 8192, Boundary: BoundaryNone,
-			Pattern:  regexp.MustCompile(`"private_key"\s*:\s*"(-----BEGIN [A-Z ]{0,16}PRIVATE KEY-----[^"]{40,}?-----END [A-Z ]{0,16}PRIVATE KEY-----(?:\\n)?)"`),
+			Pattern:  regexp.MustCompile(`\\*"private_key\\*"\s*:\s*\\*"(-----BEGIN [A-Z ]{0,16}PRIVATE KEY-----[^"]{40,}?-----END [A-Z ]{0,16}PRIVATE KEY-----(?:\\*n)?)\\*"`),
 			Validate: pemBodyOK,
 			Example: func(r *rand.Rand) string {
 				return `{"type": "service_account", "project_id": "demo-` + randomFrom(r, lowerABC+digits, 6) +
