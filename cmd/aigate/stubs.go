@@ -9,4 +9,3 @@ import (
 func runServe(context.Context, []string, stdio) error { return errors.New("serve: not built yet") }
 func runDemo(context.Context, []string, stdio) error  { return errors.New("demo: not built yet") }
 func runKeys(context.Context, []string, stdio) error  { return errors.New("keys: not built yet") }
-func runAudit(context.Context, []string, stdio) error { return errors.New("audit: not built yet") }
