@@ -22,8 +22,8 @@ var (
 
 // urlChecks finds keys passed in URL query strings: a literal key, or a
 // variable or template placeholder in a key parameter.
-func urlChecks(f Fragment, out []located) []located {
-	forLines(f.Data, []string{"key=", "Key=", "KEY=", "token=", "Token=", "TOKEN=", "secret="}, func(s, e int) {
+func urlChecks(f Fragment, starts []int, out []located) []located {
+	forLines(f.Data, starts, func(s, e int) {
 		line := unescapeNotebook(f.Path, f.Data[s:e])
 		for _, loc := range reURLParam.FindAllIndex(line, -1) {
 			if line[loc[0]] == '&' && !bytes.ContainsAny(line[:loc[0]], "?") && !bytes.Contains(line, []byte("http")) {
@@ -101,9 +101,27 @@ var (
 	reHarmless = regexp.MustCompile(`(?i)(?:_?id|_?ids|_?name|_?names|_?env|_?var|_?set|_?present|_?hash|_?prefix|_?len|_?length|_?count|_?tokens?|_?template|_?file|_?path|_?type|_?header_?name|_?masked|_?redacted|_?version|Exists|Missing|Configured|\(\))$`)
 )
 
+// The trigger groups: a line is examined by a check only if it holds one
+// of the check's substrings.
+const (
+	groupURL = iota
+	groupLog
+	groupPrompt
+	groupSDK
+	groupPublicEnv
+)
+
+var codeTriggers = newTriggerSet(
+	[]string{"key=", "Key=", "KEY=", "token=", "Token=", "TOKEN=", "secret="},
+	[]string{"log.", "Log.", "LOG.", "logger.", "Logger.", "logging.", "console.", "print(", "println(", "Print(", "Printf(", "Println(", "puts("},
+	[]string{"rompt", "ROMPT", "system", "instructions"},
+	[]string{"api_key", "apiKey", "APIKey", "api_token", "apiToken", "auth_token", "WithAPIKey", "ApiKey"},
+	[]string{"PUBLIC_", "VITE_", "REACT_APP_", "GATSBY_", "VUE_APP_"},
+)
+
 // codeChecks runs the log, prompt and SDK checks over code lines.
-func (d *detector) codeChecks(f Fragment, out []located) []located {
-	forLines(f.Data, []string{"print", "log", "Print", "Log", "puts", "LOG"}, func(s, e int) {
+func (d *detector) codeChecks(f Fragment, lines [][]int, out []located) []located {
+	forLines(f.Data, lines[groupLog], func(s, e int) {
 		line := unescapeNotebook(f.Path, f.Data[s:e])
 		loc := reLogCall.FindIndex(line)
 		if loc == nil {
@@ -125,7 +143,7 @@ func (d *detector) codeChecks(f Fragment, out []located) []located {
 			out = append(out, l)
 		}
 	})
-	forLines(f.Data, []string{"rompt", "ROMPT", "system", "instructions"}, func(s, e int) {
+	forLines(f.Data, lines[groupPrompt], func(s, e int) {
 		line := unescapeNotebook(f.Path, f.Data[s:e])
 		if col, msg, ok := promptInput(line); ok {
 			l := newFinding(CheckPromptInput, s+col)
@@ -133,7 +151,7 @@ func (d *detector) codeChecks(f Fragment, out []located) []located {
 			out = append(out, l)
 		}
 	})
-	forLines(f.Data, []string{"api_key", "apiKey", "APIKey", "api_token", "apiToken", "auth_token", "WithAPIKey", "ApiKey"}, func(s, e int) {
+	forLines(f.Data, lines[groupSDK], func(s, e int) {
 		line := unescapeNotebook(f.Path, f.Data[s:e])
 		m := reKeyArg.FindSubmatchIndex(line)
 		if m == nil {

@@ -37,14 +37,18 @@ func (d *detector) check(f Fragment) []Finding {
 	// The code heuristics describe what an application does; tests call
 	// things the wrong way on purpose, so they are skipped there (secrets
 	// in tests are still reported).
-	if (isCode(f.Path) || isConfig(f.Path)) && !isTest(f.Path) {
-		raw = urlChecks(f, raw)
-	}
-	if isCode(f.Path) && !isTest(f.Path) {
-		raw = d.codeChecks(f, raw)
-	}
-	if !isDoc(f.Path) {
-		raw = publicEnvChecks(f, raw)
+	code, config, test := isCode(f.Path), isConfig(f.Path), isTest(f.Path)
+	if (code || config) && !test || !isDoc(f.Path) {
+		lines := codeTriggers.lines(f.Data)
+		if (code || config) && !test {
+			raw = urlChecks(f, lines[groupURL], raw)
+		}
+		if code && !test {
+			raw = d.codeChecks(f, lines, raw)
+		}
+		if !isDoc(f.Path) && len(lines[groupPublicEnv]) > 0 {
+			raw = publicEnvChecks(f, raw)
+		}
 	}
 	for _, l := range raw {
 		idx, line, col := x.pos(l.off)
@@ -223,10 +227,6 @@ var (
 )
 
 func publicEnvChecks(f Fragment, out []located) []located {
-	if !bytes.Contains(f.Data, []byte("PUBLIC_")) && !bytes.Contains(f.Data, []byte("VITE_")) &&
-		!bytes.Contains(f.Data, []byte("REACT_APP_")) && !bytes.Contains(f.Data, []byte("GATSBY_")) && !bytes.Contains(f.Data, []byte("VUE_APP_")) {
-		return out
-	}
 	lastLine := -2 // LastIndexByte returns -1 for the first line
 	for _, loc := range rePublicEnv.FindAllIndex(f.Data, -1) {
 		name := f.Data[loc[0]:loc[1]]

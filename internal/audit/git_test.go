@@ -13,6 +13,11 @@ import (
 // mustGit runs git in dir with a fixed identity and no user config.
 func mustGit(t *testing.T, dir string, args ...string) string {
 	t.Helper()
+	return gitB(t, dir, args...)
+}
+
+func gitB(t testing.TB, dir string, args ...string) string {
+	t.Helper()
 	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
 	cmd.Env = append(os.Environ(),
 		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",

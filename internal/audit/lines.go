@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -74,34 +73,83 @@ func (x *lineIndex) consecutive(idx int) bool {
 	return x.lines == nil || (idx < len(x.lines) && x.lines[idx-1]+1 == x.lines[idx])
 }
 
-// forLines calls fn once for each line of data (in order) that contains
-// one of the triggers, with the line's bounds. Lines longer than maxLine
-// (minified code) are skipped: the line checks are about source code.
-func forLines(data []byte, triggers []string, fn func(start, end int)) {
-	const maxLine = 4096
-	var starts []int
-	for _, t := range triggers {
-		tb := []byte(t)
-		for i := 0; ; {
-			j := bytes.Index(data[i:], tb)
-			if j < 0 {
-				break
+// maxLine bounds the lines the code checks read: longer lines are
+// minified code, which the secret rules cover.
+const maxLine = 4096
+
+// A triggerSet finds, in one pass over a file, the lines that contain any
+// of several groups of substrings. A bitset of the substrings' first two
+// bytes rejects almost every position with one load; separate bytes.Index
+// passes per substring cost ten times more on source code, where the first
+// bytes ('l', 'p', 's') are everywhere.
+type triggerSet struct {
+	bits  [1 << 10]uint64
+	pair  []uint16 // pair → index+1 into cands
+	cands [][]trigger
+	n     int // number of groups
+}
+
+type trigger struct {
+	text  []byte
+	group int
+}
+
+func newTriggerSet(groups ...[]string) *triggerSet {
+	t := &triggerSet{pair: make([]uint16, 1<<16), n: len(groups)}
+	for g, texts := range groups {
+		for _, s := range texts {
+			p := uint16(s[0])<<8 | uint16(s[1])
+			if t.pair[p] == 0 {
+				t.cands = append(t.cands, nil)
+				t.pair[p] = uint16(len(t.cands))
+				t.bits[p>>6] |= 1 << (p & 63)
 			}
-			at := i + j
-			s := bytes.LastIndexByte(data[:at], '\n') + 1
-			starts = append(starts, s)
-			e := bytes.IndexByte(data[at:], '\n')
-			if e < 0 {
-				break
-			}
-			i = at + e + 1
+			t.cands[t.pair[p]-1] = append(t.cands[t.pair[p]-1], trigger{[]byte(s), g})
 		}
 	}
-	if len(starts) == 0 {
-		return
+	return t
+}
+
+// lines returns, for each group, the start offsets of the lines holding
+// one of its substrings, in order and without repeats.
+func (t *triggerSet) lines(data []byte) [][]int {
+	out := make([][]int, t.n)
+	if len(data) < 2 {
+		return out
 	}
-	slices.Sort(starts)
-	starts = slices.Compact(starts)
+	lineStart := 0
+	prev := uint16(data[0])
+	for i := 1; i < len(data); i++ {
+		c := data[i]
+		p := prev<<8 | uint16(c)
+		prev = uint16(c)
+		if c == '\n' {
+			lineStart = i + 1
+			continue
+		}
+		if t.bits[p>>6]&(1<<(p&63)) == 0 {
+			continue
+		}
+		at := i - 1
+		start := lineStart
+		if data[at] == '\n' {
+			continue
+		}
+		for _, tr := range t.cands[t.pair[p]-1] {
+			if !bytes.HasPrefix(data[at:], tr.text) {
+				continue
+			}
+			if l := out[tr.group]; len(l) == 0 || l[len(l)-1] != start {
+				out[tr.group] = append(out[tr.group], start)
+			}
+		}
+	}
+	return out
+}
+
+// forLines calls fn with the bounds of each line starting at starts,
+// skipping lines longer than maxLine.
+func forLines(data []byte, starts []int, fn func(start, end int)) {
 	for _, s := range starts {
 		e := bytes.IndexByte(data[s:], '\n')
 		if e < 0 {

@@ -66,7 +66,9 @@ func Run(ctx context.Context, src Source, opt Options) (*Result, error) {
 			defer wg.Done()
 			d := detector{sc: sc}
 			for j := range jobs {
-				outs <- out{j.seq, d.check(j.f)}
+				fs := d.check(j.f)
+				putBuf(j.f.buf)
+				outs <- out{j.seq, fs}
 			}
 		}()
 	}

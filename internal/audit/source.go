@@ -14,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // A Fragment is one piece of text to check: a file of the working tree, or
@@ -36,6 +37,10 @@ type Fragment struct {
 	Ignored bool
 	// Tracked reports a working-tree file that is in the git index.
 	Tracked bool
+	// buf, if non-nil, is the pooled buffer holding Data; Run returns it
+	// to the pool once the fragment is checked.
+	buf *[]byte
+
 	// Lines maps line i+1 of Data to Lines[i], the line number in the file,
 	// for fragments made of a diff's added lines. Nil means Data is the
 	// whole file.
@@ -171,16 +176,46 @@ func readFile(root, rel string, mode fs.FileMode, lim Limits) (Fragment, error) 
 		f.Skipped = "too large"
 		return f, nil
 	}
-	data := make([]byte, st.Size())
+	buf := getBuf(int(st.Size()))
+	data := (*buf)[:st.Size()]
 	if _, err := io.ReadFull(fh, data); err != nil {
+		putBuf(buf)
 		return f, &SourceError{Path: rel, Err: unwrapPath(err)}
 	}
 	if isBinary(data) {
+		putBuf(buf)
 		f.Skipped = "binary"
 		return f, nil
 	}
-	f.Data = data
+	f.Data, f.buf = data, buf
 	return f, nil
+}
+
+// bufPool recycles file buffers up to pooledMax bytes: a tree of many small
+// files otherwise spends much of its time faulting in and zeroing fresh
+// memory.
+var bufPool sync.Pool
+
+const pooledMax = 1 << 20
+
+func getBuf(n int) *[]byte {
+	if n <= pooledMax {
+		if b, ok := bufPool.Get().(*[]byte); ok {
+			if cap(*b) >= n {
+				return b
+			}
+		}
+		b := make([]byte, pooledMax/16, max(n, pooledMax/16))
+		return &b
+	}
+	b := make([]byte, n)
+	return &b
+}
+
+func putBuf(b *[]byte) {
+	if b != nil && cap(*b) <= pooledMax {
+		bufPool.Put(b)
+	}
 }
 
 // unwrapPath drops the *fs.PathError wrapper, whose absolute path would
