@@ -1,0 +1,596 @@
+package openai
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/jsonscan"
+)
+
+// Decode parses a native OpenAI request body; see the package doc for what
+// it reads. Errors are *gateway.Error with CodeInvalid, naming the field.
+func (Adapter) Decode(op gateway.Operation, model string, body []byte) (*gateway.Request, error) {
+	req := &gateway.Request{
+		Dialect:   gateway.DialectOpenAI,
+		Operation: op,
+		Model:     model,
+		Raw:       body,
+	}
+	switch op {
+	case gateway.OpModels:
+		return req, nil // a GET: any body is ignored upstream
+	case gateway.OpChatCompletions, gateway.OpResponses, gateway.OpEmbeddings:
+	default:
+		return nil, gateway.Errorf(gateway.CodeNotFound, "the OpenAI API has no operation %q", op)
+	}
+	if jsonscan.Kind(body) != '{' {
+		return nil, invalid("request body must be a JSON object")
+	}
+	d := decoder{req: req, op: op}
+	var err error
+	scanErr := jsonscan.Object(body, func(key string, v []byte, off int) bool {
+		err = d.member(key, v, off)
+		return err == nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if scanErr != nil {
+		return nil, invalid("request body is not valid JSON")
+	}
+	if req.Model == "" && op != gateway.OpResponses {
+		// The Responses API can take the model from a stored prompt.
+		return nil, invalid("model: is required")
+	}
+	switch op {
+	case gateway.OpChatCompletions:
+		if !d.seen("messages") {
+			return nil, invalid("messages: is required")
+		}
+		req.MaxTokens = max(d.maxTokens, d.maxCompletionTokens)
+	case gateway.OpEmbeddings:
+		if !d.seen("input") {
+			return nil, invalid("input: is required")
+		}
+		req.Stream = false
+	case gateway.OpResponses:
+		if d.instructions != nil {
+			req.Messages = append([]gateway.Message{{Role: gateway.RoleSystem, Parts: []*gateway.Text{d.instructions}}}, req.Messages...)
+		}
+	}
+	if req.User == "" {
+		req.User = d.safetyID
+	}
+	return req, nil
+}
+
+// decoder holds the state of one Decode.
+type decoder struct {
+	req  *gateway.Request
+	op   gateway.Operation
+	keys []string // modelled top-level keys seen, to refuse duplicates
+
+	maxTokens, maxCompletionTokens int64
+	instructions                   *gateway.Text
+	safetyID                       string
+}
+
+func (d *decoder) seen(key string) bool {
+	for _, k := range d.keys {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+func invalid(format string, args ...any) *gateway.Error {
+	return gateway.Errorf(gateway.CodeInvalid, format, args...)
+}
+
+// errDuplicate refuses a modelled key given twice: providers differ on which
+// one wins, so the guards could read one text and the model another.
+func errDuplicate(path string) *gateway.Error {
+	return invalid("%s: appears more than once", path)
+}
+
+// member reads one top-level member whose value v starts at off in the body.
+func (d *decoder) member(key string, v []byte, off int) error {
+	op := d.op
+	switch {
+	case key == "model", key == "stream", key == "user", key == "safety_identifier",
+		key == "stream_options" && op == gateway.OpChatCompletions,
+		key == "max_tokens" && op == gateway.OpChatCompletions,
+		key == "max_completion_tokens" && op == gateway.OpChatCompletions,
+		key == "messages" && op == gateway.OpChatCompletions,
+		key == "max_output_tokens" && op == gateway.OpResponses,
+		key == "instructions" && op == gateway.OpResponses,
+		key == "prompt" && op == gateway.OpResponses,
+		key == "input" && (op == gateway.OpResponses || op == gateway.OpEmbeddings):
+	default:
+		return nil // not modelled: forwarded as is
+	}
+	if d.seen(key) {
+		return errDuplicate(key)
+	}
+	d.keys = append(d.keys, key)
+
+	var err error
+	switch key {
+	case "model":
+		if jsonscan.Kind(v) != '"' {
+			return invalid("model: must be a string")
+		}
+		m, err := jsonscan.String(v)
+		if err != nil {
+			return invalid("model: must be a string")
+		}
+		if d.req.Model == "" {
+			d.req.Model = m
+		}
+	case "stream":
+		d.req.Stream, err = boolValue(key, v)
+	case "user":
+		d.req.User, err = optString(key, v)
+	case "safety_identifier":
+		d.safetyID, err = optString(key, v)
+	case "stream_options":
+		if k := jsonscan.Kind(v); k != '{' && k != 'n' {
+			return invalid("stream_options: must be an object")
+		}
+	case "max_tokens":
+		d.maxTokens, err = intValue(key, v)
+	case "max_completion_tokens":
+		d.maxCompletionTokens, err = intValue(key, v)
+	case "max_output_tokens":
+		d.req.MaxTokens, err = intValue(key, v)
+	case "messages":
+		err = d.chatMessages(v, off)
+	case "instructions":
+		if jsonscan.Kind(v) == 'n' {
+			return nil
+		}
+		d.instructions, err = text("instructions", v, off)
+	case "prompt":
+		err = d.promptVariables(v, off)
+	case "input":
+		if d.op == gateway.OpEmbeddings {
+			err = d.embeddingsInput(v, off)
+		} else {
+			err = d.responsesInput(v, off)
+		}
+	}
+	return err
+}
+
+// chatMessages reads the messages of a chat completion.
+func (d *decoder) chatMessages(v []byte, off int) error {
+	if jsonscan.Kind(v) != '[' {
+		return invalid("messages: must be an array of messages")
+	}
+	var err error
+	scanErr := jsonscan.Array(v, func(i int, m []byte, moff int) bool {
+		err = d.chatMessage(i, m, off+moff)
+		return err == nil
+	})
+	return firstErr(err, scanErr, "messages")
+}
+
+func (d *decoder) chatMessage(i int, m []byte, off int) error {
+	path := fmt.Sprintf("messages[%d]", i)
+	if jsonscan.Kind(m) != '{' {
+		return invalid("%s: must be an object", path)
+	}
+	var (
+		role, content       []byte
+		contentOff          int
+		hasRole, hasContent bool
+		err                 error
+	)
+	scanErr := jsonscan.Object(m, func(k string, v []byte, o int) bool {
+		switch k {
+		case "role":
+			if hasRole {
+				err = errDuplicate(path + ".role")
+			}
+			role, hasRole = v, true
+		case "content":
+			if hasContent {
+				err = errDuplicate(path + ".content")
+			}
+			content, contentOff, hasContent = v, off+o, true
+		}
+		return err == nil
+	})
+	if err = firstErr(err, scanErr, path); err != nil {
+		return err
+	}
+	if !hasRole {
+		return invalid("%s.role: is required", path)
+	}
+	msg := gateway.Message{}
+	switch roleName(role) {
+	case "system", "developer":
+		msg.Role = gateway.RoleSystem
+	case "user":
+		msg.Role = gateway.RoleUser
+	case "assistant":
+		msg.Role = gateway.RoleAssistant
+	case "tool", "function":
+		msg.Role = gateway.RoleTool
+	default:
+		return invalid("%s.role: must be one of system, developer, user, assistant, tool", path)
+	}
+	if hasContent {
+		msg.Parts, err = contentParts(path+".content", content, contentOff)
+		if err != nil {
+			return err
+		}
+	}
+	d.req.Messages = append(d.req.Messages, msg)
+	return nil
+}
+
+// roleName returns the role string, or "" when role is not a plain string.
+func roleName(role []byte) string {
+	s, err := jsonscan.String(role)
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
+// contentParts reads message content: null, a string, or an array of
+// content parts whose text parts are kept.
+func contentParts(path string, v []byte, off int) ([]*gateway.Text, error) {
+	switch jsonscan.Kind(v) {
+	case 'n':
+		return nil, nil
+	case '"':
+		t, err := text(path, v, off)
+		if err != nil {
+			return nil, err
+		}
+		return []*gateway.Text{t}, nil
+	case '[':
+	default:
+		return nil, invalid("%s: must be a string or an array of content parts", path)
+	}
+	var (
+		parts []*gateway.Text
+		err   error
+	)
+	scanErr := jsonscan.Array(v, func(j int, p []byte, poff int) bool {
+		var t *gateway.Text
+		t, err = contentPart(fmt.Sprintf("%s[%d]", path, j), p, off+poff)
+		if t != nil {
+			parts = append(parts, t)
+		}
+		return err == nil
+	})
+	return parts, firstErr(err, scanErr, path)
+}
+
+// contentPart reads one content part, returning its text when it is a text
+// part ("text", "input_text" or "output_text") and nil for other kinds
+// (images, audio, files, refusals).
+func contentPart(path string, p []byte, off int) (*gateway.Text, error) {
+	if jsonscan.Kind(p) != '{' {
+		return nil, invalid("%s: must be an object", path)
+	}
+	var (
+		typ, txt         []byte
+		txtOff           int
+		hasType, hasText bool
+		err              error
+	)
+	scanErr := jsonscan.Object(p, func(k string, v []byte, o int) bool {
+		switch k {
+		case "type":
+			if hasType {
+				err = errDuplicate(path + ".type")
+			}
+			typ, hasType = v, true
+		case "text":
+			if hasText {
+				err = errDuplicate(path + ".text")
+			}
+			txt, txtOff, hasText = v, off+o, true
+		}
+		return err == nil
+	})
+	if err = firstErr(err, scanErr, path); err != nil {
+		return nil, err
+	}
+	if !hasType {
+		return nil, invalid("%s.type: is required", path)
+	}
+	if jsonscan.Kind(typ) != '"' {
+		return nil, invalid("%s.type: must be a string", path)
+	}
+	switch roleName(typ) {
+	case "text", "input_text", "output_text":
+	default:
+		return nil, nil
+	}
+	if !hasText {
+		return nil, invalid("%s.text: is required", path)
+	}
+	return text(path+".text", txt, txtOff)
+}
+
+// responsesInput reads the Responses API input: a string, or an array of
+// items of which messages and tool outputs carry text.
+func (d *decoder) responsesInput(v []byte, off int) error {
+	switch jsonscan.Kind(v) {
+	case '"':
+		t, err := text("input", v, off)
+		if err != nil {
+			return err
+		}
+		d.req.Messages = append(d.req.Messages, gateway.Message{Role: gateway.RoleUser, Parts: []*gateway.Text{t}})
+		return nil
+	case '[':
+	default:
+		return invalid("input: must be a string or an array of input items")
+	}
+	var err error
+	scanErr := jsonscan.Array(v, func(i int, item []byte, ioff int) bool {
+		err = d.responsesItem(i, item, off+ioff)
+		return err == nil
+	})
+	return firstErr(err, scanErr, "input")
+}
+
+func (d *decoder) responsesItem(i int, item []byte, off int) error {
+	path := fmt.Sprintf("input[%d]", i)
+	if jsonscan.Kind(item) != '{' {
+		return invalid("%s: must be an object", path)
+	}
+	var (
+		typ, role, content, output []byte
+		contentOff, outputOff      int
+		seen                       [4]bool
+		err                        error
+	)
+	scanErr := jsonscan.Object(item, func(k string, v []byte, o int) bool {
+		n := -1
+		switch k {
+		case "type":
+			n, typ = 0, v
+		case "role":
+			n, role = 1, v
+		case "content":
+			n, content, contentOff = 2, v, off+o
+		case "output":
+			n, output, outputOff = 3, v, off+o
+		}
+		if n >= 0 {
+			if seen[n] {
+				err = errDuplicate(path + "." + k)
+			}
+			seen[n] = true
+		}
+		return err == nil
+	})
+	if err = firstErr(err, scanErr, path); err != nil {
+		return err
+	}
+	kind := "message" // an item with a role and no type is a message
+	if seen[0] {
+		if jsonscan.Kind(typ) != '"' {
+			return invalid("%s.type: must be a string", path)
+		}
+		kind = roleName(typ)
+	}
+	switch kind {
+	case "message":
+		if !seen[1] {
+			return invalid("%s.role: is required", path)
+		}
+		msg := gateway.Message{}
+		switch roleName(role) {
+		case "system", "developer":
+			msg.Role = gateway.RoleSystem
+		case "user":
+			msg.Role = gateway.RoleUser
+		case "assistant":
+			msg.Role = gateway.RoleAssistant
+		default:
+			return invalid("%s.role: must be one of system, developer, user, assistant", path)
+		}
+		if seen[2] {
+			if msg.Parts, err = contentParts(path+".content", content, contentOff); err != nil {
+				return err
+			}
+		}
+		d.req.Messages = append(d.req.Messages, msg)
+	case "function_call_output", "custom_tool_call_output":
+		msg := gateway.Message{Role: gateway.RoleTool}
+		if seen[3] {
+			if msg.Parts, err = contentParts(path+".output", output, outputOff); err != nil {
+				return err
+			}
+		}
+		d.req.Messages = append(d.req.Messages, msg)
+	}
+	return nil
+}
+
+// promptVariables reads the variables of a Responses API prompt template:
+// strings and input_text parts are text the model will read.
+func (d *decoder) promptVariables(v []byte, off int) error {
+	switch jsonscan.Kind(v) {
+	case 'n':
+		return nil
+	case '{':
+	default:
+		return invalid("prompt: must be an object")
+	}
+	var (
+		vars []byte
+		voff int
+		ok   bool
+		err  error
+	)
+	scanErr := jsonscan.Object(v, func(k string, val []byte, o int) bool {
+		if k == "variables" {
+			if ok {
+				err = errDuplicate("prompt.variables")
+			}
+			vars, voff, ok = val, o, true
+		}
+		return err == nil
+	})
+	if err = firstErr(err, scanErr, "prompt"); err != nil {
+		return err
+	}
+	if !ok || jsonscan.Kind(vars) == 'n' {
+		return nil
+	}
+	if jsonscan.Kind(vars) != '{' {
+		return invalid("prompt.variables: must be an object")
+	}
+	off += voff
+	var parts []*gateway.Text
+	scanErr = jsonscan.Object(vars, func(_ string, val []byte, o int) bool {
+		var t *gateway.Text
+		switch jsonscan.Kind(val) {
+		case '"':
+			t, err = text("prompt.variables", val, off+o)
+		case '{':
+			t, err = contentPart("prompt.variables", val, off+o)
+		default:
+			err = invalid("prompt.variables: each value must be a string or an input part")
+		}
+		if t != nil {
+			parts = append(parts, t)
+		}
+		return err == nil
+	})
+	if err = firstErr(err, scanErr, "prompt.variables"); err != nil {
+		return err
+	}
+	if len(parts) > 0 {
+		d.req.Messages = append(d.req.Messages, gateway.Message{Role: gateway.RoleUser, Parts: parts})
+	}
+	return nil
+}
+
+// embeddingsInput reads the input of an embeddings request: a string, an
+// array of strings, or token ids (which carry no text the guards can read).
+func (d *decoder) embeddingsInput(v []byte, off int) error {
+	msg := gateway.Message{Role: gateway.RoleUser}
+	switch jsonscan.Kind(v) {
+	case '"':
+		t, err := text("input", v, off)
+		if err != nil {
+			return err
+		}
+		msg.Parts = []*gateway.Text{t}
+		d.req.Messages = append(d.req.Messages, msg)
+		return nil
+	case '[':
+	default:
+		return invalid("input: must be a string or an array")
+	}
+	var err error
+	scanErr := jsonscan.Array(v, func(i int, e []byte, eoff int) bool {
+		path := fmt.Sprintf("input[%d]", i)
+		switch k := jsonscan.Kind(e); {
+		case k == '"':
+			var t *gateway.Text
+			if t, err = text(path, e, off+eoff); err == nil {
+				msg.Parts = append(msg.Parts, t)
+			}
+		case k == '-' || (k >= '0' && k <= '9'):
+		case k == '[':
+			scanErr := jsonscan.Array(e, func(_ int, n []byte, _ int) bool {
+				if k := jsonscan.Kind(n); k != '-' && (k < '0' || k > '9') {
+					err = invalid("%s: must be an array of token ids", path)
+				}
+				return err == nil
+			})
+			err = firstErr(err, scanErr, path)
+		default:
+			err = invalid("%s: must be a string, a token id or an array of token ids", path)
+		}
+		return err == nil
+	})
+	if err = firstErr(err, scanErr, "input"); err != nil {
+		return err
+	}
+	d.req.Messages = append(d.req.Messages, msg)
+	return nil
+}
+
+// text returns the JSON string v, found at off in the body, as a Text.
+func text(path string, v []byte, off int) (*gateway.Text, error) {
+	if jsonscan.Kind(v) != '"' {
+		return nil, invalid("%s: must be a string", path)
+	}
+	s, err := jsonscan.String(v)
+	if err != nil {
+		return nil, invalid("%s: is not a valid JSON string", path)
+	}
+	return &gateway.Text{Value: s, Start: off, End: off + len(v)}, nil
+}
+
+func boolValue(path string, v []byte) (bool, error) {
+	switch string(v) {
+	case "true":
+		return true, nil
+	case "false", "null":
+		return false, nil
+	}
+	return false, invalid("%s: must be a boolean", path)
+}
+
+func optString(path string, v []byte) (string, error) {
+	if string(v) == "null" {
+		return "", nil
+	}
+	if jsonscan.Kind(v) != '"' {
+		return "", invalid("%s: must be a string", path)
+	}
+	s, err := jsonscan.String(v)
+	if err != nil {
+		return "", invalid("%s: must be a string", path)
+	}
+	return s, nil
+}
+
+// intValue reads a non-negative integer; null reads as 0 (absent). An
+// integral number written with a fraction or exponent (100.0, 1e3) is
+// accepted, as JSON does not tell them apart.
+func intValue(path string, v []byte) (int64, error) {
+	if string(v) == "null" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(string(v), 64)
+		if ferr != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+			return 0, invalid("%s: must be an integer", path)
+		}
+		n = int64(f)
+	}
+	if n < 0 {
+		return 0, invalid("%s: must not be negative", path)
+	}
+	return n, nil
+}
+
+// firstErr returns err, or an invalid-JSON error for path when only the scan
+// failed.
+func firstErr(err, scanErr error, path string) error {
+	if err != nil {
+		return err
+	}
+	if scanErr != nil {
+		return invalid("%s: is not valid JSON", path)
+	}
+	return nil
+}

@@ -1,0 +1,40 @@
+// Package openai speaks the OpenAI wire format, which OpenAI, Azure OpenAI
+// and the many OpenAI-compatible providers share.
+//
+// # Routes
+//
+// [Adapter.Match] recognises the client routes
+//
+//	POST /v1/chat/completions   gateway.OpChatCompletions
+//	POST /v1/responses          gateway.OpResponses
+//	POST /v1/embeddings         gateway.OpEmbeddings
+//	GET  /v1/models             gateway.OpModels
+//
+// and nothing else: Azure-style paths are upstream routes, never client
+// routes.
+//
+// # Reading requests
+//
+// [Adapter.Decode] walks the body with jsonscan and records, for every text
+// the guards may read or edit, where its JSON string stands in the body:
+// chat messages (string content, or "text"/"input_text" parts), the
+// Responses API's instructions, input (a string, or message and tool-output
+// items) and prompt variables, and embeddings input strings. The roles
+// "system" and "developer" are [gateway.RoleSystem]. A field of the wrong
+// shape, or a modelled field given twice (which providers resolve
+// differently), is refused with [gateway.CodeInvalid] and a message naming
+// the field, never quoting the request.
+//
+// # Writing requests
+//
+// [Adapter.Encode] returns the body as received, with only the guards'
+// edits spliced in. One addition: a streaming chat completion whose client
+// did not ask for usage gets "stream_options":{"include_usage":true}, so
+// aigate can count the tokens; the request is marked
+// [gateway.Request.UsageInjected] and [Adapter.Hide] withholds the extra
+// usage chunk from the client. Responses API streams always carry usage in
+// their response.completed event.
+//
+// [Adapter.Rewrite] routes the request to the upstream's base URL and sets
+// the upstream credential (see its doc for the Azure OpenAI paths).
+package openai
