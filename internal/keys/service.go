@@ -55,11 +55,14 @@ type CreateOptions struct {
 	TTL time.Duration
 }
 
+// now returns the current time in UTC, to the microsecond: the precision
+// stores keep, so a key returned by Create equals the key read back.
 func (s *Service) now() time.Time {
+	now := time.Now
 	if s.Now != nil {
-		return s.Now()
+		now = s.Now
 	}
-	return time.Now()
+	return now().UTC().Truncate(time.Microsecond)
 }
 
 // Create issues a key. The returned secret is the key itself: show it to

@@ -237,3 +237,22 @@ func TestServiceRevoke(t *testing.T) {
 		t.Errorf("Revoke(control characters) = %v, want ErrInvalid", err)
 	}
 }
+
+// With the real clock, the key Create returns equals the key read back.
+func TestServiceCreateRealClock(t *testing.T) {
+	svc := &keys.Service{Store: mustOpenStore(t, ":memory:")}
+	_, vk, err := svc.Create(t.Context(), keys.CreateOptions{Name: "real-clock", TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := svc.Store.ByID(t.Context(), vk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(vk, stored, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("stored key differs (-returned +stored):\n%s", d)
+	}
+	if vk.Created != stored.Created {
+		t.Errorf("Created = %#v, stored %#v: want identical values, not just equal instants", vk.Created, stored.Created)
+	}
+}

@@ -15,6 +15,8 @@ import (
 const keyColumns = `id, hash, name, owner, team, policy, models, providers, metadata,
 	created, expires, revoked, revoke_reason, exposed, exposed_reason, rotated_to`
 
+const selectByHash = `SELECT ` + keyColumns + ` FROM virtual_keys WHERE hash = ?`
+
 // Create implements [keys.Store].
 func (db *DB) Create(ctx context.Context, vk *keys.VirtualKey) error {
 	if err := insertKey(ctx, db.db, vk); err != nil {
@@ -58,7 +60,7 @@ func insertKey(ctx context.Context, e execer, vk *keys.VirtualKey) error {
 
 // ByHash implements [keys.Store].
 func (db *DB) ByHash(ctx context.Context, hash [32]byte) (*keys.VirtualKey, error) {
-	row := db.db.QueryRowContext(ctx, `SELECT `+keyColumns+` FROM virtual_keys WHERE hash = ?`, hash[:])
+	row := db.byHash.QueryRowContext(ctx, hash[:])
 	vk, err := scanKey(row)
 	if err != nil {
 		// The hash is not secret, but it is not useful in a log either.

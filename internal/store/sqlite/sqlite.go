@@ -32,6 +32,9 @@ const busyTimeout = 5 * time.Second
 // DB is an open SQLite database. It is safe for concurrent use.
 type DB struct {
 	db *sql.DB
+	// byHash is prepared once: it runs for every request the gateway
+	// authenticates.
+	byHash *sql.Stmt
 }
 
 // Open opens the SQLite database dsn, creating it if needed, and brings its
@@ -79,6 +82,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sdb.Close()
 		return nil, err
 	}
+	if db.byHash, err = sdb.PrepareContext(ctx, selectByHash); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("sqlite: open: prepare: %w", err)
+	}
 	return db, nil
 }
 
@@ -91,7 +98,7 @@ func isMemory(dsn string) bool {
 
 // Close closes the database.
 func (db *DB) Close() error {
-	if err := db.db.Close(); err != nil {
+	if err := errors.Join(db.byHash.Close(), db.db.Close()); err != nil {
 		return fmt.Errorf("sqlite: close: %w", err)
 	}
 	return nil
