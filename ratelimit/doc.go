@@ -53,4 +53,7 @@
 // headers without spending anything. Treat every error as a refusal: a
 // Limiter that cannot decide must not let requests through. A cost above
 // Burst can never succeed and is reported as [ErrExceedsBurst].
+//
+// Rates bound how often; a [ConcurrencyLimiter] ([MemoryConcurrency])
+// bounds how many at once, such as streams still open per user.
 package ratelimit
