@@ -47,6 +47,9 @@ func TestOpenSettings(t *testing.T) {
 			if got := pragma(t, db, "foreign_keys"); got != "1" {
 				t.Errorf("foreign_keys = %s, want 1", got)
 			}
+			if got := pragma(t, db, "synchronous"); got != "2" {
+				t.Errorf("synchronous = %s, want 2 (FULL)", got)
+			}
 			if got := pragma(t, db, "busy_timeout"); got != "5000" {
 				t.Errorf("busy_timeout = %s, want 5000", got)
 			}

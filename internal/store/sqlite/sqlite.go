@@ -57,7 +57,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		"_txlock=immediate",
 	}
 	if !memory {
-		params = append(params, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)")
+		// synchronous stays FULL: writes are rare (keys created, revoked,
+		// exposed), and a revocation must survive a power cut.
+		params = append(params, "_pragma=journal_mode(WAL)", "_pragma=synchronous(FULL)")
 	}
 	sep := "?"
 	if strings.Contains(dsn, "?") {

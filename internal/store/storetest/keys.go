@@ -1,5 +1,3 @@
-// Package storetest is the behaviour suite that every aigate store runs, so
-// that SQLite and PostgreSQL keep the same contract.
 package storetest
 
 import (
