@@ -137,6 +137,9 @@ func (m *Memory) allowN(now time.Time, key string, l Limit, n int) Result {
 
 	s.mu.Lock()
 	tat, ok := s.tats[h]
+	if !ok {
+		tat = t // not 0: t is negative if the clock stepped back past base
+	}
 	newTAT, r := gcra(tat, t, interval, tol, int64(n))
 	switch {
 	case r.Allowed && n > 0:

@@ -54,6 +54,11 @@ func TestMemoryClockStepsBack(t *testing.T) {
 	if r := m.allowN(t0.Add(-time.Hour), "k", l, 1); r.Allowed {
 		t.Errorf("allowN an hour in the past after draining = %+v, want refused", r)
 	}
+	// A key first seen while the clock is behind where it started is fresh.
+	want := Result{Allowed: true, Remaining: 1, ResetAfter: l.Interval()}
+	if r := m.allowN(t0.Add(-time.Hour), "new", l, 1); r != want {
+		t.Errorf("allowN for a new key an hour in the past = %+v, want %+v", r, want)
+	}
 }
 
 func TestMemoryIdleKeyIsDropped(t *testing.T) {
