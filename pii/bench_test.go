@@ -2,8 +2,10 @@ package pii
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // prose is ordinary English with the numbers prose has (years, prices,
@@ -14,9 +16,11 @@ const prose = `The quarterly review covered 14 projects across 3 regions. Revenu
 	`and clearer invoices; we answered 1,284 tickets with a median response of 41 minutes. Next year ` +
 	`we plan to hire 6 engineers, open an office in the north, and retire the legacy reporting stack. `
 
-// corpus returns about n bytes of prose with one personal item every
-// ~2 KB, the way a chat prompt might carry them.
-func corpus(n int) string {
+// corpus returns n bytes of prose with one personal item every ~2.5 KB.
+func corpus(n int) string { return corpusEvery(n, 5) }
+
+// corpusEvery puts an item after every k-th paragraph.
+func corpusEvery(n, k int) string {
 	r := rand.New(rand.NewPCG(9, 9))
 	items := []func() string{
 		func() string { return "write to anna.berg@example.com" },
@@ -28,10 +32,10 @@ func corpus(n int) string {
 		func() string { return "born 1987-05-12" },
 	}
 	var b strings.Builder
-	for k := 0; b.Len() < n; k++ {
+	for i := 0; b.Len() < n; i++ {
 		b.WriteString(prose)
-		if k%5 == 4 {
-			b.WriteString(items[k%len(items)]() + ". ")
+		if i%k == k-1 {
+			b.WriteString(items[i%len(items)]() + ". ")
 		}
 	}
 	return b.String()[:n]
@@ -40,8 +44,19 @@ func corpus(n int) string {
 func benchFind(b *testing.B, d *Detector, text string) {
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	c0 := threadCPU()
 	for b.Loop() {
 		d.Find(text)
+	}
+	reportCPU(b, c0, len(text))
+}
+
+// reportCPU adds cpu-MB/s: bytes per second of this thread's CPU time.
+func reportCPU(b *testing.B, c0 time.Duration, size int) {
+	if cpu := threadCPU() - c0; cpu > 0 {
+		b.ReportMetric(float64(size)*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")
 	}
 }
 
@@ -50,7 +65,7 @@ func benchFind(b *testing.B, d *Detector, text string) {
 func BenchmarkFind(b *testing.B) {
 	structured := mustNew(b, Options{Types: StructuredTypes()})
 	all := mustNew(b, Options{})
-	small, large := corpus(2<<10), corpus(1<<20)
+	small, large := corpusEvery(2<<10, 2), corpus(1<<20) // 2 KB: a prompt with two items
 	b.Run("structured/2KB", func(b *testing.B) { benchFind(b, structured, small) })
 	b.Run("structured/1MB", func(b *testing.B) { benchFind(b, structured, large) })
 	b.Run("all/2KB", func(b *testing.B) { benchFind(b, all, small) })
@@ -59,11 +74,15 @@ func BenchmarkFind(b *testing.B) {
 
 func BenchmarkRedact(b *testing.B) {
 	d := mustNew(b, Options{Types: StructuredTypes()})
-	text := corpus(2 << 10)
+	text := corpusEvery(2<<10, 2)
 	p := Policy{Default: Redact, Types: map[Type]Action{Email: Pseudonymize, Phone: Pseudonymize}}
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	c0 := threadCPU()
 	for b.Loop() {
 		NewRedactor(d).Apply(text, p)
 	}
+	reportCPU(b, c0, len(text))
 }

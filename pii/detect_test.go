@@ -231,3 +231,25 @@ func TestDetectorOptions(t *testing.T) {
 		t.Errorf("GB national with Region GB = [%s], want one PHONE", describe(got))
 	}
 }
+
+func TestHasTrigger(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	for n := 0; n < 200000; n++ {
+		var b [8]byte
+		for k := range b {
+			switch r.IntN(4) {
+			case 0:
+				b[k] = byte(r.IntN(256))
+			default:
+				b[k] = byte('a' + r.IntN(26))
+			}
+		}
+		want := false
+		for _, c := range b {
+			want = want || numTrigger[c]
+		}
+		if got := hasTrigger(load64(string(b[:]), 0)); want && !got {
+			t.Fatalf("hasTrigger(%v) = false, want true", b)
+		}
+	}
+}

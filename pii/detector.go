@@ -204,19 +204,15 @@ func resolve(c []Entity) []Entity {
 		}
 		return a.Start - b.Start
 	})
-	var out []Entity
+	// out stays sorted by Start and free of overlaps, so one binary search
+	// finds the only neighbours a candidate can clash with.
+	out := make([]Entity, 0, len(c))
 	for _, e := range c {
-		clash := false
-		for _, o := range out {
-			if e.Start < o.End && o.Start < e.End {
-				clash = true
-				break
-			}
+		k, _ := slices.BinarySearchFunc(out, e.Start, func(o Entity, start int) int { return o.Start - start })
+		if k > 0 && out[k-1].End > e.Start || k < len(out) && out[k].Start < e.End {
+			continue
 		}
-		if !clash {
-			out = append(out, e)
-		}
+		out = slices.Insert(out, k, e)
 	}
-	slices.SortFunc(out, func(a, b Entity) int { return a.Start - b.Start })
 	return out
 }

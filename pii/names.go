@@ -1,4 +1,571 @@
 package pii
 
-// names finds PERSON, STREET_ADDRESS and LOCATION on a best-effort basis.
-func (s *scanner) names() {}
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The best-effort types use no model and no name list: only cues and word
+// shapes, in one left-to-right pass over the words of the text.
+//
+//   - PERSON: a run of one to four capitalised words (Unicode-aware, with
+//     initials such as "R." and particles such as "van", "de") that follows
+//     a cue ("my name is", "name:", "I'm", "Mr.", "Dr.", "dear", "hi", "ask",
+//     "with", "by", …), or a run of two or more capitalised words that is not
+//     at the start of a sentence, or that starts a line or sentence and is
+//     followed by a lower-case verb-like word. After "my name is" and "name:"
+//     lower-case words count too. Runs containing organisation, street or
+//     place words, or a known country, are not persons.
+//   - STREET_ADDRESS: a house number followed by up to four capitalised
+//     words ending in a street suffix (Street, St., Avenue, Road, Lane, …); a
+//     word ending in a European street suffix (-straße, -strasse, -weg,
+//     -straat, -gatan, -vägen, -katu, -vej, -gade, -utca) followed by a
+//     number; or a street prefix (Rue, Via, Calle, Avenida, Rua, ul.) with
+//     the capitalised words and number after it. " Apt. 12", " Suite 4" and
+//     the like extend the match on the same line.
+//   - LOCATION: a country name (from a built-in list), or capitalised words
+//     after a place cue ("from", "based in", "live in", "moved to", "I'm in",
+//     "located in", "visit", …).
+//
+// Expect modest precision and recall: the evaluation in internal/eval says
+// how modest.
+
+type word struct {
+	s, e    int
+	title   bool // first rune upper case, some later rune lower case
+	lower   bool // all lower case
+	upper   bool // all upper case, two runes or more
+	initial bool // a single upper-case letter
+}
+
+// nextWord returns the word starting at or after i, or ok=false.
+func (s *scanner) nextWord(i int) (w word, ok bool) {
+	t := s.text
+	for i < len(t) {
+		c := t[i]
+		if c < utf8.RuneSelf {
+			if isAlpha(c) {
+				break
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(t[i:])
+		if unicode.IsLetter(r) {
+			break
+		}
+		i += n
+	}
+	if i >= len(t) {
+		return w, false
+	}
+	w.s = i
+	first := true
+	nUpper, nLower, n := 0, 0, 0
+	for i < len(t) {
+		c := t[i]
+		if isLower(c) {
+			nLower++
+			n++
+			first = false
+			i++
+			continue
+		}
+		if isUpper(c) {
+			if first {
+				w.title = true
+			}
+			nUpper++
+			n++
+			first = false
+			i++
+			continue
+		}
+		var r rune
+		size := 1
+		if c < utf8.RuneSelf {
+			r = rune(c)
+		} else {
+			r, size = utf8.DecodeRuneInString(t[i:])
+		}
+		switch {
+		case unicode.IsLetter(r) || unicode.IsMark(r):
+			if unicode.IsUpper(r) {
+				if first {
+					w.title = true
+				}
+				nUpper++
+			} else {
+				nLower++
+			}
+			first = false
+			n++
+			i += size
+			continue
+		case (c == '\'' || c == '-') && i+1 < len(t) && isAlpha(t[i+1]):
+			if c == '\'' && (t[i+1]|0x20) == 's' && !s.wordAt(i+2) {
+				break // possessive: "Laine's" is the word "Laine"
+			}
+			i++
+			continue
+		}
+		break
+	}
+	w.e = i
+	w.initial = n == 1 && nUpper == 1
+	w.title = w.title && nLower > 0
+	w.lower = nUpper == 0
+	w.upper = nLower == 0 && n >= 2
+	return w, true
+}
+
+// lowerWord returns the word in lower case, or "" for words over 16 bytes
+// (no cue, stop word or suffix is that long).
+func (s *scanner) lowerWord(w word) string {
+	if w.e-w.s > 16 {
+		return ""
+	}
+	return strings.ToLower(s.text[w.s:w.e]) // allocates only if w has upper case
+}
+
+// endsWithCue reports whether the text before i ends, ASCII
+// case-insensitively, with one of cues followed by optional spaces.
+func (s *scanner) endsWithCue(i int, cues []string) (string, bool) {
+	t := s.text
+	j := i
+	for j > 0 && (t[j-1] == ' ' || t[j-1] == '\t') {
+		j--
+	}
+	if j == i && i > 0 && t[i-1] != '\n' {
+		return "", false
+	}
+	if j == 0 {
+		return "", false
+	}
+	last := t[j-1]
+	if isUpper(last) {
+		last += 'a' - 'A'
+	}
+	for _, c := range cues {
+		if j >= len(c) && c[len(c)-1] == last && strings.EqualFold(t[j-len(c):j], c) && !s.wordAt(j-len(c)-1) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+var (
+	personStrongCues = []string{"my name is", "name is", "name:", "names:", "i'm", "i am", "im", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "miss", "dr.", "dr", "prof.", "dear", "signed", "regards,", "sincerely,", "named", "called", "call me", "last name?", "first name?", "name?", "this is", "partner's name", "speak to", "talk to", "spoke with", "spoke to"}
+	personLowerCues  = []string{"my name is", "name is", "name:", "last name?", "first name?", "name?"}
+	personWeakCues   = []string{"hi", "hello", "hey", "thanks", "thank you", "with", "by", "ask", "add", "meet", "met", "tell", "told", "contact", "follow up with", "heard", "under", "for", "to", "from", "and", "cc", "love", "miss you"}
+	placeCues        = []string{"from", "based in", "live in", "lives in", "living in", "lived in", "moved to", "move to", "i'm in", "im in", "located in", "visit", "visiting", "trip to", "travel to", "flew to", "city of", "born in", "grew up in", "office in", "near", "serving southern", "serving northern", "serving eastern", "serving western", "serving"}
+	streetSuffixes   = map[string]bool{"street": true, "st": true, "avenue": true, "ave": true, "road": true, "rd": true, "boulevard": true, "blvd": true, "lane": true, "ln": true, "drive": true, "dr": true, "court": true, "ct": true, "way": true, "place": true, "pl": true, "terrace": true, "circle": true, "highway": true, "hwy": true, "parkway": true, "pkwy": true, "square": true, "sq": true, "loop": true, "trail": true, "crescent": true, "close": true, "grove": true, "gardens": true, "row": true, "alley": true, "plaza": true, "pike": true, "points": true, "ridge": true, "heights": true, "park": true}
+	streetEndings    = []string{"straße", "strasse", "str.", "weg", "straat", "laan", "gracht", "gatan", "vägen", "vagen", "veien", "vej", "gade", "katu", "tie", "utca", "ulica", "allee", "platz", "ring", "gasse", "steig"}
+	streetPrefixes   = map[string]bool{"rue": true, "via": true, "calle": true, "avenida": true, "rua": true, "ul": true, "ulica": true, "viale": true, "piazza": true, "chemin": true, "boulevard": true, "avenue": true, "camino": true, "carrer": true, "plac": true}
+	unitWords        = []string{"apt.", "apt", "suite", "unit", "flat", "floor", "ste."}
+	notNameWords     = map[string]bool{"the": true, "a": true, "an": true, "i": true, "we": true, "you": true, "he": true, "she": true, "it": true, "they": true, "this": true, "that": true, "these": true, "my": true, "our": true, "your": true, "his": true, "her": true, "if": true, "in": true, "on": true, "at": true, "to": true, "of": true, "for": true, "and": true, "or": true, "but": true, "so": true, "what": true, "when": true, "where": true, "who": true, "why": true, "how": true, "is": true, "are": true, "was": true, "can": true, "could": true, "would": true, "will": true, "please": true, "hi": true, "hello": true, "dear": true, "thanks": true, "yes": true, "no": true, "ok": true, "not": true, "just": true, "also": true, "there": true, "here": true, "all": true, "as": true, "do": true, "did": true, "have": true, "has": true, "be": true, "with": true, "by": true, "from": true, "about": true, "after": true, "before": true, "during": true, "since": true, "until": true, "while": true, "new": true, "good": true, "great": true, "best": true, "happy": true, "one": true, "two": true, "first": true, "last": true, "next": true, "mr": true, "mrs": true, "ms": true, "dr": true, "sir": true, "madam": true, "name": true, "phone": true, "email": true, "e-mail": true, "address": true, "date": true, "website": true, "personal": true, "info": true, "office": true, "fax": true, "suite": true, "apt": true, "unit": true, "box": true, "god": true, "lol": true, "rt": true, "re": true, "fw": true, "fwd": true, "note": true, "today": true, "tomorrow": true, "yesterday": true, "tonight": true, "christmas": true, "easter": true, "english": true, "monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true, "january": true, "february": true, "march": true, "april": true, "may": true, "june": true, "july": true, "august": true, "september": true, "october": true, "november": true, "december": true, "im": true, "i'm": true, "let's": true, "it's": true, "that's": true, "don't": true, "get": true, "go": true, "my's": true, "need": true, "want": true, "like": true, "love": true, "see": true, "check": true, "follow": true, "watch": true, "read": true, "via": true, "rue": true, "calle": true}
+	orgWords         = map[string]bool{"inc": true, "ltd": true, "llc": true, "corp": true, "corporation": true, "company": true, "co": true, "group": true, "bank": true, "university": true, "college": true, "school": true, "hospital": true, "orchestra": true, "club": true, "weekly": true, "times": true, "news": true, "partners": true, "systems": true, "services": true, "solutions": true, "insurance": true, "capital": true, "foundation": true, "institute": true, "association": true, "agency": true, "department": true, "ministry": true, "council": true, "church": true, "museum": true, "airport": true, "station": true, "hotel": true, "restaurant": true, "cafe": true, "center": true, "centre": true, "street": true, "avenue": true, "road": true, "city": true, "county": true, "state": true, "river": true, "lake": true, "mountain": true, "island": true, "north": true, "south": true, "east": true, "west": true, "northern": true, "southern": true, "eastern": true, "western": true, "american": true, "british": true, "european": true, "national": true, "international": true, "global": true, "united": true, "boogie": true, "snake": true, "tube": true, "entertainment": true, "guilty": true, "pleasures": true, "musicians": true,
+		"tower": true, "deck": true, "theater": true, "theatre": true, "transit": true, "market": true, "markets": true, "route": true, "pass": true, "gateway": true, "port": true, "streets": true, "st": true, "memoranda": true, "orders": true, "movies": true, "community": true, "observatory": true, "labs": true, "house": true, "hall": true, "library": true, "studio": true, "studios": true, "records": true, "media": true, "network": true, "tv": true, "press": true, "review": true, "motors": true, "industries": true, "technologies": true, "technology": true, "software": true, "pharmaceuticals": true, "airlines": true, "holdings": true, "enterprises": true, "consulting": true, "associates": true, "brothers": true, "trust": true, "fund": true, "park": true, "square": true, "bridge": true, "castle": true, "palace": true, "beach": true, "valley": true, "mount": true, "bay": true, "coast": true, "county's": true, "district": true, "province": true, "region": true, "kingdom": true, "republic": true, "empire": true, "federation": true, "league": true, "cup": true, "festival": true, "awards": true, "series": true, "season": true, "show": true, "game": true, "games": true, "app": true, "store": true, "mall": true, "day": true, "week": true, "year": true}
+)
+
+// countries is the gazetteer for LOCATION (English short names, lower case).
+var countries = map[string]bool{
+	"new zealand": true, "united kingdom": true, "united states": true, "south africa": true, "south korea": true, "north korea": true,
+	"saudi arabia": true, "sri lanka": true, "costa rica": true, "el salvador": true, "czech republic": true, "hong kong": true,
+	"puerto rico": true, "dominican republic": true, "ivory coast": true, "east timor": true, "papua new": true, "sierra leone": true,
+	"afghanistan": true, "albania": true, "algeria": true, "america": true, "andorra": true, "angola": true,
+	"argentina": true, "armenia": true, "australia": true, "austria": true, "azerbaijan": true, "bahamas": true,
+	"bahrain": true, "bangladesh": true, "barbados": true, "belarus": true, "belgium": true, "belize": true,
+	"benin": true, "bhutan": true, "bolivia": true, "bosnia": true, "botswana": true, "brazil": true,
+	"britain": true, "brunei": true, "bulgaria": true, "burundi": true, "cambodia": true, "cameroon": true,
+	"canada": true, "chad": true, "chile": true, "china": true, "colombia": true, "comoros": true,
+	"congo": true, "croatia": true, "cuba": true, "cyprus": true, "czechia": true, "denmark": true,
+	"djibouti": true, "dominica": true, "ecuador": true, "egypt": true, "england": true, "eritrea": true,
+	"estonia": true, "eswatini": true, "ethiopia": true, "fiji": true, "finland": true, "france": true,
+	"gabon": true, "gambia": true, "georgia": true, "germany": true, "ghana": true, "greece": true,
+	"greenland": true, "grenada": true, "guatemala": true, "guinea": true, "guyana": true, "haiti": true,
+	"holland": true, "honduras": true, "hungary": true, "iceland": true, "india": true, "indonesia": true,
+	"iran": true, "iraq": true, "ireland": true, "israel": true, "italy": true, "jamaica": true,
+	"japan": true, "jordan": true, "kazakhstan": true, "kenya": true, "kiribati": true, "korea": true,
+	"kosovo": true, "kuwait": true, "kyrgyzstan": true, "laos": true, "latvia": true, "lebanon": true,
+	"lesotho": true, "liberia": true, "libya": true, "liechtenstein": true, "lithuania": true, "luxembourg": true,
+	"madagascar": true, "malawi": true, "malaysia": true, "maldives": true, "mali": true, "malta": true,
+	"mauritania": true, "mauritius": true, "mexico": true, "micronesia": true, "moldova": true, "monaco": true,
+	"mongolia": true, "montenegro": true, "morocco": true, "mozambique": true, "myanmar": true, "namibia": true,
+	"nauru": true, "nepal": true, "netherlands": true, "nicaragua": true, "niger": true, "nigeria": true,
+	"norway": true, "oman": true, "pakistan": true, "palau": true, "palestine": true, "panama": true,
+	"paraguay": true, "peru": true, "philippines": true, "poland": true, "portugal": true, "qatar": true,
+	"romania": true, "russia": true, "rwanda": true, "samoa": true, "scotland": true, "senegal": true,
+	"serbia": true, "seychelles": true, "singapore": true, "slovakia": true, "slovenia": true, "somalia": true,
+	"spain": true, "sudan": true, "suriname": true, "sweden": true, "switzerland": true, "syria": true,
+	"taiwan": true, "tajikistan": true, "tanzania": true, "thailand": true, "togo": true, "tonga": true,
+	"tunisia": true, "turkey": true, "turkmenistan": true, "tuvalu": true, "uganda": true, "uk": true,
+	"ukraine": true, "uruguay": true, "usa": true, "uzbekistan": true, "vanuatu": true, "venezuela": true,
+	"vietnam": true, "wales": true, "yemen": true, "zambia": true, "zimbabwe": true,
+}
+
+// names is the word pass for PERSON, STREET_ADDRESS and LOCATION.
+func (s *scanner) names() {
+	t := s.text
+	var ws [6]word // the current run of candidate words
+	for i := 0; i < len(t); {
+		w, ok := s.nextWord(i)
+		if !ok {
+			return
+		}
+		i = w.e
+		// Street prefix: "Rue de la Gare 12", "Via Roma 5", "ul. Biskupa 118".
+		if w.title && streetPrefixes[string(s.lowerBuf(w))] || w.e-w.s == 2 && t[w.s] == 'u' && t[w.s+1] == 'l' && w.e < len(t) && t[w.e] == '.' {
+			if e := s.streetTail(w.e); e > w.e {
+				s.add(StreetAddress, w.s, s.unitTail(e), 0.55)
+				i = e
+				continue
+			}
+		}
+		if w.upper && !w.title {
+			// "based in NAANTALI", "I'm in ΠΑΦΟΣ": upper-case place after a cue.
+			if _, ok := s.endsWithCue(w.s, placeCues); ok && !s.wordAt(w.e) {
+				s.add(Location, w.s, w.e, 0.5)
+			}
+			continue
+		}
+		if !w.title && !(w.lower && s.lowerNameCue(w.s)) {
+			continue
+		}
+		// Collect a run of capitalised words (with initials and particles).
+		n := 0
+		ws[n] = w
+		n++
+		end := w.e
+		for n < len(ws) {
+			j := end
+			if j < len(t) && t[j] == '.' && ws[n-1].initial { // initial "R."
+				j++
+				end = j
+			}
+			if j >= len(t) || t[j] != ' ' {
+				break
+			}
+			nw, ok := s.nextWord(j)
+			if !ok || nw.s != j+1 {
+				break
+			}
+			particle := nw.lower && nameParticles[s.lowerWord(nw)] && s.titleAfter(nw.e)
+			if !(nw.title || nw.initial || particle || w.lower && nw.lower && s.lowerNameCue(w.s) && !notNameWords[s.lowerWord(nw)]) {
+				break
+			}
+			ws[n] = nw
+			n++
+			end = nw.e
+		}
+		i = end
+		s.classifyRun(ws[:n], end)
+	}
+}
+
+var nameParticles = map[string]bool{"van": true, "von": true, "de": true, "der": true, "den": true, "ten": true, "ter": true, "da": true, "di": true, "du": true, "le": true, "la": true, "del": true, "della": true, "dos": true, "das": true, "bin": true, "ibn": true, "al": true, "el": true}
+
+// titleAfter reports a capitalised word right after " " at e.
+func (s *scanner) titleAfter(e int) bool {
+	if e+1 >= len(s.text) || s.text[e] != ' ' {
+		return false
+	}
+	w, ok := s.nextWord(e + 1)
+	return ok && w.s == e+1 && w.title
+}
+
+// lowerNameCue reports a cue after which a lower-case name is expected.
+func (s *scanner) lowerNameCue(i int) bool {
+	j := i
+	for j > 0 && s.text[j-1] == ' ' {
+		j--
+	}
+	if j == 0 || (s.text[j-1]|0x20) != 's' && s.text[j-1] != ':' && s.text[j-1] != '?' {
+		return false
+	}
+	_, ok := s.endsWithCue(i, personLowerCues)
+	return ok
+}
+
+// lowerBuf returns w in lower case in a scratch buffer that the next call
+// overwrites; map lookups with string(b) do not allocate.
+func (s *scanner) lowerBuf(w word) []byte {
+	s.lw = s.lw[:0]
+	if w.e-w.s > 24 {
+		return s.lw
+	}
+	for _, r := range s.text[w.s:w.e] {
+		s.lw = utf8.AppendRune(s.lw, unicode.ToLower(r))
+	}
+	return s.lw
+}
+
+// wordInfo caches what the word lists say about one word of a run.
+type wordInfo struct {
+	org, country, notName, suffix, ending, endingWord bool
+}
+
+func (s *scanner) info(w word) wordInfo {
+	b := s.lowerBuf(w)
+	in := wordInfo{org: orgWords[string(b)], country: countries[string(b)], notName: notNameWords[string(b)], suffix: streetSuffixes[string(b)]}
+	for _, suf := range streetEndings {
+		if len(b) > len(suf)+2 && string(b[len(b)-len(suf):]) == suf {
+			in.ending = true
+		}
+		if string(b) == suf {
+			in.endingWord = true
+		}
+	}
+	return in
+}
+
+// countryPair reports a two-word country name such as "New Zealand".
+func (s *scanner) countryPair(a, b word) bool {
+	if b.e-a.s > 40 {
+		return false
+	}
+	var buf [48]byte
+	k := append(buf[:0], s.lowerBuf(a)...)
+	k = append(k, ' ')
+	k = append(k, s.lowerBuf(b)...)
+	return countries[string(k)]
+}
+
+func (s *scanner) classifyRun(run []word, end int) {
+	t := s.text
+	start := run[0].s
+	// The commonest run by far: one capitalised word opening a sentence
+	// ("The", "Revenue"). Only a country, a street word or "Kevin had …"
+	// can make it an entity, so skip the cue checks.
+	if len(run) == 1 && !run[0].lower && s.sentenceStart(start) {
+		in := s.info(run[0])
+		switch {
+		case in.country:
+			s.add(Location, run[0].s, run[0].e, 0.7)
+		case in.ending:
+			if e := s.numberAfter(run[0].e); e > 0 {
+				s.add(StreetAddress, run[0].s, s.unitTail(e), 0.6)
+			}
+		case in.notName || in.org:
+		case s.auxAfter(end):
+			s.add(Person, start, end, 0.4)
+		default:
+			if _, ok := s.endsWithCue(start, personStrongCues); ok {
+				s.add(Person, start, end, 0.75)
+			}
+		}
+		return
+	}
+	var infoBuf [6]wordInfo
+	infos := infoBuf[:len(run)]
+	hasOrg, hasCountry := false, false
+	for k, w := range run {
+		infos[k] = s.info(w)
+		hasOrg = hasOrg || infos[k].org
+		hasCountry = hasCountry || infos[k].country
+	}
+	// European street word followed by a number: "Parijsstraat 8".
+	for k := range run {
+		if infos[k].ending || infos[k].endingWord && k > 0 {
+			if e := s.numberAfter(run[k].e); e > 0 {
+				s.add(StreetAddress, run[0].s, s.unitTail(e), 0.6)
+				return
+			}
+		}
+	}
+	// House number before the run and a street suffix in it: "69 Farnell Street".
+	if num := s.numberBefore(start); num >= 0 {
+		for k := len(run) - 1; k >= 0; k-- {
+			if infos[k].suffix {
+				e := run[k].e
+				if e < len(t) && t[e] == '.' {
+					e++
+				}
+				s.add(StreetAddress, num, s.unitTail(e), 0.6)
+				return
+			}
+		}
+	}
+	for k := 0; k+1 < len(run) && len(run) <= 3; k++ {
+		if s.countryPair(run[k], run[k+1]) {
+			s.add(Location, run[k].s, run[k+1].e, 0.7)
+			return
+		}
+	}
+	if hasCountry && len(run) <= 2 {
+		for k := range run {
+			if infos[k].country {
+				s.add(Location, run[k].s, run[k].e, 0.7)
+			}
+		}
+		return
+	}
+	if _, ok := s.endsWithCue(start, placeCues); ok && !hasOrg && len(run) <= 3 && !infos[0].notName {
+		s.add(Location, start, end, 0.5)
+		return
+	}
+	if hasOrg {
+		return
+	}
+	// Trim leading words that cannot be part of a name.
+	for len(run) > 0 && infos[0].notName {
+		run, infos = run[1:], infos[1:]
+	}
+	for len(run) > 0 && infos[len(infos)-1].notName {
+		run, infos = run[:len(run)-1], infos[:len(infos)-1]
+	}
+	if len(run) == 0 {
+		return
+	}
+	start, end = run[0].s, run[len(run)-1].e
+	if len(run) > 4 {
+		return
+	}
+	_, strong := s.endsWithCue(start, personStrongCues)
+	_, weak := s.endsWithCue(start, personWeakCues)
+	sentenceStart := s.sentenceStart(start)
+	switch {
+	case strong:
+		s.add(Person, start, end, 0.75)
+	case len(run) >= 2 && !sentenceStart:
+		s.add(Person, start, end, 0.5)
+	case len(run) >= 2 && sentenceStart && s.verbAfter(end):
+		s.add(Person, start, end, 0.5)
+	case len(run) >= 2 && sentenceStart && s.lineEndAfter(end):
+		s.add(Person, start, end, 0.45)
+	case weak && !sentenceStart:
+		s.add(Person, start, end, 0.4)
+	case len(run) == 1 && s.auxAfter(end):
+		s.add(Person, start, end, 0.4)
+	}
+}
+
+// sentenceStart reports whether i begins a sentence or line.
+func (s *scanner) sentenceStart(i int) bool {
+	t := s.text
+	j := i
+	for j > 0 && (t[j-1] == ' ' || t[j-1] == '\t' || t[j-1] == '"' || t[j-1] == '(' || t[j-1] == '>') {
+		j--
+	}
+	if j == 0 {
+		return true
+	}
+	switch t[j-1] {
+	case '.', '!', '?', '\n', ':', ';', '*', '-':
+		return true
+	}
+	return false
+}
+
+// verbAfter reports a lower-case word after end on the same line
+// ("Isaac Heath speak", "Maria listed").
+func (s *scanner) verbAfter(end int) bool {
+	t := s.text
+	if end+2 >= len(t) || t[end] != ' ' || !isLower(t[end+1]) {
+		return false
+	}
+	w, ok := s.nextWord(end + 1)
+	return ok && w.lower && !notNameWords[s.lowerWord(w)] || ok && (s.lowerWord(w) == "will" || s.lowerWord(w) == "is" || s.lowerWord(w) == "was" || s.lowerWord(w) == "has")
+}
+
+var auxVerbs = map[string]bool{"is": true, "was": true, "had": true, "has": true, "will": true, "said": true, "says": true, "told": true, "asked": true, "gave": true, "wrote": true, "lives": true, "works": true}
+
+// auxAfter reports "Kevin had …", "Roxanne is …": a name-like subject.
+func (s *scanner) auxAfter(end int) bool {
+	t := s.text
+	if end+2 >= len(t) || t[end] != ' ' || !isLower(t[end+1]) {
+		return false
+	}
+	w, ok := s.nextWord(end + 1)
+	return ok && auxVerbs[s.lowerWord(w)]
+}
+
+func (s *scanner) lineEndAfter(end int) bool {
+	t := s.text
+	return end >= len(t) || t[end] == '\n' || t[end] == ','
+}
+
+// numberAfter returns the end of " 123" (or " 12a") after e, or -1.
+func (s *scanner) numberAfter(e int) int {
+	t := s.text
+	if e+1 >= len(t) || t[e] != ' ' || !isDigit(t[e+1]) {
+		return -1
+	}
+	j := e + 1
+	for j < len(t) && j-e <= 5 && isDigit(t[j]) {
+		j++
+	}
+	if j < len(t) && isLower(t[j]) && !s.wordAt(j+1) {
+		j++
+	}
+	if s.wordAt(j) {
+		return -1
+	}
+	return j
+}
+
+// numberBefore returns the start of a house number "123 " just before i, or -1.
+func (s *scanner) numberBefore(i int) int {
+	t := s.text
+	if i < 2 || t[i-1] != ' ' || !isDigit(t[i-2]) {
+		return -1
+	}
+	j := i - 1
+	for j > 0 && i-j <= 6 && isDigit(t[j-1]) {
+		j--
+	}
+	if s.wordAt(j - 1) {
+		return -1
+	}
+	return j
+}
+
+// streetTail extends a street prefix over capitalised words, particles
+// and a house number on the same line.
+func (s *scanner) streetTail(e int) int {
+	t := s.text
+	if e < len(t) && t[e] == '.' {
+		e++
+	}
+	end := -1
+	j := e
+	for k := 0; k < 6; k++ {
+		if j >= len(t) || t[j] != ' ' {
+			break
+		}
+		if e2 := s.numberAfter(j); e2 > 0 {
+			return e2
+		}
+		w, ok := s.nextWord(j)
+		if !ok || w.s != j+1 || !(w.title || w.upper || (w.lower && w.e-w.s <= 3)) {
+			break
+		}
+		j = w.e
+		if w.title {
+			end = j
+		}
+	}
+	return end
+}
+
+// unitTail extends e over ", Apt. 263", " Suite 464" on the same line.
+func (s *scanner) unitTail(e int) int {
+	t := s.text
+	j := e
+	if j < len(t) && t[j] == ',' {
+		j++
+	}
+	if j >= len(t) || t[j] != ' ' {
+		return e
+	}
+	j++
+	for _, u := range unitWords {
+		if j+len(u) < len(t) && strings.EqualFold(t[j:j+len(u)], u) {
+			if k := s.numberAfter(j + len(u)); k > 0 {
+				return k
+			}
+		}
+	}
+	return e
+}

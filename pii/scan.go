@@ -15,6 +15,7 @@ type scanner struct {
 	ds     []byte // scratch: significant digits of the current candidate
 	gl     []int  // scratch: group lengths
 	low    []byte // scratch: lower-cased cue window
+	lw     []byte // scratch: lower-cased word
 }
 
 func (s *scanner) add(t Type, start, end int, conf float64) {
@@ -268,6 +269,13 @@ func (s *scanner) numbers() {
 	t := s.text
 	n := len(t)
 	for i := 0; i < n; i++ {
+		// Skip eight bytes at a time while none can start a number.
+		for i+8 <= n && !hasTrigger(load64(t, i)) {
+			i += 8
+		}
+		if i >= n {
+			break
+		}
 		c := t[i]
 		if !numTrigger[c] {
 			continue
@@ -633,4 +641,28 @@ func containsBytes(b []byte, sub string) bool {
 		}
 	}
 	return false
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+	low7  = ones * 127
+)
+
+func load64(t string, i int) uint64 {
+	_ = t[i+7]
+	return uint64(t[i]) | uint64(t[i+1])<<8 | uint64(t[i+2])<<16 | uint64(t[i+3])<<24 |
+		uint64(t[i+4])<<32 | uint64(t[i+5])<<40 | uint64(t[i+6])<<48 | uint64(t[i+7])<<56
+}
+
+// hasTrigger reports whether any byte of x is a digit, '+' or '(' (SWAR, see
+// "Bit Twiddling Hacks": hasbetween and haszero). It may report true for a
+// word with no trigger, never false for one with a trigger.
+func hasTrigger(x uint64) bool {
+	d := (ones*(127+'9'+1) - (x & low7)) & ^x & ((x & low7) + ones*(127-('0'-1))) & highs
+	p := x ^ (ones * '+')
+	p = (p - ones) & ^p & highs
+	q := x ^ (ones * '(')
+	q = (q - ones) & ^q & highs
+	return d|p|q != 0
 }

@@ -2,8 +2,10 @@ package eval
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -95,9 +97,11 @@ func TestEvalPIIFloors(t *testing.T) {
 	}
 	floors := map[string]float64{ // exact-match F1
 		"EMAIL": 0.99, "PHONE": 0.97, "CREDIT_CARD": 0.97, "IBAN": 0.99, "US_SSN": 0.99, "IP_ADDRESS": 0.99,
+		// best-effort heuristics: floors only guard against regressions
+		"PERSON": 0.50, "LOCATION": 0.42, "STREET_ADDRESS": 0.18,
 	}
-	for typ, floor := range floors {
-		s := rep.Types[typ]
+	for _, typ := range slices.Sorted(maps.Keys(floors)) {
+		floor, s := floors[typ], rep.Types[typ]
 		t.Logf("%-14s gold %4d  P %.3f R %.3f F1 %.3f fpr %.4f | overlap F1 %.3f", typ, s.Gold, s.Precision, s.Recall, s.F1, s.FPR, s.Overlap.F1)
 		if s.F1 < floor {
 			t.Errorf("%s F1 = %.3f, want ≥ %.2f", typ, s.F1, floor)
