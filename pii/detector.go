@@ -32,15 +32,21 @@ const (
 	Location      Type = "LOCATION"       // best effort, see doc.go
 )
 
+// allTypes is every type, structured ones first; typeCount of them.
+var allTypes = [typeCount]Type{Email, Phone, CreditCard, IBAN, USSSN, IPAddress, DateOfBirth, DateTime,
+	UKNINO, SGNRIC, THID, VNCCCD, INAadhaar, BRCPF, Person, StreetAddress, Location}
+
+const (
+	typeCount       = 17
+	structuredCount = 14
+)
+
 // AllTypes lists every type the package detects, structured types first.
-func AllTypes() []Type {
-	return []Type{Email, Phone, CreditCard, IBAN, USSSN, IPAddress, DateOfBirth, DateTime,
-		UKNINO, SGNRIC, THID, VNCCCD, INAadhaar, BRCPF, Person, StreetAddress, Location}
-}
+func AllTypes() []Type { return slices.Clone(allTypes[:]) }
 
 // StructuredTypes lists the types found by format and checksum rules (no
 // heuristics). They are the set the throughput target applies to.
-func StructuredTypes() []Type { return AllTypes()[:14] }
+func StructuredTypes() []Type { return slices.Clone(allTypes[:structuredCount]) }
 
 // priority orders overlapping candidates: the higher value wins. Checksummed
 // types beat structural ones, which beat cue-based and heuristic ones.
@@ -114,10 +120,8 @@ type Detector struct {
 	anyNames bool // a heuristic type is enabled
 }
 
-const typeCount = 17
-
 func (t Type) index() int {
-	for i, u := range AllTypes() {
+	for i, u := range allTypes {
 		if u == t {
 			return i
 		}
@@ -127,6 +131,9 @@ func (t Type) index() int {
 
 // New returns a Detector for opts. It reports an unknown type or region.
 func New(opts Options) (*Detector, error) {
+	if opts.MinConfidence < 0 || opts.MinConfidence > 1 {
+		return nil, fmt.Errorf("pii: min confidence %v outside [0, 1]", opts.MinConfidence)
+	}
 	d := &Detector{set: true, region: strings.ToUpper(opts.Region), minConf: opts.MinConfidence}
 	if d.region == "" {
 		d.region = "US"
@@ -136,7 +143,7 @@ func New(opts Options) (*Detector, error) {
 	}
 	types := opts.Types
 	if len(types) == 0 {
-		types = AllTypes()
+		types = allTypes[:]
 	}
 	for _, t := range types {
 		i := t.index()

@@ -22,6 +22,16 @@ func FuzzRedact(f *testing.F) {
 	fuzzSeeds(f)
 	d := &Detector{}
 	f.Fuzz(func(t *testing.T, s string) {
+		prev := 0
+		for _, e := range d.Find(s) {
+			if e.Start < prev || e.End <= e.Start || e.End > len(s) || e.Confidence <= 0 || e.Confidence > 1 {
+				t.Fatalf("bad entity %s@%d-%d (conf %v) after offset %d", e.Type, e.Start, e.End, e.Confidence, prev)
+			}
+			if utf8.ValidString(s) && (!utf8.RuneStart(s[e.Start]) || e.End < len(s) && !utf8.RuneStart(s[e.End])) {
+				t.Fatalf("entity %s@%d-%d splits a rune", e.Type, e.Start, e.End)
+			}
+			prev = e.End
+		}
 		for _, p := range []Policy{{}, {Default: Mask}, {Default: Pseudonymize}} {
 			r := NewRedactor(d)
 			out, _ := r.Apply(s, p)

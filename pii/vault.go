@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,6 +63,13 @@ func (v *Vault) Len() int {
 
 // String prints the size only, so a Vault in a log line leaks nothing.
 func (v *Vault) String() string { return "pii.Vault(" + strconv.Itoa(v.Len()) + " entries)" }
+
+// LogValue logs the size only.
+func (v *Vault) LogValue() slog.Value { return slog.IntValue(v.Len()) }
+
+var (
+	_ slog.LogValuer = (*Vault)(nil)
+)
 
 // Restore replaces every placeholder of v in text with its original value.
 // Text that merely looks like a placeholder but was not issued stays as is.
