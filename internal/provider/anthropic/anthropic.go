@@ -1,0 +1,191 @@
+// Package anthropic speaks the Anthropic Messages API: POST /v1/messages
+// (streaming or not) and POST /v1/messages/count_tokens.
+//
+// [Adapter] reads only what the guards need (model, stream, max_tokens,
+// metadata.user_id, the system prompt and the text of every message) and
+// records where each text stands in the body, so the body that goes upstream
+// is the client's body byte for byte, with only the texts a guard edited
+// spliced in.
+//
+// # What counts as text
+//
+// The system prompt (a string or text blocks) is [gateway.RoleSystem]. In
+// messages, text blocks, the text of document blocks (source type "text" or
+// "content") and of search_result blocks take the message's role. The text
+// of tool_result blocks is [gateway.RoleTool]: it comes from a tool, not
+// from the person typing, and is placed in its own message just before the
+// user text of the same turn. Images, tool_use inputs and thinking blocks
+// are not text to the guards and pass through untouched.
+//
+// # Usage
+//
+// Anthropic reports input_tokens net of prompt caching. [Adapter.Usage]
+// reports everything the provider read as input:
+//
+//	InputTokens       = input_tokens + cache_creation_input_tokens + cache_read_input_tokens
+//	CachedInputTokens = cache_read_input_tokens
+//
+// Cache writes are billed above the base input rate and cache reads below
+// it; pricing that cares applies the rates to the parts.
+package anthropic
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+
+	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/provider"
+)
+
+// DefaultVersion is the anthropic-version header sent upstream when the
+// client did not send one.
+const DefaultVersion = "2023-06-01"
+
+// The routes of the dialect.
+const (
+	pathMessages    = "/v1/messages"
+	pathCountTokens = "/v1/messages/count_tokens"
+)
+
+// Adapter is the [provider.Adapter] for the Anthropic Messages API. The zero
+// value is ready to use; it holds no state and no credential.
+type Adapter struct{}
+
+// Dialect returns [gateway.DialectAnthropic].
+func (Adapter) Dialect() gateway.Dialect { return gateway.DialectAnthropic }
+
+// Match recognises POST /v1/messages ([gateway.OpMessages]) and POST
+// /v1/messages/count_tokens ([gateway.OpCountTokens]). The model is in the
+// body, so model is always empty.
+func (Adapter) Match(r *http.Request) (op gateway.Operation, model string, ok bool) {
+	if r.Method != http.MethodPost {
+		return "", "", false
+	}
+	switch r.URL.Path {
+	case pathMessages:
+		return gateway.OpMessages, "", true
+	case pathCountTokens:
+		return gateway.OpCountTokens, "", true
+	}
+	return "", "", false
+}
+
+// Encode returns the body with the guards' edits spliced in; every byte a
+// guard did not edit is the client's.
+func (Adapter) Encode(req *gateway.Request) ([]byte, error) { return req.Body(), nil }
+
+// Rewrite points pr.Out at u: the upstream's base URL (any path prefix
+// kept) followed by the operation's path. Of the client's query only "beta"
+// (sent by the SDKs' beta clients) survives. Any credential header left on
+// pr.Out is removed before the upstream key is set in the header u.Auth
+// names (x-api-key unless configured otherwise). anthropic-version keeps
+// the client's value, or is set to [DefaultVersion].
+func (Adapter) Rewrite(pr *httputil.ProxyRequest, req *gateway.Request, u *provider.Upstream, key gateway.Secret) {
+	path := pathMessages
+	if req.Operation == gateway.OpCountTokens {
+		path = pathCountTokens
+	}
+	out := pr.Out
+	out.URL = &url.URL{
+		Scheme: u.BaseURL.Scheme,
+		Host:   u.BaseURL.Host,
+		Path:   strings.TrimSuffix(u.BaseURL.Path, "/") + path,
+	}
+	if pr.In != nil {
+		if v, ok := pr.In.URL.Query()["beta"]; ok {
+			out.URL.RawQuery = url.Values{"beta": v}.Encode()
+		}
+	}
+	out.Host = ""
+
+	h := out.Header
+	if h == nil {
+		h = http.Header{}
+		out.Header = h
+	}
+	for _, k := range credentialHeaders {
+		h.Del(k)
+	}
+	switch u.Auth {
+	case provider.AuthNone:
+	case provider.AuthBearer:
+		h.Set("Authorization", "Bearer "+key.Reveal())
+	case provider.AuthAPIKey:
+		h.Set("Api-Key", key.Reveal())
+	case provider.AuthGoogle:
+		h.Set("X-Goog-Api-Key", key.Reveal())
+	default:
+		h.Set("X-Api-Key", key.Reveal())
+	}
+	if h.Get("Anthropic-Version") == "" {
+		h.Set("Anthropic-Version", DefaultVersion)
+	}
+}
+
+// credentialHeaders are removed from every upstream request before the
+// upstream key is set, whatever the caller already stripped.
+var credentialHeaders = []string{"Authorization", "X-Api-Key", "Api-Key", "X-Goog-Api-Key"}
+
+// errorTypes maps codes to Anthropic error types. Types the SDKs know are
+// preferred: a spent budget is a billing_error (402), a dependency of
+// aigate being down is overloaded_error, which SDKs retry.
+var errorTypes = map[gateway.Code]string{
+	gateway.CodeInvalid:          "invalid_request_error",
+	gateway.CodeUnsupportedMedia: "invalid_request_error",
+	gateway.CodeUnauthenticated:  "authentication_error",
+	gateway.CodeForbidden:        "permission_error",
+	gateway.CodeNotFound:         "not_found_error",
+	gateway.CodeTooLarge:         "request_too_large",
+	gateway.CodeRateLimited:      "rate_limit_error",
+	gateway.CodeBudgetExceeded:   "billing_error",
+	gateway.CodeUpstream:         "api_error",
+	gateway.CodeUnavailable:      "overloaded_error",
+	gateway.CodeTimeout:          "timeout_error",
+	gateway.CodeInternal:         "api_error",
+}
+
+// ErrorType returns the Anthropic error type written for code c.
+func ErrorType(c gateway.Code) string {
+	if t, ok := errorTypes[c]; ok {
+		return t
+	}
+	return "api_error"
+}
+
+type errorBody struct {
+	Type  string       `json:"type"`
+	Error errorDetails `json:"error"`
+}
+
+type errorDetails struct {
+	Type    string `json:"type"`
+	Message string `json:"message"`
+}
+
+// WriteError writes e as an Anthropic error,
+// {"type":"error","error":{"type":...,"message":...}}, with the status of
+// e.Code and the headers in e.Header. A nil e is written as an internal
+// error.
+func (Adapter) WriteError(w http.ResponseWriter, e *gateway.Error) {
+	if e == nil {
+		e = gateway.Errorf(gateway.CodeInternal, "aigate hit an internal error")
+	}
+	h := w.Header()
+	for k, vs := range e.Header {
+		h[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+	}
+	h.Del("Content-Length")
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	body, _ := json.Marshal(errorBody{ // a struct of strings always marshals
+		Type:  "error",
+		Error: errorDetails{Type: ErrorType(e.Code), Message: e.Message},
+	})
+	w.WriteHeader(e.Code.Status())
+	_, _ = w.Write(body)
+}
+
+var _ provider.Adapter = Adapter{}

@@ -1,0 +1,484 @@
+package anthropic
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/jsonscan"
+)
+
+// Decode reads a Messages or count_tokens body. It fails with
+// [gateway.CodeInvalid], naming the field, when a member the guards read has
+// the wrong shape, when model or messages is missing, when a message role
+// is neither user nor assistant, and when a member it reads appears twice
+// (the provider might read the copy the guards did not see).
+func (Adapter) Decode(op gateway.Operation, _ string, body []byte) (*gateway.Request, error) {
+	if op != gateway.OpMessages && op != gateway.OpCountTokens {
+		return nil, gateway.Errorf(gateway.CodeNotFound, "anthropic: no such operation")
+	}
+	req := &gateway.Request{Dialect: gateway.DialectAnthropic, Operation: op, Raw: body}
+	if jsonscan.Kind(body) != '{' {
+		return nil, invalid("request body: must be a JSON object")
+	}
+	var (
+		d       decoder
+		derr    *gateway.Error
+		seen    members
+		system  []*gateway.Text
+		msgsRaw []byte
+		msgsOff int
+	)
+	err := jsonscan.Object(body, func(k string, v []byte, off int) bool {
+		if !seen.first(k) {
+			derr = invalid("%s: appears more than once", k)
+			return false
+		}
+		switch k {
+		case "model":
+			req.Model, derr = str(v, "model")
+		case "stream":
+			req.Stream, derr = boolean(v, "stream")
+		case "max_tokens":
+			req.MaxTokens, derr = count(v, "max_tokens")
+		case "metadata":
+			req.User, derr = userID(v)
+		case "system":
+			system, derr = d.system(v, off)
+		case "messages":
+			msgsRaw, msgsOff = v, off
+		}
+		return derr == nil
+	})
+	if derr != nil {
+		return nil, derr
+	}
+	if err != nil {
+		return nil, invalid("request body: must be a JSON object").WithErr(err)
+	}
+	if req.Model == "" {
+		return nil, invalid("model: is required")
+	}
+	if msgsRaw == nil {
+		return nil, invalid("messages: is required")
+	}
+	if system != nil {
+		req.Messages = append(req.Messages, gateway.Message{Role: gateway.RoleSystem, Parts: system})
+	}
+	msgs, derr := d.messages(msgsRaw, msgsOff)
+	if derr != nil {
+		return nil, derr
+	}
+	req.Messages = append(req.Messages, msgs...)
+	return req, nil
+}
+
+// members records which of the top-level members the decoder reads have
+// been seen, to refuse duplicates.
+type members uint8
+
+// first marks k as seen and reports whether it was new. Members the decoder
+// does not read are always new.
+func (m *members) first(k string) bool {
+	var b members
+	switch k {
+	case "model":
+		b = 1
+	case "stream":
+		b = 2
+	case "max_tokens":
+		b = 4
+	case "metadata":
+		b = 8
+	case "system":
+		b = 16
+	case "messages":
+		b = 32
+	}
+	if *m&b != 0 {
+		return false
+	}
+	*m |= b
+	return true
+}
+
+// decoder walks one body. Every offset it records is into the whole body,
+// so each decoding step is given the offset of the value it reads.
+type decoder struct{}
+
+func invalid(format string, args ...any) *gateway.Error {
+	return gateway.Errorf(gateway.CodeInvalid, format, args...)
+}
+
+func isNull(v []byte) bool { return jsonscan.Kind(v) == 'n' }
+
+func str(v []byte, field string) (string, *gateway.Error) {
+	s, err := jsonscan.String(v)
+	if err != nil {
+		return "", invalid("%s: must be a string", field)
+	}
+	return s, nil
+}
+
+func boolean(v []byte, field string) (bool, *gateway.Error) {
+	switch string(v) {
+	case "true":
+		return true, nil
+	case "false", "null":
+		return false, nil
+	}
+	return false, invalid("%s: must be a boolean", field)
+}
+
+func count(v []byte, field string) (int64, *gateway.Error) {
+	if isNull(v) {
+		return 0, nil
+	}
+	n, ok := integer(v)
+	if !ok {
+		return 0, invalid("%s: must be a non-negative integer", field)
+	}
+	return n, nil
+}
+
+// integer reads a non-negative JSON number with no fractional part, such
+// as 1024, 1024.0 or 1e3.
+func integer(v []byte) (int64, bool) {
+	if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+		return n, n >= 0
+	}
+	if k := jsonscan.Kind(v); k != '-' && (k < '0' || k > '9') {
+		return 0, false // ParseFloat would take "Inf" and "NaN"
+	}
+	f, err := strconv.ParseFloat(string(v), 64)
+	if err != nil || f < 0 || f > 1<<53 || f != math.Trunc(f) {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+func userID(v []byte) (string, *gateway.Error) {
+	switch jsonscan.Kind(v) {
+	case 'n':
+		return "", nil
+	case '{':
+	default:
+		return "", invalid("metadata: must be an object")
+	}
+	var (
+		id   string
+		derr *gateway.Error
+		n    int
+	)
+	err := jsonscan.Object(v, func(k string, mv []byte, _ int) bool {
+		if k != "user_id" {
+			return true
+		}
+		if n++; n > 1 {
+			derr = invalid("metadata.user_id: appears more than once")
+			return false
+		}
+		if !isNull(mv) {
+			id, derr = str(mv, "metadata.user_id")
+		}
+		return derr == nil
+	})
+	if derr != nil {
+		return "", derr
+	}
+	if err != nil {
+		return "", invalid("metadata: must be an object")
+	}
+	return id, nil
+}
+
+// text returns the JSON string v at offset off in the body as a Text.
+func text(v []byte, off int, field string) (*gateway.Text, *gateway.Error) {
+	s, err := jsonscan.String(v)
+	if err != nil {
+		return nil, invalid("%s: must be a string", field)
+	}
+	return &gateway.Text{Value: s, Start: off, End: off + len(v)}, nil
+}
+
+func (d *decoder) system(v []byte, off int) ([]*gateway.Text, *gateway.Error) {
+	switch jsonscan.Kind(v) {
+	case 'n':
+		return nil, nil
+	case '"':
+		t, derr := text(v, off, "system")
+		return []*gateway.Text{t}, derr
+	case '[':
+		var p parts
+		derr := d.blocks("system", v, off, gateway.RoleSystem, &p, false)
+		return p.own, derr
+	}
+	return nil, invalid("system: must be a string or an array of text blocks")
+}
+
+func (d *decoder) messages(v []byte, off int) ([]gateway.Message, *gateway.Error) {
+	if jsonscan.Kind(v) != '[' {
+		return nil, invalid("messages: must be an array of messages")
+	}
+	var (
+		out  []gateway.Message
+		derr *gateway.Error
+	)
+	err := jsonscan.Array(v, func(i int, mv []byte, moff int) bool {
+		out, derr = d.message(out, i, mv, off+moff)
+		return derr == nil
+	})
+	if derr != nil {
+		return nil, derr
+	}
+	if err != nil {
+		return nil, invalid("messages: must be an array of messages")
+	}
+	return out, nil
+}
+
+// message decodes messages[i], at offset off, and appends it to out.
+func (d *decoder) message(out []gateway.Message, i int, v []byte, off int) ([]gateway.Message, *gateway.Error) {
+	if jsonscan.Kind(v) != '{' {
+		return out, invalid("messages[%d]: must be an object", i)
+	}
+	var (
+		roleRaw, content []byte
+		contentOff       int
+		derr             *gateway.Error
+	)
+	err := jsonscan.Object(v, func(k string, mv []byte, moff int) bool {
+		switch k {
+		case "role":
+			if roleRaw != nil {
+				derr = invalid("messages[%d].role: appears more than once", i)
+			}
+			roleRaw = mv
+		case "content":
+			if content != nil {
+				derr = invalid("messages[%d].content: appears more than once", i)
+			}
+			content, contentOff = mv, off+moff
+		}
+		return derr == nil
+	})
+	if derr != nil {
+		return out, derr
+	}
+	if err != nil {
+		return out, invalid("messages[%d]: must be an object", i)
+	}
+	var role gateway.Role
+	switch s, _ := jsonscan.String(roleRaw); s {
+	case "user":
+		role = gateway.RoleUser
+	case "assistant":
+		role = gateway.RoleAssistant
+	default:
+		if roleRaw == nil {
+			return out, invalid("messages[%d].role: is required", i)
+		}
+		return out, invalid(`messages[%d].role: must be "user" or "assistant"`, i)
+	}
+	path := "messages[" + strconv.Itoa(i) + "].content"
+	var p parts
+	switch jsonscan.Kind(content) {
+	case '"':
+		t, derr := text(content, contentOff, path)
+		if derr != nil {
+			return out, derr
+		}
+		p.own = append(p.own, t)
+	case '[':
+		if derr := d.blocks(path, content, contentOff, role, &p, false); derr != nil {
+			return out, derr
+		}
+	case 0:
+		return out, invalid("%s: is required", path)
+	default:
+		return out, invalid("%s: must be a string or an array of content blocks", path)
+	}
+	if len(p.tool) > 0 {
+		out = append(out, gateway.Message{Role: gateway.RoleTool, Parts: p.tool})
+		if len(p.own) == 0 {
+			return out, nil
+		}
+	}
+	return append(out, gateway.Message{Role: role, Parts: p.own}), nil
+}
+
+// parts collects the texts of one message: those in its own role and those
+// returned by tools.
+type parts struct {
+	own, tool []*gateway.Text
+}
+
+func (p *parts) add(role gateway.Role, t *gateway.Text) {
+	if role == gateway.RoleTool {
+		p.tool = append(p.tool, t)
+	} else {
+		p.own = append(p.own, t)
+	}
+}
+
+// blocks decodes the array of content blocks v, at offset off, whose texts
+// have role. inTool is set inside a tool_result, where another tool_result
+// is refused rather than walked.
+func (d *decoder) blocks(path string, v []byte, off int, role gateway.Role, p *parts, inTool bool) *gateway.Error {
+	var derr *gateway.Error
+	err := jsonscan.Array(v, func(i int, bv []byte, boff int) bool {
+		derr = d.block(path+"["+strconv.Itoa(i)+"]", bv, off+boff, role, p, inTool)
+		return derr == nil
+	})
+	if derr != nil {
+		return derr
+	}
+	if err != nil {
+		return invalid("%s: must be an array of content blocks", path)
+	}
+	return nil
+}
+
+// block decodes one content block. Types without text pass untouched.
+func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *parts, inTool bool) *gateway.Error {
+	if jsonscan.Kind(v) != '{' {
+		return invalid("%s: must be a content block object", path)
+	}
+	var (
+		typ, textRaw, content, source []byte
+		textOff, contentOff, srcOff   int
+		derr                          *gateway.Error
+	)
+	dup := func(field string, seen []byte) bool {
+		if seen != nil {
+			derr = invalid("%s.%s: appears more than once", path, field)
+		}
+		return derr == nil
+	}
+	err := jsonscan.Object(v, func(k string, mv []byte, moff int) bool {
+		switch k {
+		case "type":
+			if dup(k, typ) {
+				typ = mv
+			}
+		case "text":
+			if dup(k, textRaw) {
+				textRaw, textOff = mv, off+moff
+			}
+		case "content":
+			if dup(k, content) {
+				content, contentOff = mv, off+moff
+			}
+		case "source":
+			if dup(k, source) {
+				source, srcOff = mv, off+moff
+			}
+		}
+		return derr == nil
+	})
+	if derr != nil {
+		return derr
+	}
+	if err != nil {
+		return invalid("%s: must be a content block object", path)
+	}
+	if typ == nil {
+		return invalid("%s.type: is required", path)
+	}
+	t, derr := str(typ, path+".type")
+	if derr != nil {
+		return derr
+	}
+	switch t {
+	case "text":
+		if textRaw == nil {
+			return invalid("%s.text: is required", path)
+		}
+		tx, derr := text(textRaw, textOff, path+".text")
+		if derr != nil {
+			return derr
+		}
+		p.add(role, tx)
+	case "tool_result":
+		if inTool {
+			return invalid("%s: a tool_result cannot hold another tool_result", path)
+		}
+		return d.nested(path+".content", content, contentOff, gateway.RoleTool, p, true)
+	case "search_result":
+		return d.nested(path+".content", content, contentOff, role, p, inTool)
+	case "document":
+		return d.document(path+".source", source, srcOff, role, p, inTool)
+	}
+	return nil
+}
+
+// nested decodes a content member that is absent, null, a string, or an
+// array of content blocks.
+func (d *decoder) nested(path string, v []byte, off int, role gateway.Role, p *parts, inTool bool) *gateway.Error {
+	switch jsonscan.Kind(v) {
+	case 0, 'n':
+		return nil
+	case '"':
+		t, derr := text(v, off, path)
+		if derr != nil {
+			return derr
+		}
+		p.add(role, t)
+		return nil
+	case '[':
+		return d.blocks(path, v, off, role, p, inTool)
+	}
+	return invalid("%s: must be a string or an array of content blocks", path)
+}
+
+// document decodes a document block's source: plain text ("data" of a
+// source of type "text") and text content ("content" of type "content")
+// are text; base64, URL and file sources are not.
+func (d *decoder) document(path string, v []byte, off int, role gateway.Role, p *parts, inTool bool) *gateway.Error {
+	if jsonscan.Kind(v) != '{' {
+		return invalid("%s: must be an object", path)
+	}
+	var (
+		typ, data, content []byte
+		dataOff, cOff      int
+		derr               *gateway.Error
+	)
+	err := jsonscan.Object(v, func(k string, mv []byte, moff int) bool {
+		var seen []byte
+		switch k {
+		case "type":
+			seen, typ = typ, mv
+		case "data":
+			seen, data, dataOff = data, mv, off+moff
+		case "content":
+			seen, content, cOff = content, mv, off+moff
+		default:
+			return true
+		}
+		if seen != nil {
+			derr = invalid("%s.%s: appears more than once", path, k)
+		}
+		return derr == nil
+	})
+	if derr != nil {
+		return derr
+	}
+	if err != nil {
+		return invalid("%s: must be an object", path)
+	}
+	st, _ := jsonscan.String(typ)
+	switch st {
+	case "text":
+		if data == nil {
+			return invalid("%s.data: is required", path)
+		}
+		t, derr := text(data, dataOff, path+".data")
+		if derr != nil {
+			return derr
+		}
+		p.add(role, t)
+	case "content":
+		return d.nested(path+".content", content, cOff, role, p, inTool)
+	}
+	return nil
+}
