@@ -1,6 +1,10 @@
 package audit
 
 import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"os"
@@ -139,6 +143,7 @@ func TestHistory(t *testing.T) {
 	mustGit(t, dir, "commit", "-q", "-m", "remove")
 	writeFile(t, dir, "other.txt", "again "+key+"\n")
 	writeFile(t, dir, ".env", "A=1\n")
+	writeFile(t, dir, "sub dir/.env.local", "") // empty, and a path with a space
 	mustGit(t, dir, "add", ".")
 	mustGit(t, dir, "commit", "-q", "-m", "leak again")
 
@@ -151,8 +156,8 @@ func TestHistory(t *testing.T) {
 	if fs[0].Commit != first || fs[0].Path != "cfg/app.yaml" || fs[0].Line != 2 {
 		t.Errorf("history finding = %+v, want cfg/app.yaml:2 at %s", fs[0], first)
 	}
-	if len(got[CheckEnvCommitted]) != 1 {
-		t.Errorf("%s = %+v, want .env once", CheckEnvCommitted, got[CheckEnvCommitted])
+	if fs := got[CheckEnvCommitted]; len(fs) != 2 || fs[0].Path != ".env" || fs[1].Path != "sub dir/.env.local" {
+		t.Errorf("%s = %+v, want .env and sub dir/.env.local", CheckEnvCommitted, fs)
 	}
 }
 
@@ -210,5 +215,49 @@ func TestSkipsBinaryAndHuge(t *testing.T) {
 	res := mustRun(t, WorkTree(context.Background(), dir, Limits{MaxFileSize: 1024}))
 	if len(res.Findings) != 0 || res.Skipped != 2 {
 		t.Errorf("findings %+v, skipped %d; want none and 2", res.Findings, res.Skipped)
+	}
+}
+
+func TestArchivesAndUTF16(t *testing.T) {
+	dir := t.TempDir()
+	key := fakeKey(t, "openrouter-api-key")
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	w, _ := zw.Create("conf/app.properties")
+	w.Write([]byte("openrouter.key=" + key + "\n"))
+	w, _ = zw.Create("bin/blob")
+	w.Write([]byte("\x00\x01\x02"))
+	zw.Close()
+	writeFile(t, dir, "dist.zip", zb.String())
+
+	var tb bytes.Buffer
+	gz := gzip.NewWriter(&tb)
+	tw := tar.NewWriter(gz)
+	body := "OPENROUTER_API_KEY=" + key + "\n"
+	tw.WriteHeader(&tar.Header{Name: "pkg/.env", Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg})
+	tw.Write([]byte(body))
+	tw.Close()
+	gz.Close()
+	writeFile(t, dir, "release.tar.gz", tb.String())
+
+	u16 := []byte{0xFF, 0xFE}
+	for _, r := range "KEY=" + key + "\r\n" {
+		u16 = append(u16, byte(r), 0)
+	}
+	writeFile(t, dir, "win.txt", string(u16))
+	writeFile(t, dir, "broken.zip", "PK\x03\x04 not really a zip \x00")
+
+	res := mustRun(t, WorkTree(context.Background(), dir, Limits{}))
+	paths := map[string]bool{}
+	for _, f := range byCheck(res.Findings)[CheckHardcodedSecret] {
+		paths[f.Path] = true
+	}
+	for _, want := range []string{"dist.zip!/conf/app.properties", "release.tar.gz!/pkg/.env", "win.txt"} {
+		if !paths[want] {
+			t.Errorf("no secret found in %s; found %v", want, paths)
+		}
+	}
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), "broken.zip: reading archive") {
+		t.Errorf("errors = %v, want broken.zip named", res.Errors)
 	}
 }

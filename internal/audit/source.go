@@ -121,12 +121,7 @@ func walk(ctx context.Context, root, sub string, lim Limits, inGit bool, yield f
 			}
 			return nil
 		}
-		f, err := readFile(root, rel, d.Type(), lim)
-		f.Ignored, f.Git = inGit, inGit
-		if err == errSkip {
-			return nil
-		}
-		if !yield(f, err) {
+		if !emit(root, rel, d.Type(), lim, Fragment{Git: inGit, Ignored: inGit}, yield) {
 			stopped = true
 			return fs.SkipAll
 		}
@@ -139,6 +134,24 @@ func walk(ctx context.Context, root, sub string, lim Limits, inGit bool, yield f
 }
 
 var errSkip = errors.New("skip")
+
+// emit reads one listed file and yields it (with the git state of tmpl),
+// then, for an archive, the text files inside it. It returns false if
+// yield asked to stop.
+func emit(root, rel string, mode fs.FileMode, lim Limits, tmpl Fragment, yield func(Fragment, error) bool) bool {
+	f, err := readFile(root, rel, mode, lim)
+	if err == errSkip {
+		return true
+	}
+	f.Git, f.Tracked, f.Ignored = tmpl.Git, tmpl.Tracked, tmpl.Ignored
+	if !yield(f, err) {
+		return false
+	}
+	if err == nil && f.Skipped == "binary" && isArchive(rel) {
+		return archiveFragments(filepath.Join(root, filepath.FromSlash(rel)), rel, lim, tmpl, yield)
+	}
+	return true
+}
 
 // readFile reads root/rel into a fragment. errSkip means nothing to report
 // (a valid symlink, a file deleted since it was listed).
@@ -181,6 +194,11 @@ func readFile(root, rel string, mode fs.FileMode, lim Limits) (Fragment, error) 
 	if _, err := io.ReadFull(fh, data); err != nil {
 		putBuf(buf)
 		return f, &SourceError{Path: rel, Err: unwrapPath(err)}
+	}
+	if u, ok := decodeUTF16(data); ok {
+		putBuf(buf)
+		f.Data = u
+		return f, nil
 	}
 	if isBinary(data) {
 		putBuf(buf)
@@ -299,12 +317,7 @@ func gitWorkTree(ctx context.Context, root string, lim Limits, yield func(Fragme
 		if st.IsDir() {
 			continue // a submodule
 		}
-		f, err := readFile(root, rel, st.Mode().Type(), lim)
-		if err == errSkip {
-			continue
-		}
-		f.Tracked, f.Git = isTracked[rel], true
-		if !yield(f, err) {
+		if !emit(root, rel, st.Mode().Type(), lim, Fragment{Git: true, Tracked: isTracked[rel]}, yield) {
 			return
 		}
 	}
@@ -331,12 +344,7 @@ func gitWorkTree(ctx context.Context, root string, lim Limits, yield func(Fragme
 		if err != nil {
 			continue
 		}
-		f, err := readFile(root, rel, st.Mode().Type(), lim)
-		if err == errSkip {
-			continue
-		}
-		f.Ignored, f.Git = true, true
-		if !yield(f, err) {
+		if !emit(root, rel, st.Mode().Type(), lim, Fragment{Git: true, Ignored: true}, yield) {
 			return
 		}
 	}
@@ -427,8 +435,8 @@ func parseDiff(r io.Reader, commit string, yield func(Fragment, error) bool) boo
 			f.Skipped = "binary"
 		} else if buf.Len() > 0 {
 			f.Data = bytes.Clone(buf.Bytes())
-		} else if len(f.Lines) == 0 {
-			return true
+		} else if !isSecretsFile(f.Path) {
+			return true // nothing added (an empty file, a mode change)
 		}
 		buf.Reset()
 		return yield(f, nil)
@@ -446,11 +454,12 @@ func parseDiff(r io.Reader, commit string, yield func(Fragment, error) bool) boo
 				if !flush() {
 					return false
 				}
-				cur = &Fragment{Commit: commit, Lines: []int{}}
+				cur = &Fragment{Commit: commit, Lines: []int{}, Path: diffHeaderPath(line)}
 				binary = false
 			case cur == nil:
 			case bytes.HasPrefix(line, []byte("+++ ")):
-				p := strings.TrimRight(string(line[4:]), "\n")
+				// git ends the name with a tab when it holds a space.
+				p := strings.TrimRight(string(line[4:]), "\n\t")
 				p = unquoteGitPath(p)
 				cur.Path = strings.TrimPrefix(p, "b/")
 			case bytes.HasPrefix(line, []byte("Binary files ")):
@@ -475,6 +484,24 @@ func parseDiff(r io.Reader, commit string, yield func(Fragment, error) bool) boo
 			return flush()
 		}
 	}
+}
+
+// diffHeaderPath reads the path from "diff --git a/P b/P", for diffs that
+// have no "+++" line (an empty new file). Without renames both halves are
+// the same path, which settles where a path with spaces splits.
+func diffHeaderPath(line []byte) string {
+	s := strings.TrimRight(string(line[len("diff --git "):]), "\n")
+	if strings.HasPrefix(s, `"`) {
+		if i := strings.LastIndex(s, ` "`); i > 0 {
+			return strings.TrimPrefix(unquoteGitPath(s[i+1:]), "b/")
+		}
+		return ""
+	}
+	n := (len(s) - 5) / 2
+	if n <= 0 || !strings.HasPrefix(s, "a/") {
+		return ""
+	}
+	return s[2 : 2+n]
 }
 
 // hunkStart reads the new-file start line of "@@ -a,b +c,d @@".
