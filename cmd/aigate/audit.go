@@ -208,4 +208,3 @@ func (p *progress) done() {
 		fmt.Fprint(p.w, "\r\x1b[2K")
 	}
 }
-

@@ -131,4 +131,3 @@ func TestAuditBaseline(t *testing.T) {
 		t.Errorf("--baseline bad file: exit %d, stderr %q", code, errOut)
 	}
 }
-
