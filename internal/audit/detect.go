@@ -37,16 +37,16 @@ func (d *detector) check(f Fragment) []Finding {
 	// The code heuristics describe what an application does; tests call
 	// things the wrong way on purpose, so they are skipped there (secrets
 	// in tests are still reported).
-	code, config, test := isCode(f.Path), isConfig(f.Path), isTest(f.Path)
-	if (code || config) && !test || !isDoc(f.Path) {
+	if !isTest(f.Path) && !isDoc(f.Path) {
+		code := isCode(f.Path)
 		lines := codeTriggers.lines(f.Data)
-		if (code || config) && !test {
+		if code || isConfig(f.Path) {
 			raw = urlChecks(f, lines[groupURL], raw)
 		}
-		if code && !test {
+		if code {
 			raw = d.codeChecks(f, lines, raw)
 		}
-		if !isDoc(f.Path) && len(lines[groupPublicEnv]) > 0 {
+		if len(lines[groupPublicEnv]) > 0 {
 			raw = publicEnvChecks(f, raw)
 		}
 	}
