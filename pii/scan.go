@@ -120,7 +120,20 @@ func (s *scanner) cue(i, window int, cues []string) bool {
 		s.low = append(s.low, c)
 	}
 	for _, c := range cues {
-		if containsBytes(s.low, c) {
+		if s.containsWord(lo, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsWord reports whether cue occurs in s.low (the text from lo on,
+// lower-cased) at the start of a word, so "tel" matches "Tel:" but not
+// "hotel".
+func (s *scanner) containsWord(lo int, cue string) bool {
+	b := s.low
+	for i := 0; i+len(cue) <= len(b); i++ {
+		if b[i] == cue[0] && string(b[i:i+len(cue)]) == cue && !(lo+i > 0 && isAlpha(s.text[lo+i-1])) {
 			return true
 		}
 	}
@@ -259,6 +272,7 @@ var (
 	thaiCues     = []string{"thai", "บัตรประชาชน", "เลขประจำตัว", "national id", "id card", "citizen id"}
 	cccdCues     = []string{"cccd", "căn cước", "can cuoc", "cmnd", "citizen id", "id card", "identity card", "national id"}
 	phoneCues    = []string{"phone", "tel", "mobile", "mob.", "cell", "call", "fax", "sms", "text me", "whatsapp", "contact", "message", "registered", "reach me", "ring me", "my number", "number is", "điện thoại", "sđt", "teléfono", "telefone", "téléphone", "telefon", "電話", "电话", "手机", "โทร"}
+	versionCues  = []string{"version", "ver.", "v.", "release", "build", "firmware", "kernel", "rev."}
 	notPhoneCues = []string{"card", "account", "acct", "iban", "ssn", "social security", "order", "invoice", "passport", "routing", "tracking", "cpf", "aadhaar", "id:"}
 )
 
@@ -318,7 +332,7 @@ func (s *scanner) digitStart(i int) {
 	// "1,284"): a short group that does not continue into another group can
 	// only be the day of a month-name date.
 	g1 := s.digitsAt(i)
-	if e := i + g1; g1 < 7 && !(e+1 < len(t) && (t[e] == ' ' || t[e] == '-' || t[e] == '.' || t[e] == '/') && isDigit(t[e+1])) {
+	if e := i + g1; g1 < 7 && !(e+1 < len(t) && (t[e] == ' ' || t[e] == '-' || t[e] == '.' || t[e] == '/') && (isDigit(t[e+1]) || t[e+1] == '(')) {
 		if g1 <= 2 {
 			s.dateMonthName(i)
 		}
@@ -331,7 +345,7 @@ func (s *scanner) digitStart(i int) {
 	s.dateMonthName(i)
 
 	if e := s.groups(i, ".", 12); s.shapeIPv4() && (s.endOK(e) || t[e] == ':') {
-		if a, err := netip.ParseAddr(t[i:e]); err == nil && a.Is4() {
+		if a, err := netip.ParseAddr(t[i:e]); err == nil && a.Is4() && !s.cue(i, 12, versionCues) {
 			s.add(IPAddress, i, e, 0.9)
 		}
 	}
@@ -629,18 +643,6 @@ func (s *scanner) phoneCue(i, end int) bool {
 		}
 	}
 	return s.cue(i, 32, phoneCues) && !s.cue(i, 24, notPhoneCues)
-}
-
-func containsBytes(b []byte, sub string) bool {
-	if len(sub) == 0 {
-		return true
-	}
-	for i := 0; i+len(sub) <= len(b); i++ {
-		if b[i] == sub[0] && string(b[i:i+len(sub)]) == sub {
-			return true
-		}
-	}
-	return false
 }
 
 const (
