@@ -49,8 +49,9 @@
 //
 // # Acting
 //
-// A [Policy] maps types to an [Action]: [Redact] ("[EMAIL]"), [Mask] (keep
-// the last four letters or digits), [Pseudonymize] ("<EMAIL_1>", the same
+// A [Policy] maps types to an [Action]: [Redact] ("[EMAIL]"), [Mask] (stars;
+// card, account, phone and ID numbers keep their last four characters, names,
+// places and e-mail addresses do not), [Pseudonymize] ("<EMAIL_1>", the same
 // value getting the same placeholder within a request), [Block] or [Allow].
 // A [Redactor] is made per request; [Redactor.Apply] returns the new text and
 // a [Report] with counts per type (never values). Its [Vault] maps

@@ -12,7 +12,7 @@ type Action string
 
 const (
 	Redact       Action = "redact"       // replace with [TYPE]
-	Mask         Action = "mask"         // keep the last four letters or digits, star the rest
+	Mask         Action = "mask"         // star the value; number types keep their last four digits
 	Pseudonymize Action = "pseudonymize" // replace with <TYPE_n>, restorable through the Vault
 	Block        Action = "block"        // redact, and report the request as blocked
 	Allow        Action = "allow"        // leave as is (still counted)
@@ -154,7 +154,7 @@ func (r *Redactor) Apply(text string, p Policy) (string, Report) {
 			v := out[e.Start:e.End]
 			switch a {
 			case Mask:
-				b.WriteString(mask(v))
+				b.WriteString(mask(v, e.Type.keepsTail()))
 			case Pseudonymize:
 				b.WriteString(r.vault.pseudonym(e.Type, v))
 			default: // Redact, Block, and anything unknown: fail closed
@@ -179,11 +179,23 @@ func (r *Redactor) Apply(text string, p Policy) (string, Report) {
 	return out, rep
 }
 
-// mask stars every letter, digit and non-ASCII character of v except the
-// last four letters or digits; ASCII punctuation and spaces stay, so the
-// format remains readable. Values with fewer than eight letters or digits
-// are starred entirely.
-func mask(v string) string {
+// keepsTail reports types whose last four characters are customarily shown
+// (card, account, phone and ID numbers). For names, places, addresses,
+// e-mail addresses, IP addresses and dates the tail identifies too much
+// ("**** Berg"), so Mask stars them entirely.
+func (t Type) keepsTail() bool {
+	switch t {
+	case CreditCard, IBAN, Phone, USSSN, UKNINO, SGNRIC, THID, VNCCCD, INAadhaar, BRCPF:
+		return true
+	}
+	return false
+}
+
+// mask stars every letter, digit and non-ASCII character of v, except the
+// last four letters or digits when tail is set; ASCII punctuation and
+// spaces stay, so the format remains readable. Values with fewer than
+// eight letters or digits are starred entirely.
+func mask(v string, tail bool) string {
 	n := 0
 	for i := 0; i < len(v); i++ {
 		if isAlnum(v[i]) {
@@ -191,7 +203,7 @@ func mask(v string) string {
 		}
 	}
 	keep := 4
-	if n < 8 {
+	if n < 8 || !tail {
 		keep = 0
 	}
 	var b strings.Builder

@@ -158,14 +158,20 @@ func TestRestorerEverySplit(t *testing.T) {
 }
 
 func TestMask(t *testing.T) {
-	for in, want := range map[string]string{
-		"4111 1111 1111 1234": "**** **** **** 1234",
-		"+1 415-555-2671":     "+* ***-***-2671",
-		"555 1234":            "*** ****",
-		"AB123456C":           "*****456C",
+	for _, c := range []struct {
+		in   string
+		typ  Type
+		want string
+	}{
+		{"4111 1111 1111 1234", CreditCard, "**** **** **** 1234"},
+		{"+1 415-555-2671", Phone, "+* ***-***-2671"},
+		{"555 1234", Phone, "*** ****"},
+		{"AB123456C", UKNINO, "*****456C"},
+		{"Anna Bergman", Person, "**** *******"},
+		{"ana@example.com", Email, "***@*******.***"},
 	} {
-		if got := mask(in); got != want {
-			t.Errorf("mask(%q) = %q, want %q", in, got, want)
+		if got := mask(c.in, c.typ.keepsTail()); got != c.want {
+			t.Errorf("mask(%s value) = %q, want %q", c.typ, got, c.want)
 		}
 	}
 }

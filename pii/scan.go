@@ -82,16 +82,7 @@ func (s *scanner) groups(i int, seps string, maxDigits int) int {
 		}
 		j++
 	}
-	// j may sit just past a separator only if a group followed; recompute end.
-	end := i
-	n := 0
-	for k := i; k < len(t) && n < len(s.ds); k++ {
-		if isDigit(t[k]) {
-			n++
-		}
-		end = k + 1
-	}
-	return end
+	return j // a separator is consumed only when a digit follows it
 }
 
 // shape reports whether the group lengths equal want.
