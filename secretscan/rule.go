@@ -38,7 +38,8 @@ type Rule struct {
 	// context it contains one of the Keywords.
 	EnvVar string
 
-	// Keywords are lowercase strings one of which must occur in the input
+	// Keywords are lowercase strings, at least three bytes long, one of
+	// which must occur in the input
 	// for Pattern to run at all. The pattern runs over a window from Before
 	// bytes before the keyword to After bytes after its end. For keys with
 	// a fixed prefix or marker the keyword is that prefix or marker; for

@@ -126,12 +126,12 @@ func TestPlaceholders(t *testing.T) {
 }
 
 func TestNewRejectsBadRules(t *testing.T) {
-	rules := []secretscan.Rule{{ID: "a", Keywords: []string{"X", "XY"}}, {ID: "a", Keywords: []string{"k"}}}
+	rules := []secretscan.Rule{{ID: "a", Keywords: []string{"XY", "XYZ"}}, {ID: "a", Keywords: []string{"k"}}}
 	_, err := secretscan.New(rules)
 	if err == nil {
 		t.Fatal("New(bad rules) = nil error")
 	}
-	for _, want := range []string{"no pattern", "not lowercase", "duplicate id", "shorter than 2"} {
+	for _, want := range []string{"no pattern", "not lowercase", "duplicate id", "shorter than 3"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("New error %q does not mention %q", err, want)
 		}
