@@ -22,7 +22,10 @@ type PIIReport struct {
 	MBPerSec float64             `json:"mb_per_s"` // Bytes / Seconds / 1e6
 	Headline string              `json:"headline"` // which span match the top-level scores use: "exact"
 	Types    map[string]PIIScore `json:"types"`
-	Unscored map[string]int      `json:"unscored_labels,omitempty"` // labelled types aigate does not detect (ORGANIZATION, AGE, …), with counts
+	// BySource repeats Types for each value of the rows' "source" field
+	// (synthetic templates and real social-media text differ a lot).
+	BySource map[string]map[string]PIIScore `json:"by_source,omitempty"`
+	Unscored map[string]int                 `json:"unscored_labels,omitempty"` // labelled types aigate does not detect (ORGANIZATION, AGE, …), with counts
 }
 
 // PIIScore holds the scores for one entity type. Precision, Recall and F1
@@ -71,8 +74,9 @@ func scoredType(t pii.Type) string {
 }
 
 type piiRow struct {
-	Text  string `json:"text"`
-	Spans []struct {
+	Text   string `json:"text"`
+	Source string `json:"source"`
+	Spans  []struct {
 		Start int    `json:"start"` // code points
 		End   int    `json:"end"`
 		Type  string `json:"type"`
@@ -85,14 +89,16 @@ type span struct {
 }
 
 type counts struct {
-	gold, pred, exact, overlap, negTexts, fpTexts int
+	gold, pred, exact, overlap int
+	posTexts                   int // texts with a labelled span of the type
+	fpTexts                    int // texts without one where the detector reported one
 }
 
 // EvalPII runs d over every JSONL row of r ({"text", "spans": [{"start",
 // "end", "type"}]}, offsets in code points) and scores it per entity type.
 // A nil d means the zero Detector. Errors name the line, never its text.
 func EvalPII(r io.Reader, d *pii.Detector) (PIIReport, error) {
-	rep := PIIReport{Headline: "exact", Types: map[string]PIIScore{}, Unscored: map[string]int{}}
+	rep := PIIReport{Headline: "exact", Unscored: map[string]int{}}
 	c := map[string]*counts{}
 	get := func(t string) *counts {
 		if c[t] == nil {
@@ -100,6 +106,8 @@ func EvalPII(r io.Reader, d *pii.Detector) (PIIReport, error) {
 		}
 		return c[t]
 	}
+	bySource := map[string]map[string]*counts{}
+	sourceTexts := map[string]int{}
 	var rows []piiRow
 	var elapsed time.Duration
 	sc := bufio.NewScanner(r)
@@ -143,22 +151,46 @@ func EvalPII(r io.Reader, d *pii.Detector) (PIIReport, error) {
 			pred[i] = span{scoredType(e.Type), e.Start, e.End}
 		}
 		score(gold, pred, get)
-	}
-	for t, k := range c {
-		s := PIIScore{Gold: k.gold, Predicted: k.pred}
-		s.Precision, s.Recall, s.F1 = prf(k.exact, k.pred, k.gold)
-		s.Overlap.Precision, s.Overlap.Recall, s.Overlap.F1 = prf(k.overlap, k.pred, k.gold)
-		k.negTexts = rep.Texts - k.negTexts // negTexts counted texts with gold
-		if k.negTexts > 0 {
-			s.FPR = float64(k.fpTexts) / float64(k.negTexts)
+		sc := bySource[row.Source]
+		if sc == nil {
+			sc = map[string]*counts{}
+			bySource[row.Source] = sc
 		}
-		rep.Types[t] = s
+		sourceTexts[row.Source]++
+		score(gold, pred, func(t string) *counts {
+			if sc[t] == nil {
+				sc[t] = &counts{}
+			}
+			return sc[t]
+		})
+	}
+	rep.Types = finish(c, rep.Texts)
+	if len(bySource) > 1 {
+		rep.BySource = map[string]map[string]PIIScore{}
+		for src, sc := range bySource {
+			rep.BySource[src] = finish(sc, sourceTexts[src])
+		}
 	}
 	rep.Seconds = elapsed.Seconds()
 	if rep.Seconds > 0 {
 		rep.MBPerSec = float64(rep.Bytes) / rep.Seconds / 1e6
 	}
 	return rep, nil
+}
+
+// finish turns counts over texts rows into scores.
+func finish(c map[string]*counts, texts int) map[string]PIIScore {
+	out := map[string]PIIScore{}
+	for t, k := range c {
+		s := PIIScore{Gold: k.gold, Predicted: k.pred}
+		s.Precision, s.Recall, s.F1 = prf(k.exact, k.pred, k.gold)
+		s.Overlap.Precision, s.Overlap.Recall, s.Overlap.F1 = prf(k.overlap, k.pred, k.gold)
+		if neg := texts - k.posTexts; neg > 0 {
+			s.FPR = float64(k.fpTexts) / float64(neg)
+		}
+		out[t] = s
+	}
+	return out
 }
 
 // score adds one text's matches to the per-type counts.
@@ -186,7 +218,7 @@ func score(gold, pred []span, get func(string) *counts) {
 		k.gold += len(g)
 		k.pred += len(p)
 		if len(g) > 0 {
-			k.negTexts++ // a positive text; turned into the negative count at the end
+			k.posTexts++
 		} else if len(p) > 0 {
 			k.fpTexts++
 		}

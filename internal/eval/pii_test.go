@@ -15,7 +15,7 @@ import (
 func TestEvalPIIScoring(t *testing.T) {
 	// Offsets are code points: "Zoë" has a two-byte rune before the e-mail.
 	const data = `{"text":"Zoë: zoe@example.com, card 4111 1111 1111 1111","spans":[{"start":5,"end":20,"type":"EMAIL_ADDRESS"},{"start":27,"end":46,"type":"CREDIT_CARD"},{"start":0,"end":3,"type":"ORGANIZATION"}]}
-{"text":"call 4111 now","spans":[]}
+{"text":"call 4111 now","spans":[],"source":"b"}
 {"text":"SSN 123-45-6789 and 10.0.0.1","spans":[{"start":4,"end":10,"type":"US_SSN"},{"start":20,"end":28,"type":"IP_ADDRESS"}]}
 
 `
@@ -43,6 +43,12 @@ func TestEvalPIIScoring(t *testing.T) {
 	check("US_SSN", 0, 0, 1) // the label covers part of the number: overlap only
 	if fpr := rep.Types["US_SSN"].FPR; fpr != 0 {
 		t.Errorf("US_SSN fpr = %v, want 0", fpr)
+	}
+	if got := rep.BySource["b"]; len(rep.BySource) != 2 || len(got) != 0 {
+		t.Errorf("BySource = %d sources, source b has %d types; want 2 and 0", len(rep.BySource), len(got))
+	}
+	if got := rep.BySource[""]["EMAIL"]; got.Gold != 1 || got.F1 != 1 {
+		t.Errorf("BySource[\"\"][EMAIL] = %+v", got)
 	}
 	b, err := json.Marshal(rep.Types["EMAIL"])
 	if err != nil {
