@@ -72,6 +72,7 @@ func report(b *testing.B, d []time.Duration) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
 	if len(d) > 0 {
 		slices.Sort(d)
+		b.ReportMetric(float64(d[len(d)/2].Microseconds()), "p50-µs")
 		b.ReportMetric(float64(d[len(d)*99/100].Microseconds()), "p99-µs")
 	}
 }
