@@ -39,18 +39,24 @@ func archiveFragments(full, rel string, lim Limits, tmpl Fragment, yield func(Fr
 		if err != nil {
 			return true, err
 		}
-		data, err := io.ReadAll(io.LimitReader(r, lim.maxSize()+1))
-		if err != nil {
+		buf := getBuf(int(size))
+		data := (*buf)[:size]
+		if _, err := io.ReadFull(r, data); err != nil {
+			putBuf(buf)
 			return true, err
 		}
-		total += int64(len(data))
-		if u, ok := decodeUTF16(data); ok {
-			data = u
-		} else if isBinary(data) {
-			return true, nil
-		}
+		total += size
 		f := tmpl
-		f.Path, f.Data = rel+"!/"+name, data
+		f.Path = rel + "!/" + name
+		if u, ok := decodeUTF16(data); ok {
+			putBuf(buf)
+			f.Data = u
+		} else if isBinary(data) {
+			putBuf(buf)
+			return true, nil
+		} else {
+			f.Data, f.buf = data, buf
+		}
 		return yield(f, nil), nil
 	}
 	fail := func(err error) bool {

@@ -46,9 +46,7 @@ func (d *detector) check(f Fragment) []Finding {
 		if code {
 			raw = d.codeChecks(f, lines, raw)
 		}
-		if len(lines[groupPublicEnv]) > 0 {
-			raw = publicEnvChecks(f, raw)
-		}
+		raw = publicEnvChecks(f, lines[groupPublicEnv], raw)
 	}
 	for _, l := range raw {
 		idx, line, col := x.pos(l.off)
@@ -226,23 +224,21 @@ var (
 	reCredName  = regexp.MustCompile(`KEY|TOKEN|SECRET`)
 )
 
-func publicEnvChecks(f Fragment, out []located) []located {
-	lastLine := -2 // LastIndexByte returns -1 for the first line
-	for _, loc := range rePublicEnv.FindAllIndex(f.Data, -1) {
-		name := f.Data[loc[0]:loc[1]]
-		rest := name[bytes.IndexByte(name, '_'):]
-		if !reAIName.Match(rest) || !reCredName.Match(rest) {
-			continue
+func publicEnvChecks(f Fragment, starts []int, out []located) []located {
+	forLines(f.Data, starts, func(s, e int) {
+		line := f.Data[s:e]
+		for _, loc := range rePublicEnv.FindAllIndex(line, -1) {
+			name := line[loc[0]:loc[1]]
+			rest := name[bytes.IndexByte(name, '_'):]
+			if !reAIName.Match(rest) || !reCredName.Match(rest) {
+				continue
+			}
+			l := newFinding(CheckPublicEnvKey, s+loc[0])
+			l.Preview = string(name)
+			l.Message = string(name) + " is published to the browser by the framework"
+			out = append(out, l)
+			return // one finding per line
 		}
-		ls := bytes.LastIndexByte(f.Data[:loc[0]], '\n')
-		if ls == lastLine {
-			continue
-		}
-		lastLine = ls
-		l := newFinding(CheckPublicEnvKey, loc[0])
-		l.Preview = string(name)
-		l.Message = string(name) + " is published to the browser by the framework"
-		out = append(out, l)
-	}
+	})
 	return out
 }
