@@ -17,11 +17,13 @@ func DefaultRules() []Rule {
 
 func aiRules() []Rule {
 	const body = `[A-Za-z0-9_-]`
-	openAI := func(id, desc, prefix string, n int) Rule {
+	// openAI builds a rule for keys with the T3BlbkFJ marker; prefixRE is
+	// a regular expression for the prefixes, prefix the one examples use.
+	openAI := func(id, desc, prefixRE, prefix string, n int) Rule {
 		return Rule{
 			ID: id, Description: desc, Provider: "OpenAI", AI: true, EnvVar: "OPENAI_API_KEY",
 			Keywords: []string{"t3blbkfj"}, Before: 128, After: 110,
-			Pattern: regexp.MustCompile(regexp.QuoteMeta(prefix) + body + `{20,100}T3BlbkFJ` + body + `{20,100}`),
+			Pattern: regexp.MustCompile(prefixRE + body + `{20,100}T3BlbkFJ` + body + `{20,100}`),
 			Example: func(r *rand.Rand) string {
 				return prefix + randomFrom(r, base64URL, n) + "T3BlbkFJ" + randomFrom(r, base64URL, n)
 			},
@@ -69,9 +71,9 @@ func aiRules() []Rule {
 		}
 	}
 	return []Rule{
-		openAI("openai-project-key", "OpenAI project API key", "sk-proj-", 74),
-		openAI("openai-service-account-key", "OpenAI service-account API key", "sk-svcacct-", 74),
-		openAI("openai-admin-key", "OpenAI admin API key (organisation-wide)", "sk-admin-", 58),
+		openAI("openai-project-key", "OpenAI project API key", "sk-proj-", "sk-proj-", 74),
+		openAI("openai-service-account-key", "OpenAI service-account API key", "sk-(?:svcacct|service)-", "sk-svcacct-", 74),
+		openAI("openai-admin-key", "OpenAI admin API key (organisation-wide)", "sk-admin-", "sk-admin-", 58),
 		{
 			ID: "openai-user-key", Description: "OpenAI legacy user API key", Provider: "OpenAI", AI: true,
 			EnvVar: "OPENAI_API_KEY", Keywords: []string{"t3blbkfj"}, Before: 32, After: 32,
@@ -170,6 +172,14 @@ func aiRules() []Rule {
 			`tgp_v1_`+body+`{43}`,
 			func(r *rand.Rand) string { return "tgp_v1_" + randomFrom(r, base64URL, 43) },
 			"TOGETHER_API_KEY=tgp_v1_...", "TOGETHER_API_KEY=tgp_v1_"+strings.Repeat("x", 43)),
+		contextual("together-legacy-api-key", "Together AI legacy API key (64 hex, near the word together)", "Together AI", "TOGETHER_API_KEY",
+			[]string{"together"}, `[a-f0-9]{64}`, classDigit|classLower,
+			func(r *rand.Rand) string { return randomFrom(r, hexLower, 64) },
+			"together sha256 "+strings.Repeat("0", 64), "TOGETHER_API_KEY=${TOGETHER_API_KEY}"),
+		contextual("perplexity-legacy-api-key", "Perplexity legacy API key (48 hex, near the word perplexity)", "Perplexity", "PERPLEXITY_API_KEY",
+			[]string{"perplexity"}, `[a-f0-9]{48}`, classDigit|classLower,
+			func(r *rand.Rand) string { return randomFrom(r, hexLower, 48) },
+			"perplexity: "+strings.Repeat("ab", 24)),
 		{
 			ID: "fireworks-api-key", Description: "Fireworks AI API key", Provider: "Fireworks AI", AI: true,
 			EnvVar: "FIREWORKS_API_KEY", Keywords: []string{"fw_"}, After: 40,

@@ -98,7 +98,7 @@ var (
 	rePrompt  = regexp.MustCompile(`(?i)\b[\w.$]*(?:prompt|messages)[\w$]*`)
 	reLenCall = regexp.MustCompile(`\blen\([^()]*\)|\.length\b|\bcount\b`)
 	// harmless describes metadata about a key or prompt rather than its value.
-	reHarmless = regexp.MustCompile(`(?i)(?:_?id|_?ids|_?name|_?names|_?env|_?var|_?set|_?present|_?hash|_?prefix|_?len|_?length|_?count|_?tokens?|_?template|_?file|_?path|_?type|_?header_?name|_?masked|_?redacted|_?version|Exists|Missing|Configured|\(\))$`)
+	reHarmless = regexp.MustCompile(`(?i)(?:_?id|_?ids|_?name|_?names|_?env|_?var|_?set|_?present|_?hash|_?prefix|_?len|_?length|_?count|_?tokens?|_?template|_?file|_?path|_?type|_?header_?name|_?masked|_?redacted|_?version|Exists|Missing|Configured|Attributes|Attrs|Config|Options|Settings|Feedback|Safety\w*|\(\))$`)
 )
 
 // The trigger groups: a line is examined by a check only if it holds one
