@@ -93,6 +93,9 @@ func structuredCases() []detCase {
 		pos("email-angle", Email, "From: Jane <%s>", "j_d@sub.example.org"),
 		neg("email-no-tld", "user@localhost is fine"),
 		neg("email-handle", "ping @someone on chat"),
+		neg("url-userinfo", "GET https://user:secret@api.example.com/v1"),
+		pos("mailto", Email, "<a href=\"mailto:%s\">", "ops@example.com"),
+		neg("ipv6-network", "route 2001:db8:: and fc00::/7"),
 		pos("nino", UKNINO, "NI number %s", "AB123456C"),
 		pos("nino-spaced", UKNINO, "NINO: %s.", "JG 10 37 45 D"),
 		neg("nino-bad-prefix", "ref GB123456A"),
@@ -150,6 +153,10 @@ func structuredCases() []detCase {
 		pos("phone-cue-local", Phone, "Phone: %s", "0487 98 11 92"),
 		pos("phone-suffix-fax", Phone, "%s-Fax", "085 175 7641"),
 		neg("phone-no-cue-bare", "invoice 2015550123 paid"),
+		neg("oid", "OBJECT IDENTIFIER ::= { 1 3 101 112 }"),
+		neg("dotted-oid", "oid 1.1.2147483647 and 2.268435375"),
+		neg("ipv4-loopback", "listen on 127.0.0.1:8080 or 0.0.0.0"),
+		pos("phone-dotted", Phone, "tel %s", "201.555.0123"),
 	)
 	return cs
 }

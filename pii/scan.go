@@ -161,12 +161,29 @@ func (s *scanner) emails() {
 		for r > at+1 && (t[r-1] == '.' || t[r-1] == '-') {
 			r--
 		}
-		if !domainOK(t[at+1 : r]) {
+		if !domainOK(t[at+1:r]) || s.urlUserinfo(l) {
 			continue
 		}
 		s.add(Email, l, r, 0.99)
 		off = r
 	}
+}
+
+// urlUserinfo reports whether the local part at l sits inside a URL
+// ("https://user:pass@host"): that is a URL's userinfo, not an address.
+func (s *scanner) urlUserinfo(l int) bool {
+	t := s.text
+	for k := l - 1; k >= 2 && l-k < 256; k-- {
+		switch t[k] {
+		case ' ', '\t', '\n', '\r', '"', '\'', '<', '(':
+			return false
+		case '/':
+			if t[k-1] == '/' && t[k-2] == ':' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isLocal(c byte) bool {
@@ -243,11 +260,12 @@ func (s *scanner) ipv6() {
 				hex++
 			}
 		}
-		if colons < 2 || hex < 3 {
+		// "2001::" and "fc00::" before a /prefix name networks, not hosts.
+		if colons < 2 || hex < 3 || strings.HasSuffix(cand, "::") {
 			continue
 		}
 		a, err := netip.ParseAddr(cand)
-		if err != nil || !a.Is6() || a.IsUnspecified() || a.IsLoopback() {
+		if err != nil || !a.Is6() || a.Unmap().IsUnspecified() || a.IsLoopback() {
 			continue
 		}
 		s.add(IPAddress, l, r, 0.9)
@@ -263,7 +281,7 @@ var (
 	thaiCues     = []string{"thai", "บัตรประชาชน", "เลขประจำตัว", "national id", "id card", "citizen id"}
 	cccdCues     = []string{"cccd", "căn cước", "can cuoc", "cmnd", "citizen id", "id card", "identity card", "national id"}
 	phoneCues    = []string{"phone", "tel", "mobile", "mob.", "cell", "call", "fax", "sms", "text me", "whatsapp", "contact", "message", "registered", "reach me", "ring me", "my number", "number is", "điện thoại", "sđt", "teléfono", "telefone", "téléphone", "telefon", "電話", "电话", "手机", "โทร"}
-	versionCues  = []string{"version", "ver.", "v.", "release", "build", "firmware", "kernel", "rev."}
+	versionCues  = []string{"version", "ver.", "v.", "release", "build", "firmware", "kernel", "rev.", "section", "sec.", "§", "rfc", "chapter", "clause", "paragraph", "step", "figure", "table", "item", "rule", "term:"}
 	notPhoneCues = []string{"card", "account", "acct", "iban", "ssn", "social security", "order", "invoice", "passport", "routing", "tracking", "cpf", "aadhaar", "id:"}
 )
 
@@ -336,7 +354,7 @@ func (s *scanner) digitStart(i int) {
 	s.dateMonthName(i)
 
 	if e := s.groups(i, ".", 12); s.shapeIPv4() && (s.endOK(e) || t[e] == ':') {
-		if a, err := netip.ParseAddr(t[i:e]); err == nil && a.Is4() && !s.cue(i, 12, versionCues) {
+		if a, err := netip.ParseAddr(t[i:e]); err == nil && a.Is4() && !a.IsUnspecified() && !a.IsLoopback() && !s.cue(i, 24, versionCues) {
 			s.add(IPAddress, i, e, 0.9)
 		}
 	}
@@ -544,7 +562,7 @@ func (s *scanner) phone(i int) (end int) {
 	if t[j] == '+' {
 		j++
 	}
-	digits, last, parens, seps, dots, groups, maxGroup, g := 0, -1, 0, 0, 0, 0, 0, 0
+	digits, last, parens, seps, dots, groups, maxGroup, firstGroup, singles, g := 0, -1, 0, 0, 0, 0, 0, 0, 0, 0
 scan:
 	for j < len(t) && j-i < 32 {
 		c := t[j]
@@ -552,9 +570,20 @@ scan:
 		case isDigit(c):
 			if g == 0 {
 				groups++
+				// One-digit groups: a country code after '+', "(0)", and one
+				// more among the first two groups (trunk prefix "8 (301)…",
+				// area code "+33 1 …"). "1 3 101 112" is not a phone number.
+				if (j+1 >= len(t) || !isDigit(t[j+1])) && t[j-1] != '(' && !(groups == 1 && t[i] == '+') {
+					if singles++; singles > 1 || groups > 2 {
+						return -1
+					}
+				}
 			}
 			g++
 			maxGroup = max(maxGroup, g)
+			if groups == 1 {
+				firstGroup = g
+			}
 			digits++
 			j++
 			last = j
@@ -593,7 +622,7 @@ scan:
 	}
 	// Dotted runs are phone numbers only in the plain 555.123.4567 style:
 	// not IPv4-like quads, not mixed with other separators (CPF, versions).
-	if dots > 0 && (dots != seps || (groups == 4 && maxGroup <= 3)) {
+	if dots > 0 && (dots != seps || (groups == 4 && maxGroup <= 3) || maxGroup > 4 || t[i] != '+' && firstGroup < 2) {
 		return -1
 	}
 	end = last
