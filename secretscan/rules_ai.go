@@ -90,7 +90,7 @@ func aiRules() []Rule {
 		prefixed("google-api-key", "Google API key (Gemini, AI Studio, GCP, Firebase)", "Google", "GEMINI_API_KEY", "aiza",
 			`AIza`+body+`{35}`,
 			func(r *rand.Rand) string { return "AIzaSy" + randomFrom(r, base64URL, 33) },
-			"GEMINI_API_KEY=AIza...", "GEMINI_API_KEY=AIzaSy"+strings.Repeat("X", 33), "AIzaSyTooShort123", "GOOGLE_API_KEY=AIzaSyYOUR_API_KEY_HERE_0000000000000000"),
+			"GEMINI_API_KEY=AIza...", "GEMINI_API_KEY=AIzaSy"+strings.Repeat("X", 33), "AIzaSyTooShort123", "GOOGLE_API_KEY=AIzaSy"+"YOUR_API_KEY_HERE_"+strings.Repeat("0", 15)),
 		prefixed("google-ai-studio-key", "Google AI Studio API key (AQ. format)", "Google", "GEMINI_API_KEY", "aq.",
 			`AQ\.`+body+`{49}[AEIMQUYcgkosw048]`,
 			func(r *rand.Rand) string {
