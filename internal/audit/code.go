@@ -15,7 +15,6 @@ import (
 
 var (
 	reURLParam = regexp.MustCompile(`(?i)[?&](?:api[_-]?key|apikey|key|access[_-]?token|auth[_-]?token|api[_-]?token|token|x-api-key|secret)=`)
-	reIdent    = regexp.MustCompile(`^[A-Za-z_$][\w.$]*(?:\(\))?`)
 	reConcat   = regexp.MustCompile(`^["'` + "`" + `]\s*(?:\+|\.\.)\s*([A-Za-z_$][\w.$\[\]'"]*)`)
 	reKeyish   = regexp.MustCompile(`(?i)(?:api|key|token|secret|auth|cred)`)
 )
