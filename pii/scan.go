@@ -573,7 +573,7 @@ scan:
 				// One-digit groups: a country code after '+', "(0)", and one
 				// more among the first two groups (trunk prefix "8 (301)…",
 				// area code "+33 1 …"). "1 3 101 112" is not a phone number.
-				if (j+1 >= len(t) || !isDigit(t[j+1])) && t[j-1] != '(' && !(groups == 1 && t[i] == '+') {
+				if (j+1 >= len(t) || !isDigit(t[j+1])) && (j == 0 || t[j-1] != '(') && !(groups == 1 && t[i] == '+') {
 					if singles++; singles > 1 || groups > 2 {
 						return -1
 					}
