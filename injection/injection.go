@@ -1,0 +1,218 @@
+package injection
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/aigate-dev/aigate/injection/internal/features"
+	"github.com/aigate-dev/aigate/injection/internal/textnorm"
+)
+
+// DefaultThreshold is the score at or above which a text is treated as an
+// injection attempt unless the caller chooses otherwise.
+const DefaultThreshold = 0.7
+
+// Result is the outcome of [Detector.Detect]. It never holds any of the
+// input text.
+type Result struct {
+	// Score is the likelihood of an injection attempt, in [0, 1].
+	Score float64
+	// Rules lists the rule families that fired, in a fixed order, each once.
+	Rules []Rule
+	// ModelScore is the statistical model's own score in [0, 1], before the
+	// rules are combined with it; 0 when the model is disabled.
+	ModelScore float64
+}
+
+// Flagged reports whether r.Score reaches threshold.
+func (r Result) Flagged(threshold float64) bool { return r.Score >= threshold }
+
+// Options configures a [Detector]. The zero Options uses the rules and the
+// embedded model.
+type Options struct {
+	// RulesOnly turns the statistical model off: the score then comes from
+	// the rules alone.
+	RulesOnly bool
+}
+
+// A Detector scores texts for prompt injection. It is immutable and safe
+// for concurrent use.
+type Detector struct {
+	rules *compiled
+	model *features.Model // nil when RulesOnly
+	pool  sync.Pool       // *scratch
+}
+
+// scratch holds per-call buffers, reused through a pool.
+type scratch struct {
+	tx   textnorm.Text
+	occW []occ
+	occF []occ
+	cand []uint16
+	hit  []bool // by rule index
+}
+
+//go:embed model.bin
+var modelBin []byte
+
+var (
+	compiledRules = sync.OnceValue(func() *compiled { return compileRules(ruleSpecs) })
+	embedded      = sync.OnceValues(func() (*features.Model, error) {
+		var m features.Model
+		if err := m.UnmarshalBinary(modelBin); err != nil {
+			return nil, fmt.Errorf("injection: embedded model: %w", err)
+		}
+		return &m, nil
+	})
+	defaultDetector = sync.OnceValue(func() *Detector {
+		d, err := New(Options{})
+		if err != nil {
+			// The model is compiled into the binary and checked by the
+			// tests; failing to decode it is a build defect.
+			panic(err)
+		}
+		return d
+	})
+)
+
+// New returns a Detector. The rule set and the embedded model are decoded
+// once per process and shared by every Detector.
+func New(opts Options) (*Detector, error) {
+	d := &Detector{rules: compiledRules()}
+	if !opts.RulesOnly {
+		m, err := embedded()
+		if err != nil {
+			return nil, err
+		}
+		d.model = m
+	}
+	return d, nil
+}
+
+// Default returns the shared Detector built with the zero [Options].
+func Default() *Detector { return defaultDetector() }
+
+// Detect scores text with the [Default] detector.
+func Detect(text string) Result { return Default().Detect(text) }
+
+// HeldOut reports whether the labelled row with this id was held out when
+// the embedded model was trained: FNV-1a 64 of the id, modulo 5, is 0.
+// Measure the model on held-out rows only.
+func HeldOut(id string) bool { return features.HeldOut(id) }
+
+// rulesOnlyPrior is the log-odds a text starts from when the model is off.
+const rulesOnlyPrior = -4
+
+// maxBoost caps what the rules add, so that a text hitting every family is
+// not pinned at exactly 1 by floating-point saturation.
+const maxBoost = 16
+
+// Detect scores text. It is safe for concurrent use.
+func (d *Detector) Detect(text string) Result {
+	s, _ := d.pool.Get().(*scratch)
+	if s == nil {
+		s = &scratch{}
+	}
+	defer d.pool.Put(s)
+
+	c := d.rules
+	textnorm.Normalize(text, &s.tx)
+	tx := &s.tx
+	s.occW = c.words.scan(s.occW[:0], tx.Words, c.terms)
+	s.occF = c.folded.scan(s.occF[:0], tx.Folded, c.terms)
+
+	var boost [familyCount]float64
+	// Distinct rules of one family add up, to at most a strong rule's boost.
+	fire := func(i int, b float64) { boost[i] = min(boost[i]+b, strong) }
+	// Each occurrence starts the rules whose first slot holds its term; a
+	// rule is tried until it matches once.
+	if len(s.hit) < len(c.rules) {
+		s.hit = make([]bool, len(c.rules))
+	}
+	s.cand = s.cand[:0]
+	for v, occs := range [...][]occ{viewWords: s.occW, viewFolded: s.occF} {
+		for i := range occs {
+			for _, ri := range c.termRules[occs[i].term] {
+				if s.hit[ri] {
+					continue
+				}
+				ru := &c.rules[ri]
+				if !c.matchAt(ru, occs, i) {
+					continue
+				}
+				s.hit[ri] = true
+				s.cand = append(s.cand, ri)
+				fire(ru.fam, ru.boost)
+				if view(v) == viewWords && int(occs[i].start) >= tx.DecodedFrom {
+					fire(famEncodedPayload, strong)
+				}
+			}
+		}
+	}
+	for _, ri := range s.cand {
+		s.hit[ri] = false
+	}
+	// Signals from normalisation.
+	switch {
+	case tx.TagChars > 0:
+		fire(famInvisibleUnicode, strong)
+	case tx.Invisible >= 4:
+		fire(famInvisibleUnicode, medium)
+	case tx.Invisible > 0:
+		// One or two stray zero-width spaces are common in pasted text.
+		fire(famInvisibleUnicode, hint)
+	}
+	if tx.MixedScript > 0 {
+		fire(famObfuscation, medium)
+	} else if tx.Leet >= 2 {
+		// Identifiers in code look like leetspeak too.
+		fire(famObfuscation, hint)
+	}
+	if tx.Decoded > 0 {
+		fire(famEncodedPayload, weak)
+	}
+
+	var res Result
+	z := float64(rulesOnlyPrior)
+	if d.model != nil {
+		z = d.model.LogitText(tx.Words)
+		res.ModelScore = sigmoid(z)
+	}
+	var total float64
+	for i, b := range boost {
+		if b > 0 {
+			total += b
+			res.Rules = append(res.Rules, families[i])
+		}
+	}
+	res.Score = sigmoid(z + min(total, maxBoost))
+	return res
+}
+
+func sigmoid(z float64) float64 {
+	s := 1 / (1 + math.Exp(-z))
+	if math.IsNaN(s) {
+		return 1 // fail closed
+	}
+	return s
+}
+
+// families lists the rule families in the order Result.Rules reports them.
+var families = [...]Rule{
+	RuleInstructionOverride, RuleJailbreakPersona, RulePromptExtraction, RuleMarkupInjection,
+	RuleEncodedPayload, RuleInvisibleUnicode, RuleObfuscation, RuleIndirectInjection,
+}
+
+const familyCount = len(families)
+
+func familyIndex(f Rule) int { return slices.Index(families[:], f) }
+
+// Indexes of the families fired by normalisation signals.
+var (
+	famEncodedPayload   = familyIndex(RuleEncodedPayload)
+	famInvisibleUnicode = familyIndex(RuleInvisibleUnicode)
+	famObfuscation      = familyIndex(RuleObfuscation)
+)

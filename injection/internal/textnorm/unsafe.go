@@ -1,0 +1,12 @@
+package textnorm
+
+import "unsafe"
+
+// unsafeString views b as a string without copying. b must not be modified
+// while the string is in use; Normalize only reads it.
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
