@@ -33,6 +33,13 @@ type PIIReport struct {
 // them with one-to-one matching of spans of the same type that share at
 // least one character. FPR is per text: the share of texts with no labelled
 // span of the type in which the detector reported one.
+//
+// Exact matching is the headline because it is the stricter claim and the
+// one redaction needs: a span that stops short of the end of a card number
+// leaks the rest. Overlap is reported beside it because the labels of the
+// free-text types are cut inconsistently (the same address is one span in
+// one row and four in the next), where exact matching understates a
+// detector that does cover the text.
 type PIIScore struct {
 	Gold      int        `json:"gold"`
 	Predicted int        `json:"predicted"`
