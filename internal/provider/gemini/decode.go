@@ -1,0 +1,383 @@
+package gemini
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/jsonscan"
+)
+
+// Decode reads the body of op for the model from the path. It fails with
+// [gateway.CodeInvalid], naming the field, when a member the guards read has
+// the wrong shape, when a required member is missing, when a role is not
+// one Gemini knows, when a model named in the body differs from the path's,
+// and when a member it reads appears twice (in either spelling).
+func (Adapter) Decode(op gateway.Operation, model string, body []byte) (*gateway.Request, error) {
+	if _, ok := methodOf[op]; !ok {
+		return nil, gateway.Errorf(gateway.CodeNotFound, "gemini: no such operation")
+	}
+	if model == "" {
+		return nil, invalid("model: is required in the path")
+	}
+	if jsonscan.Kind(body) != '{' {
+		return nil, invalid("request body: must be a JSON object")
+	}
+	req := &gateway.Request{
+		Dialect:   gateway.DialectGemini,
+		Operation: op,
+		Model:     model,
+		Stream:    op == gateway.OpStreamGenerate,
+		Raw:       body,
+	}
+	var derr *gateway.Error
+	switch op {
+	case gateway.OpGenerateContent, gateway.OpStreamGenerate:
+		derr = generateRequest(req, "", body, 0, true)
+	case gateway.OpGeminiCountTokens:
+		derr = countTokensRequest(req, body)
+	case gateway.OpEmbedContent:
+		derr = embedRequest(req, "", body, 0)
+	case gateway.OpGeminiBatchEmbed:
+		derr = batchEmbedRequest(req, body)
+	}
+	if derr != nil {
+		return nil, derr
+	}
+	return req, nil
+}
+
+// methodOf is the reverse of methods, for checking operations.
+var methodOf = func() map[gateway.Operation]string {
+	m := make(map[gateway.Operation]string, len(methods))
+	for k, v := range methods {
+		m[v] = k
+	}
+	return m
+}()
+
+func invalid(format string, args ...any) *gateway.Error {
+	return gateway.Errorf(gateway.CodeInvalid, format, args...)
+}
+
+// canonical returns the lowerCamelCase name of the members Decode reads
+// when k is their snake_case spelling, and k otherwise.
+func canonical(k string) string {
+	switch k {
+	case "system_instruction":
+		return "systemInstruction"
+	case "generation_config":
+		return "generationConfig"
+	case "max_output_tokens":
+		return "maxOutputTokens"
+	case "generate_content_request":
+		return "generateContentRequest"
+	}
+	return k
+}
+
+// member is one member of an object, found by [object].
+type member struct {
+	v   []byte
+	off int // offset of v in the whole body
+}
+
+// object walks the object v at offset off and returns the members named
+// in keys (by canonical name), refusing duplicates. path names v in errors.
+func object(path string, v []byte, off int, keys ...string) ([]member, *gateway.Error) {
+	if jsonscan.Kind(v) != '{' {
+		return nil, invalid("%s", notObject(path))
+	}
+	found := make([]member, len(keys))
+	var derr *gateway.Error
+	err := jsonscan.Object(v, func(k string, mv []byte, moff int) bool {
+		k = canonical(k)
+		for i, want := range keys {
+			if k != want {
+				continue
+			}
+			if found[i].v != nil {
+				derr = invalid("%s: appears more than once", join(path, k))
+				return false
+			}
+			found[i] = member{mv, off + moff}
+		}
+		return true
+	})
+	if derr != nil {
+		return nil, derr
+	}
+	if err != nil {
+		return nil, invalid("%s", notObject(path))
+	}
+	return found, nil
+}
+
+// notObject is the error message for a value at path that is not an object.
+func notObject(path string) string {
+	if path == "" {
+		return "request body: must be a JSON object"
+	}
+	return path + ": must be an object"
+}
+
+func join(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+func present(m member) bool { return m.v != nil && jsonscan.Kind(m.v) != 'n' }
+
+// generateRequest reads a GenerateContentRequest at v (the body, or a
+// countTokens generateContentRequest). contentsRequired is false for the
+// latter only when the caller checks it.
+func generateRequest(req *gateway.Request, path string, v []byte, off int, contentsRequired bool) *gateway.Error {
+	ms, derr := object(path, v, off, "contents", "systemInstruction", "generationConfig", "model")
+	if derr != nil {
+		return derr
+	}
+	contents, system, config, model := ms[0], ms[1], ms[2], ms[3]
+	if derr := sameModel(req, join(path, "model"), model); derr != nil {
+		return derr
+	}
+	if present(system) {
+		p := join(path, "systemInstruction")
+		parts, _, derr := content(p, system.v, system.off, false)
+		if derr != nil {
+			return derr
+		}
+		req.Messages = append(req.Messages, gateway.Message{Role: gateway.RoleSystem, Parts: parts})
+	}
+	if !present(contents) {
+		if contentsRequired {
+			return invalid("%s: is required", join(path, "contents"))
+		}
+	} else if derr := contentList(req, join(path, "contents"), contents); derr != nil {
+		return derr
+	}
+	if present(config) {
+		p := join(path, "generationConfig")
+		cs, derr := object(p, config.v, config.off, "maxOutputTokens")
+		if derr != nil {
+			return derr
+		}
+		if present(cs[0]) {
+			n, ok := integer(cs[0].v)
+			if !ok {
+				return invalid("%s.maxOutputTokens: must be a non-negative integer", p)
+			}
+			req.MaxTokens = n
+		}
+	}
+	return nil
+}
+
+// contentList reads an array of Content as conversation turns.
+func contentList(req *gateway.Request, path string, m member) *gateway.Error {
+	if jsonscan.Kind(m.v) != '[' {
+		return invalid("%s: must be an array of contents", path)
+	}
+	var derr *gateway.Error
+	err := jsonscan.Array(m.v, func(i int, cv []byte, coff int) bool {
+		parts, role, e := content(index(path, i), cv, m.off+coff, true)
+		if e != nil {
+			derr = e
+			return false
+		}
+		req.Messages = append(req.Messages, gateway.Message{Role: role, Parts: parts})
+		return true
+	})
+	if derr != nil {
+		return derr
+	}
+	if err != nil {
+		return invalid("%s: must be an array of contents", path)
+	}
+	return nil
+}
+
+// content reads one Content object: its role (when withRole) and the text
+// of its parts.
+func content(path string, v []byte, off int, withRole bool) ([]*gateway.Text, gateway.Role, *gateway.Error) {
+	ms, derr := object(path, v, off, "role", "parts")
+	if derr != nil {
+		return nil, "", derr
+	}
+	roleM, partsM := ms[0], ms[1]
+	role := gateway.RoleUser
+	if withRole && present(roleM) {
+		s, err := jsonscan.String(roleM.v)
+		if err != nil {
+			return nil, "", invalid("%s.role: must be a string", path)
+		}
+		switch s {
+		case "user", "":
+		case "model":
+			role = gateway.RoleAssistant
+		case "function", "tool":
+			role = gateway.RoleTool
+		default:
+			return nil, "", invalid(`%s.role: must be "user" or "model"`, path)
+		}
+	}
+	if !present(partsM) {
+		return nil, role, nil
+	}
+	pp := join(path, "parts")
+	if jsonscan.Kind(partsM.v) != '[' {
+		return nil, "", invalid("%s: must be an array of parts", pp)
+	}
+	var texts []*gateway.Text
+	err := jsonscan.Array(partsM.v, func(i int, pv []byte, poff int) bool {
+		var t *gateway.Text
+		t, derr = part(index(pp, i), pv, partsM.off+poff)
+		if t != nil {
+			texts = append(texts, t)
+		}
+		return derr == nil
+	})
+	if derr != nil {
+		return nil, "", derr
+	}
+	if err != nil {
+		return nil, "", invalid("%s: must be an array of parts", pp)
+	}
+	return texts, role, nil
+}
+
+// part returns the text of one Part, or nil when it holds none.
+func part(path string, v []byte, off int) (*gateway.Text, *gateway.Error) {
+	ms, derr := object(path, v, off, "text")
+	if derr != nil {
+		return nil, derr
+	}
+	if !present(ms[0]) {
+		return nil, nil
+	}
+	return text(join(path, "text"), ms[0])
+}
+
+func text(path string, m member) (*gateway.Text, *gateway.Error) {
+	s, err := jsonscan.String(m.v)
+	if err != nil {
+		return nil, invalid("%s: must be a string", path)
+	}
+	return &gateway.Text{Value: s, Start: m.off, End: m.off + len(m.v)}, nil
+}
+
+// sameModel refuses a model named in the body that is not the path's.
+func sameModel(req *gateway.Request, path string, m member) *gateway.Error {
+	if !present(m) {
+		return nil
+	}
+	s, err := jsonscan.String(m.v)
+	if err != nil {
+		return invalid("%s: must be a string", path)
+	}
+	if s != resource(req.Model) && s != req.Model {
+		return invalid("%s: must name the model in the request path", path)
+	}
+	return nil
+}
+
+// countTokensRequest reads {"contents": [...]} or
+// {"generateContentRequest": {...}}.
+func countTokensRequest(req *gateway.Request, body []byte) *gateway.Error {
+	ms, derr := object("", body, 0, "contents", "generateContentRequest")
+	if derr != nil {
+		return derr
+	}
+	if present(ms[0]) {
+		if derr := contentList(req, "contents", ms[0]); derr != nil {
+			return derr
+		}
+	}
+	if present(ms[1]) {
+		return generateRequest(req, "generateContentRequest", ms[1].v, ms[1].off, true)
+	}
+	return nil
+}
+
+// embedRequest reads an EmbedContentRequest: its content and title are
+// user text.
+func embedRequest(req *gateway.Request, path string, v []byte, off int) *gateway.Error {
+	ms, derr := object(path, v, off, "content", "title", "model")
+	if derr != nil {
+		return derr
+	}
+	c, title, model := ms[0], ms[1], ms[2]
+	if derr := sameModel(req, join(path, "model"), model); derr != nil {
+		return derr
+	}
+	if !present(c) {
+		return invalid("%s: is required", join(path, "content"))
+	}
+	parts, _, derr := content(join(path, "content"), c.v, c.off, false)
+	if derr != nil {
+		return derr
+	}
+	if present(title) {
+		t, derr := text(join(path, "title"), title)
+		if derr != nil {
+			return derr
+		}
+		parts = append([]*gateway.Text{t}, parts...)
+	}
+	req.Messages = append(req.Messages, gateway.Message{Role: gateway.RoleUser, Parts: parts})
+	return nil
+}
+
+// batchEmbedRequest reads {"requests": [EmbedContentRequest, ...]}, one
+// user message per request.
+func batchEmbedRequest(req *gateway.Request, body []byte) *gateway.Error {
+	ms, derr := object("", body, 0, "requests")
+	if derr != nil {
+		return derr
+	}
+	rs := ms[0]
+	if !present(rs) {
+		return invalid("requests: is required")
+	}
+	if jsonscan.Kind(rs.v) != '[' {
+		return invalid("requests: must be an array of embedding requests")
+	}
+	err := jsonscan.Array(rs.v, func(i int, v []byte, off int) bool {
+		derr = embedRequest(req, index("requests", i), v, rs.off+off)
+		return derr == nil
+	})
+	if derr != nil {
+		return derr
+	}
+	if err != nil {
+		return invalid("requests: must be an array of embedding requests")
+	}
+	return nil
+}
+
+// integer reads a non-negative integer written as a JSON number with no
+// fractional part (1024, 1024.0, 1e3) or, as proto JSON allows, as a
+// decimal string ("1024").
+func integer(v []byte) (int64, bool) {
+	if jsonscan.Kind(v) == '"' {
+		s, err := jsonscan.String(v)
+		if err != nil {
+			return 0, false
+		}
+		v = []byte(s)
+	}
+	if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+		return n, n >= 0
+	}
+	if k := jsonscan.Kind(v); k != '-' && (k < '0' || k > '9') {
+		return 0, false // ParseFloat would take "Inf" and "NaN"
+	}
+	f, err := strconv.ParseFloat(string(v), 64)
+	if err != nil || f < 0 || f > 1<<53 || f != math.Trunc(f) {
+		return 0, false
+	}
+	return int64(f), true
+}
