@@ -195,4 +195,3 @@ func redact(s, key string) string {
 	}
 	return s
 }
-
