@@ -260,7 +260,7 @@ func TestDecodeUnknownOperation(t *testing.T) {
 }
 
 func TestEncodeFidelity(t *testing.T) {
-	body, err := os.ReadFile(filepath.Join("testdata", "fidelity.json"))
+	body, err := os.ReadFile(filepath.Join("testdata", "requests", "messages", "fidelity.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +317,7 @@ func FuzzDecode(f *testing.F) {
 	for _, tt := range decodeErrorTests {
 		f.Add([]byte(tt.body))
 	}
-	if b, err := os.ReadFile(filepath.Join("testdata", "fidelity.json")); err == nil {
+	if b, err := os.ReadFile(filepath.Join("testdata", "requests", "messages", "fidelity.json")); err == nil {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {

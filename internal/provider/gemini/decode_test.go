@@ -243,7 +243,7 @@ func TestDecodeUnknownOperation(t *testing.T) {
 }
 
 func TestEncodeFidelity(t *testing.T) {
-	body, err := os.ReadFile(filepath.Join("testdata", "fidelity.json"))
+	body, err := os.ReadFile(filepath.Join("testdata", "requests", "generate_content", "fidelity.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func FuzzDecode(f *testing.F) {
 	for _, tt := range decodeErrorTests {
 		f.Add([]byte(tt.body))
 	}
-	if b, err := os.ReadFile(filepath.Join("testdata", "fidelity.json")); err == nil {
+	if b, err := os.ReadFile(filepath.Join("testdata", "requests", "generate_content", "fidelity.json")); err == nil {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
