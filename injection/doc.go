@@ -26,7 +26,7 @@
 //     over the markup view. Each rule is an ordered sequence of term sets
 //     with a bounded gap, so "ignore all of the previous instructions"
 //     and "이전의 모든 지시를 무시" match without regular expressions.
-//  3. Model. A logistic regression over hashed byte 3/4/5-grams and word
+//  3. Model. A logistic regression over hashed byte 4- and 5-grams and word
 //     unigrams and bigrams of the word view (2^18 buckets, int8 weights,
 //     256 KiB, embedded from model.bin).
 //  4. Combination. Score = sigmoid(model log-odds + rule boosts). A strong
@@ -44,9 +44,9 @@
 // modulo 5 is not 0: 1,163 of 1,439 rows; data sha256 d0bf7431…). The
 // other 276 rows were never trained on; measure on them. The fit is
 // deterministic (full-batch Adam from zero weights, L2 1e-5, benign rows
-// weighted 3× after class balancing). [DefaultThreshold] (0.7) was chosen
-// by 4-fold validation inside the training rows, as the lowest threshold
-// whose false-positive rate stayed near 2 %.
+// weighted 3× after class balancing). [DefaultThreshold] (0.65) was chosen
+// by 4-fold validation inside the training rows (mean recall 0.74 at a mean
+// false-positive rate of 1.6 %), before the held-out rows were scored.
 //
 // The data's licences (MIT, Apache-2.0, CC0, CC-BY-SA) allow shipping
 // weights derived from it; the data itself is not in this repository.

@@ -21,7 +21,7 @@ const shift = 64 - Bits
 
 // Extract appends the feature indices of words (a textnorm word view: words
 // separated by single spaces, with a leading and trailing space) to dst:
-// byte 3-, 4- and 5-grams, and word unigrams and bigrams. Repeated features
+// byte 4- and 5-grams, and word unigrams and bigrams. Repeated features
 // appear repeatedly; the model counts them.
 func Extract(dst []uint32, words []byte) []uint32 {
 	s := appendSink{dst: &dst}
@@ -41,7 +41,7 @@ func walk[S sink](words []byte, s S) {
 	n := len(words)
 	// Byte n-grams from an 8-byte little-endian window.
 	var tail [8]byte
-	for i := 0; i+3 <= n; i++ {
+	for i := 0; i+4 <= n; i++ {
 		var x uint64
 		if i+8 <= n {
 			x = binary.LittleEndian.Uint64(words[i:])
@@ -50,10 +50,7 @@ func walk[S sink](words []byte, s S) {
 			copy(tail[:], words[i:])
 			x = binary.LittleEndian.Uint64(tail[:])
 		}
-		s.add(uint32(((x & 0xFFFFFF) | 3<<56) * 0x9E3779B97F4A7C15 >> shift))
-		if i+4 <= n {
-			s.add(uint32(((x & 0xFFFFFFFF) | 4<<56) * 0x9E3779B97F4A7C15 >> shift))
-		}
+		s.add(uint32(((x & 0xFFFFFFFF) | 4<<56) * 0x9E3779B97F4A7C15 >> shift))
 		if i+5 <= n {
 			s.add(uint32(((x & 0xFFFFFFFFFF) | 5<<56) * 0x9E3779B97F4A7C15 >> shift))
 		}
@@ -94,19 +91,16 @@ func (m *Model) LogitText(words []byte) float64 {
 	i := 0
 	for ; i+8 <= n; i++ {
 		x := binary.LittleEndian.Uint64(words[i:])
-		sum += int64(w[((x&0xFFFFFF)|3<<56)*0x9E3779B97F4A7C15>>shift]) +
-			int64(w[((x&0xFFFFFFFF)|4<<56)*0x9E3779B97F4A7C15>>shift]) +
+		sum += int64(w[((x&0xFFFFFFFF)|4<<56)*0x9E3779B97F4A7C15>>shift]) +
 			int64(w[((x&0xFFFFFFFFFF)|5<<56)*0x9E3779B97F4A7C15>>shift])
-		count += 3
+		count += 2
 	}
 	var tail [8]byte
-	for ; i+3 <= n; i++ {
+	for ; i+4 <= n; i++ {
 		tail = [8]byte{}
 		copy(tail[:], words[i:])
 		x := binary.LittleEndian.Uint64(tail[:])
-		sum += int64(w[((x&0xFFFFFF)|3<<56)*0x9E3779B97F4A7C15>>shift])
-		count++
-		if i+4 <= n {
+		{
 			sum += int64(w[((x&0xFFFFFFFF)|4<<56)*0x9E3779B97F4A7C15>>shift])
 			count++
 		}

@@ -104,7 +104,7 @@ func Normalize(s string, t *Text) {
 	if dec := decodePayloads(s, t); dec {
 		in = string(t.input) // rare path: payloads found
 	}
-	if !isASCII(in) {
+	if !isASCII(in) && !nfkcStable(in) {
 		t.nfkc = norm.NFKC.AppendString(t.nfkc[:0], in)
 		in = unsafeString(t.nfkc)
 	}
@@ -114,6 +114,34 @@ func Normalize(s string, t *Text) {
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// nfkcStable reports whether every rune of s is one NFKC leaves alone in
+// any context: ASCII, precomposed Latin, Vietnamese, Greek and Cyrillic
+// letters, kana, CJK ideographs, Hangul syllables and common punctuation.
+// It lets the common scripts skip the full NFKC pass; anything else (marks,
+// compatibility characters, other scripts) goes through norm.NFKC.
+func nfkcStable(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < 0x80,
+			r >= 0xC0 && r <= 0xFF, r == 0xA1 || r == 0xAB || r == 0xB7 || r == 0xBB || r == 0xBF,
+			r >= 0x100 && r <= 0x17E && r != 0x132 && r != 0x133 && r != 0x13F && r != 0x140 && r != 0x149,
+			r >= 0x180 && r <= 0x24F && !(r >= 0x1C4 && r <= 0x1CC) && !(r >= 0x1F1 && r <= 0x1F3),
+			r >= 0x391 && r <= 0x3CE,
+			r >= 0x400 && r <= 0x45F,
+			r >= 0x1EA0 && r <= 0x1EF9,
+			r >= 0x2010 && r <= 0x2022 && r != 0x2011 && r != 0x2017,
+			r == 0x3001 || r == 0x3002 || r >= 0x300C && r <= 0x300F,
+			r >= 0x3041 && r <= 0x3096,
+			r >= 0x30A1 && r <= 0x30FA,
+			r >= 0x4E00 && r <= 0x9FFF,
+			r >= 0xAC00 && r <= 0xD7A3:
+		default:
 			return false
 		}
 	}
@@ -258,6 +286,17 @@ func (t *Text) fold(s string) {
 				f = append(f, lc)
 				fSpace = lc == ' '
 			}
+			continue
+		}
+		if r >= 0x3040 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3 {
+			// Kana, CJK ideographs and Hangul syllables: caseless letters
+			// with no look-alikes; the common case for CJK text.
+			startTok()
+			w = utf8.AppendRune(w, r)
+			tokLetters++
+			tokNonDigit = true
+			f = utf8.AppendRune(f, r)
+			fSpace = false
 			continue
 		}
 		if r == 0xFEFF && i == size {

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalize(t *testing.T) {
@@ -57,4 +59,13 @@ func tagString(s string) string {
 		b.WriteRune(0xE0000 + r)
 	}
 	return b.String()
+}
+
+func TestNFKCStableAgreesWithNorm(t *testing.T) {
+	for r := rune(0); r < 0x10000; r++ {
+		s := "a" + string(r) + "b"
+		if nfkcStable(s) && norm.NFKC.String(s) != s {
+			t.Errorf("nfkcStable(%U) = true, but NFKC changes it", r)
+		}
+	}
 }
