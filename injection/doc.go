@@ -51,6 +51,21 @@
 // The data's licences (MIT, Apache-2.0, CC0, CC-BY-SA) allow shipping
 // weights derived from it; the data itself is not in this repository.
 //
+// # Measured
+//
+// On ../shared/data/injection_dev.jsonl at [DefaultThreshold], with the
+// embedded model (internal/eval's TestEvalInjectionSharedData holds floors
+// just under these):
+//
+//	held-out rows (276): precision 0.962, recall 0.714, FPR 0.018
+//	all rows (1,439):    precision 0.992, recall 0.945, FPR 0.004 (includes training rows)
+//	rules alone, held-out: recall 0.371, FPR 0.000
+//
+// The target (recall 0.90 at FPR 0.02) is met on the full file but
+// not on held-out rows: most misses are requests that are attacks only
+// against a particular system prompt, and machine-translated attacks in
+// languages the rules do not cover.
+//
 // # Limits
 //
 // Phrase rules catch the well-known families; paraphrases in languages the

@@ -106,6 +106,9 @@ func HeldOut(id string) bool { return features.HeldOut(id) }
 // rulesOnlyPrior is the log-odds a text starts from when the model is off.
 const rulesOnlyPrior = -4
 
+// maxPooled is the largest word-view buffer kept for reuse.
+const maxPooled = 1 << 20
+
 // maxBoost caps what the rules add, so that a text hitting every family is
 // not pinned at exactly 1 by floating-point saturation.
 const maxBoost = 16
@@ -116,7 +119,12 @@ func (d *Detector) Detect(text string) Result {
 	if s == nil {
 		s = &scratch{}
 	}
-	defer d.pool.Put(s)
+	defer func() {
+		// Do not keep the buffers of one huge text alive in the pool.
+		if cap(s.tx.Words) <= maxPooled {
+			d.pool.Put(s)
+		}
+	}()
 
 	c := d.rules
 	textnorm.Normalize(text, &s.tx)
