@@ -82,13 +82,17 @@ type member struct {
 	off int // offset of v in the whole body
 }
 
+// maxKeys is the most members [object] looks for in one object.
+const maxKeys = 4
+
 // object walks the object v at offset off and returns the members named
-// in keys (by canonical name), refusing duplicates. path names v in errors.
-func object(path string, v []byte, off int, keys ...string) ([]member, *gateway.Error) {
+// in keys (at most maxKeys, by canonical name) at the same indexes,
+// refusing duplicates. path names v in errors.
+func object(path string, v []byte, off int, keys ...string) ([maxKeys]member, *gateway.Error) {
+	var found [maxKeys]member
 	if jsonscan.Kind(v) != '{' {
-		return nil, invalid("%s", notObject(path))
+		return found, invalid("%s", notObject(path))
 	}
-	found := make([]member, len(keys))
 	var derr *gateway.Error
 	err := jsonscan.Object(v, func(k string, mv []byte, moff int) bool {
 		k = canonical(k)
@@ -105,10 +109,10 @@ func object(path string, v []byte, off int, keys ...string) ([]member, *gateway.
 		return true
 	})
 	if derr != nil {
-		return nil, derr
+		return found, derr
 	}
 	if err != nil {
-		return nil, invalid("%s", notObject(path))
+		return found, invalid("%s", notObject(path))
 	}
 	return found, nil
 }
@@ -258,13 +262,15 @@ func part(path string, v []byte, off int) (*gateway.Text, *gateway.Error) {
 	if !present(ms[0]) {
 		return nil, nil
 	}
-	return text(join(path, "text"), ms[0])
+	return text(path, "text", ms[0])
 }
 
-func text(path string, m member) (*gateway.Text, *gateway.Error) {
+// text returns the JSON string member field of the object at path as a
+// Text. The field's path is only built for an error.
+func text(path, field string, m member) (*gateway.Text, *gateway.Error) {
 	s, err := jsonscan.String(m.v)
 	if err != nil {
-		return nil, invalid("%s: must be a string", path)
+		return nil, invalid("%s: must be a string", join(path, field))
 	}
 	return &gateway.Text{Value: s, Start: m.off, End: m.off + len(m.v)}, nil
 }
@@ -321,7 +327,7 @@ func embedRequest(req *gateway.Request, path string, v []byte, off int) *gateway
 		return derr
 	}
 	if present(title) {
-		t, derr := text(join(path, "title"), title)
+		t, derr := text(path, "title", title)
 		if derr != nil {
 			return derr
 		}
