@@ -1,9 +1,10 @@
 package openai
 
 import (
-	"fmt"
+	"bytes"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/jsonscan"
@@ -57,7 +58,7 @@ func (Adapter) Decode(op gateway.Operation, model string, body []byte) (*gateway
 		req.Stream = false
 	case gateway.OpResponses:
 		if d.instructions != nil {
-			req.Messages = append([]gateway.Message{{Role: gateway.RoleSystem, Parts: []*gateway.Text{d.instructions}}}, req.Messages...)
+			req.Messages = append([]gateway.Message{{Role: gateway.RoleSystem, Parts: d.parts(d.instructions)}}, req.Messages...)
 		}
 	}
 	if req.User == "" {
@@ -75,6 +76,40 @@ type decoder struct {
 	maxTokens, maxCompletionTokens int64
 	instructions                   *gateway.Text
 	safetyID                       string
+
+	// Texts and their pointers are allocated in blocks: a body holds many
+	// small texts, and one allocation each was most of Decode's cost.
+	textBlock []gateway.Text
+	ptrs      []*gateway.Text
+}
+
+// newText returns a new Text from the current block.
+func (d *decoder) newText(t gateway.Text) *gateway.Text {
+	if len(d.textBlock) == cap(d.textBlock) {
+		d.textBlock = make([]gateway.Text, 0, 16)
+	}
+	d.textBlock = append(d.textBlock, t)
+	return &d.textBlock[len(d.textBlock)-1]
+}
+
+// mark returns the current end of the pointer block; parts appended after
+// it are returned by partsSince.
+func (d *decoder) mark() int { return len(d.ptrs) }
+
+// partsSince returns the parts added since mark m, capped so that appending
+// to them never writes into the shared block.
+func (d *decoder) partsSince(m int) []*gateway.Text {
+	if len(d.ptrs) == m {
+		return nil
+	}
+	return d.ptrs[m:len(d.ptrs):len(d.ptrs)]
+}
+
+// parts returns a parts slice holding t.
+func (d *decoder) parts(t *gateway.Text) []*gateway.Text {
+	m := d.mark()
+	d.ptrs = append(d.ptrs, t)
+	return d.partsSince(m)
 }
 
 func (d *decoder) seen(key string) bool {
@@ -92,8 +127,76 @@ func invalid(format string, args ...any) *gateway.Error {
 
 // errDuplicate refuses a modelled key given twice: providers differ on which
 // one wins, so the guards could read one text and the model another.
-func errDuplicate(path string) *gateway.Error {
-	return invalid("%s: appears more than once", path)
+func errDuplicate(p path) *gateway.Error {
+	return invalid("%s: appears more than once", p)
+}
+
+// path names a field for error messages, such as messages[2].content[0].text.
+// It is a value built up as the decoder descends and formatted only when an
+// error needs it, so decoding a valid body spends nothing on it.
+type path struct {
+	n    int
+	segs [5]pathSeg
+}
+
+type pathSeg struct {
+	key   string // "" for an index
+	index int
+}
+
+func at(key string) path { return path{}.key(key) }
+
+// key returns p followed by .key.
+func (p path) key(k string) path {
+	if p.n < len(p.segs) {
+		p.segs[p.n] = pathSeg{key: k}
+		p.n++
+	}
+	return p
+}
+
+// at returns p followed by [i].
+func (p path) at(i int) path {
+	if p.n < len(p.segs) {
+		p.segs[p.n] = pathSeg{index: i}
+		p.n++
+	}
+	return p
+}
+
+func (p path) String() string {
+	var b strings.Builder
+	for i, s := range p.segs[:p.n] {
+		switch {
+		case s.key == "":
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(s.index))
+			b.WriteByte(']')
+		case i > 0:
+			b.WriteByte('.')
+			fallthrough
+		default:
+			b.WriteString(s.key)
+		}
+	}
+	return b.String()
+}
+
+// plain returns the content of the JSON string v, without allocating when
+// it has no escapes, for comparing against known names; ok is false when v
+// is not a string.
+func plain(v []byte) (b []byte, ok bool) {
+	if jsonscan.Kind(v) != '"' || len(v) < 2 {
+		return nil, false
+	}
+	if inner := v[1 : len(v)-1]; bytes.IndexByte(inner, '\\') < 0 {
+		return inner, true
+	}
+	s, err := jsonscan.String(v)
+	if err != nil {
+		return nil, false
+	}
+	return []byte(s), true
 }
 
 // member reads one top-level member whose value v starts at off in the body.
@@ -113,7 +216,7 @@ func (d *decoder) member(key string, v []byte, off int) error {
 		return nil // not modelled: forwarded as is
 	}
 	if d.seen(key) {
-		return errDuplicate(key)
+		return errDuplicate(at(key))
 	}
 	d.keys = append(d.keys, key)
 
@@ -152,7 +255,7 @@ func (d *decoder) member(key string, v []byte, off int) error {
 		if jsonscan.Kind(v) == 'n' {
 			return nil
 		}
-		d.instructions, err = text("instructions", v, off)
+		d.instructions, err = d.text(at("instructions"), v, off)
 	case "prompt":
 		err = d.promptVariables(v, off)
 	case "input":
@@ -172,16 +275,15 @@ func (d *decoder) chatMessages(v []byte, off int) error {
 	}
 	var err error
 	scanErr := jsonscan.Array(v, func(i int, m []byte, moff int) bool {
-		err = d.chatMessage(i, m, off+moff)
+		err = d.chatMessage(at("messages").at(i), m, off+moff)
 		return err == nil
 	})
-	return firstErr(err, scanErr, "messages")
+	return firstErr(err, scanErr, at("messages"))
 }
 
-func (d *decoder) chatMessage(i int, m []byte, off int) error {
-	path := fmt.Sprintf("messages[%d]", i)
+func (d *decoder) chatMessage(p path, m []byte, off int) error {
 	if jsonscan.Kind(m) != '{' {
-		return invalid("%s: must be an object", path)
+		return invalid("%s: must be an object", p)
 	}
 	var (
 		role, content       []byte
@@ -193,25 +295,26 @@ func (d *decoder) chatMessage(i int, m []byte, off int) error {
 		switch k {
 		case "role":
 			if hasRole {
-				err = errDuplicate(path + ".role")
+				err = errDuplicate(p.key(k))
 			}
 			role, hasRole = v, true
 		case "content":
 			if hasContent {
-				err = errDuplicate(path + ".content")
+				err = errDuplicate(p.key(k))
 			}
 			content, contentOff, hasContent = v, off+o, true
 		}
 		return err == nil
 	})
-	if err = firstErr(err, scanErr, path); err != nil {
+	if err = firstErr(err, scanErr, p); err != nil {
 		return err
 	}
 	if !hasRole {
-		return invalid("%s.role: is required", path)
+		return invalid("%s: is required", p.key("role"))
 	}
 	msg := gateway.Message{}
-	switch roleName(role) {
+	r, _ := plain(role)
+	switch string(r) {
 	case "system", "developer":
 		msg.Role = gateway.RoleSystem
 	case "user":
@@ -221,11 +324,10 @@ func (d *decoder) chatMessage(i int, m []byte, off int) error {
 	case "tool", "function":
 		msg.Role = gateway.RoleTool
 	default:
-		return invalid("%s.role: must be one of system, developer, user, assistant, tool", path)
+		return invalid("%s: must be one of system, developer, user, assistant, tool", p.key("role"))
 	}
 	if hasContent {
-		msg.Parts, err = contentParts(path+".content", content, contentOff)
-		if err != nil {
+		if msg.Parts, err = d.contentParts(p.key("content"), content, contentOff); err != nil {
 			return err
 		}
 	}
@@ -233,52 +335,44 @@ func (d *decoder) chatMessage(i int, m []byte, off int) error {
 	return nil
 }
 
-// roleName returns the role string, or "" when role is not a plain string.
-func roleName(role []byte) string {
-	s, err := jsonscan.String(role)
-	if err != nil {
-		return ""
-	}
-	return s
-}
-
 // contentParts reads message content: null, a string, or an array of
 // content parts whose text parts are kept.
-func contentParts(path string, v []byte, off int) ([]*gateway.Text, error) {
+func (d *decoder) contentParts(p path, v []byte, off int) ([]*gateway.Text, error) {
 	switch jsonscan.Kind(v) {
 	case 'n':
 		return nil, nil
 	case '"':
-		t, err := text(path, v, off)
+		t, err := d.text(p, v, off)
 		if err != nil {
 			return nil, err
 		}
-		return []*gateway.Text{t}, nil
+		return d.parts(t), nil
 	case '[':
 	default:
-		return nil, invalid("%s: must be a string or an array of content parts", path)
+		return nil, invalid("%s: must be a string or an array of content parts", p)
 	}
-	var (
-		parts []*gateway.Text
-		err   error
-	)
-	scanErr := jsonscan.Array(v, func(j int, p []byte, poff int) bool {
+	var err error
+	m := d.mark()
+	scanErr := jsonscan.Array(v, func(j int, e []byte, eoff int) bool {
 		var t *gateway.Text
-		t, err = contentPart(fmt.Sprintf("%s[%d]", path, j), p, off+poff)
+		t, err = d.contentPart(p.at(j), e, off+eoff)
 		if t != nil {
-			parts = append(parts, t)
+			d.ptrs = append(d.ptrs, t)
 		}
 		return err == nil
 	})
-	return parts, firstErr(err, scanErr, path)
+	if err = firstErr(err, scanErr, p); err != nil {
+		return nil, err
+	}
+	return d.partsSince(m), nil
 }
 
 // contentPart reads one content part, returning its text when it is a text
 // part ("text", "input_text" or "output_text") and nil for other kinds
 // (images, audio, files, refusals).
-func contentPart(path string, p []byte, off int) (*gateway.Text, error) {
-	if jsonscan.Kind(p) != '{' {
-		return nil, invalid("%s: must be an object", path)
+func (d *decoder) contentPart(p path, e []byte, off int) (*gateway.Text, error) {
+	if jsonscan.Kind(e) != '{' {
+		return nil, invalid("%s: must be an object", p)
 	}
 	var (
 		typ, txt         []byte
@@ -286,39 +380,40 @@ func contentPart(path string, p []byte, off int) (*gateway.Text, error) {
 		hasType, hasText bool
 		err              error
 	)
-	scanErr := jsonscan.Object(p, func(k string, v []byte, o int) bool {
+	scanErr := jsonscan.Object(e, func(k string, v []byte, o int) bool {
 		switch k {
 		case "type":
 			if hasType {
-				err = errDuplicate(path + ".type")
+				err = errDuplicate(p.key(k))
 			}
 			typ, hasType = v, true
 		case "text":
 			if hasText {
-				err = errDuplicate(path + ".text")
+				err = errDuplicate(p.key(k))
 			}
 			txt, txtOff, hasText = v, off+o, true
 		}
 		return err == nil
 	})
-	if err = firstErr(err, scanErr, path); err != nil {
+	if err = firstErr(err, scanErr, p); err != nil {
 		return nil, err
 	}
 	if !hasType {
-		return nil, invalid("%s.type: is required", path)
+		return nil, invalid("%s: is required", p.key("type"))
 	}
-	if jsonscan.Kind(typ) != '"' {
-		return nil, invalid("%s.type: must be a string", path)
+	t, ok := plain(typ)
+	if !ok {
+		return nil, invalid("%s: must be a string", p.key("type"))
 	}
-	switch roleName(typ) {
+	switch string(t) {
 	case "text", "input_text", "output_text":
 	default:
 		return nil, nil
 	}
 	if !hasText {
-		return nil, invalid("%s.text: is required", path)
+		return nil, invalid("%s: is required", p.key("text"))
 	}
-	return text(path+".text", txt, txtOff)
+	return d.text(p.key("text"), txt, txtOff)
 }
 
 // responsesInput reads the Responses API input: a string, or an array of
@@ -326,11 +421,11 @@ func contentPart(path string, p []byte, off int) (*gateway.Text, error) {
 func (d *decoder) responsesInput(v []byte, off int) error {
 	switch jsonscan.Kind(v) {
 	case '"':
-		t, err := text("input", v, off)
+		t, err := d.text(at("input"), v, off)
 		if err != nil {
 			return err
 		}
-		d.req.Messages = append(d.req.Messages, gateway.Message{Role: gateway.RoleUser, Parts: []*gateway.Text{t}})
+		d.req.Messages = append(d.req.Messages, gateway.Message{Role: gateway.RoleUser, Parts: d.parts(t)})
 		return nil
 	case '[':
 	default:
@@ -338,16 +433,15 @@ func (d *decoder) responsesInput(v []byte, off int) error {
 	}
 	var err error
 	scanErr := jsonscan.Array(v, func(i int, item []byte, ioff int) bool {
-		err = d.responsesItem(i, item, off+ioff)
+		err = d.responsesItem(at("input").at(i), item, off+ioff)
 		return err == nil
 	})
-	return firstErr(err, scanErr, "input")
+	return firstErr(err, scanErr, at("input"))
 }
 
-func (d *decoder) responsesItem(i int, item []byte, off int) error {
-	path := fmt.Sprintf("input[%d]", i)
+func (d *decoder) responsesItem(p path, item []byte, off int) error {
 	if jsonscan.Kind(item) != '{' {
-		return invalid("%s: must be an object", path)
+		return invalid("%s: must be an object", p)
 	}
 	var (
 		typ, role, content, output []byte
@@ -369,29 +463,30 @@ func (d *decoder) responsesItem(i int, item []byte, off int) error {
 		}
 		if n >= 0 {
 			if seen[n] {
-				err = errDuplicate(path + "." + k)
+				err = errDuplicate(p.key(k))
 			}
 			seen[n] = true
 		}
 		return err == nil
 	})
-	if err = firstErr(err, scanErr, path); err != nil {
+	if err = firstErr(err, scanErr, p); err != nil {
 		return err
 	}
-	kind := "message" // an item with a role and no type is a message
+	kind := []byte("message") // an item with a role and no type is a message
 	if seen[0] {
-		if jsonscan.Kind(typ) != '"' {
-			return invalid("%s.type: must be a string", path)
+		var ok bool
+		if kind, ok = plain(typ); !ok {
+			return invalid("%s: must be a string", p.key("type"))
 		}
-		kind = roleName(typ)
 	}
-	switch kind {
+	switch string(kind) {
 	case "message":
 		if !seen[1] {
-			return invalid("%s.role: is required", path)
+			return invalid("%s: is required", p.key("role"))
 		}
 		msg := gateway.Message{}
-		switch roleName(role) {
+		r, _ := plain(role)
+		switch string(r) {
 		case "system", "developer":
 			msg.Role = gateway.RoleSystem
 		case "user":
@@ -399,10 +494,10 @@ func (d *decoder) responsesItem(i int, item []byte, off int) error {
 		case "assistant":
 			msg.Role = gateway.RoleAssistant
 		default:
-			return invalid("%s.role: must be one of system, developer, user, assistant", path)
+			return invalid("%s: must be one of system, developer, user, assistant", p.key("role"))
 		}
 		if seen[2] {
-			if msg.Parts, err = contentParts(path+".content", content, contentOff); err != nil {
+			if msg.Parts, err = d.contentParts(p.key("content"), content, contentOff); err != nil {
 				return err
 			}
 		}
@@ -410,7 +505,7 @@ func (d *decoder) responsesItem(i int, item []byte, off int) error {
 	case "function_call_output", "custom_tool_call_output":
 		msg := gateway.Message{Role: gateway.RoleTool}
 		if seen[3] {
-			if msg.Parts, err = contentParts(path+".output", output, outputOff); err != nil {
+			if msg.Parts, err = d.contentParts(p.key("output"), output, outputOff); err != nil {
 				return err
 			}
 		}
@@ -429,6 +524,7 @@ func (d *decoder) promptVariables(v []byte, off int) error {
 	default:
 		return invalid("prompt: must be an object")
 	}
+	p := at("prompt").key("variables")
 	var (
 		vars []byte
 		voff int
@@ -438,42 +534,42 @@ func (d *decoder) promptVariables(v []byte, off int) error {
 	scanErr := jsonscan.Object(v, func(k string, val []byte, o int) bool {
 		if k == "variables" {
 			if ok {
-				err = errDuplicate("prompt.variables")
+				err = errDuplicate(p)
 			}
 			vars, voff, ok = val, o, true
 		}
 		return err == nil
 	})
-	if err = firstErr(err, scanErr, "prompt"); err != nil {
+	if err = firstErr(err, scanErr, at("prompt")); err != nil {
 		return err
 	}
 	if !ok || jsonscan.Kind(vars) == 'n' {
 		return nil
 	}
 	if jsonscan.Kind(vars) != '{' {
-		return invalid("prompt.variables: must be an object")
+		return invalid("%s: must be an object", p)
 	}
 	off += voff
-	var parts []*gateway.Text
+	m := d.mark()
 	scanErr = jsonscan.Object(vars, func(_ string, val []byte, o int) bool {
 		var t *gateway.Text
 		switch jsonscan.Kind(val) {
 		case '"':
-			t, err = text("prompt.variables", val, off+o)
+			t, err = d.text(p, val, off+o)
 		case '{':
-			t, err = contentPart("prompt.variables", val, off+o)
+			t, err = d.contentPart(p, val, off+o)
 		default:
-			err = invalid("prompt.variables: each value must be a string or an input part")
+			err = invalid("%s: each value must be a string or an input part", p)
 		}
 		if t != nil {
-			parts = append(parts, t)
+			d.ptrs = append(d.ptrs, t)
 		}
 		return err == nil
 	})
-	if err = firstErr(err, scanErr, "prompt.variables"); err != nil {
+	if err = firstErr(err, scanErr, p); err != nil {
 		return err
 	}
-	if len(parts) > 0 {
+	if parts := d.partsSince(m); parts != nil {
 		d.req.Messages = append(d.req.Messages, gateway.Message{Role: gateway.RoleUser, Parts: parts})
 	}
 	return nil
@@ -482,82 +578,81 @@ func (d *decoder) promptVariables(v []byte, off int) error {
 // embeddingsInput reads the input of an embeddings request: a string, an
 // array of strings, or token ids (which carry no text the guards can read).
 func (d *decoder) embeddingsInput(v []byte, off int) error {
-	msg := gateway.Message{Role: gateway.RoleUser}
 	switch jsonscan.Kind(v) {
 	case '"':
-		t, err := text("input", v, off)
+		t, err := d.text(at("input"), v, off)
 		if err != nil {
 			return err
 		}
-		msg.Parts = []*gateway.Text{t}
-		d.req.Messages = append(d.req.Messages, msg)
+		d.req.Messages = append(d.req.Messages, gateway.Message{Role: gateway.RoleUser, Parts: d.parts(t)})
 		return nil
 	case '[':
 	default:
 		return invalid("input: must be a string or an array")
 	}
 	var err error
+	m := d.mark()
 	scanErr := jsonscan.Array(v, func(i int, e []byte, eoff int) bool {
-		path := fmt.Sprintf("input[%d]", i)
+		p := at("input").at(i)
 		switch k := jsonscan.Kind(e); {
 		case k == '"':
 			var t *gateway.Text
-			if t, err = text(path, e, off+eoff); err == nil {
-				msg.Parts = append(msg.Parts, t)
+			if t, err = d.text(p, e, off+eoff); err == nil {
+				d.ptrs = append(d.ptrs, t)
 			}
 		case k == '-' || (k >= '0' && k <= '9'):
 		case k == '[':
 			scanErr := jsonscan.Array(e, func(_ int, n []byte, _ int) bool {
 				if k := jsonscan.Kind(n); k != '-' && (k < '0' || k > '9') {
-					err = invalid("%s: must be an array of token ids", path)
+					err = invalid("%s: must be an array of token ids", p)
 				}
 				return err == nil
 			})
-			err = firstErr(err, scanErr, path)
+			err = firstErr(err, scanErr, p)
 		default:
-			err = invalid("%s: must be a string, a token id or an array of token ids", path)
+			err = invalid("%s: must be a string, a token id or an array of token ids", p)
 		}
 		return err == nil
 	})
-	if err = firstErr(err, scanErr, "input"); err != nil {
+	if err = firstErr(err, scanErr, at("input")); err != nil {
 		return err
 	}
-	d.req.Messages = append(d.req.Messages, msg)
+	d.req.Messages = append(d.req.Messages, gateway.Message{Role: gateway.RoleUser, Parts: d.partsSince(m)})
 	return nil
 }
 
 // text returns the JSON string v, found at off in the body, as a Text.
-func text(path string, v []byte, off int) (*gateway.Text, error) {
+func (d *decoder) text(p path, v []byte, off int) (*gateway.Text, error) {
 	if jsonscan.Kind(v) != '"' {
-		return nil, invalid("%s: must be a string", path)
+		return nil, invalid("%s: must be a string", p)
 	}
 	s, err := jsonscan.String(v)
 	if err != nil {
-		return nil, invalid("%s: is not a valid JSON string", path)
+		return nil, invalid("%s: is not a valid JSON string", p)
 	}
-	return &gateway.Text{Value: s, Start: off, End: off + len(v)}, nil
+	return d.newText(gateway.Text{Value: s, Start: off, End: off + len(v)}), nil
 }
 
-func boolValue(path string, v []byte) (bool, error) {
+func boolValue(name string, v []byte) (bool, error) {
 	switch string(v) {
 	case "true":
 		return true, nil
 	case "false", "null":
 		return false, nil
 	}
-	return false, invalid("%s: must be a boolean", path)
+	return false, invalid("%s: must be a boolean", name)
 }
 
-func optString(path string, v []byte) (string, error) {
+func optString(name string, v []byte) (string, error) {
 	if string(v) == "null" {
 		return "", nil
 	}
 	if jsonscan.Kind(v) != '"' {
-		return "", invalid("%s: must be a string", path)
+		return "", invalid("%s: must be a string", name)
 	}
 	s, err := jsonscan.String(v)
 	if err != nil {
-		return "", invalid("%s: must be a string", path)
+		return "", invalid("%s: must be a string", name)
 	}
 	return s, nil
 }
@@ -565,7 +660,7 @@ func optString(path string, v []byte) (string, error) {
 // intValue reads a non-negative integer; null reads as 0 (absent). An
 // integral number written with a fraction or exponent (100.0, 1e3) is
 // accepted, as JSON does not tell them apart.
-func intValue(path string, v []byte) (int64, error) {
+func intValue(name string, v []byte) (int64, error) {
 	if string(v) == "null" {
 		return 0, nil
 	}
@@ -573,24 +668,24 @@ func intValue(path string, v []byte) (int64, error) {
 	if err != nil {
 		f, ferr := strconv.ParseFloat(string(v), 64)
 		if ferr != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-			return 0, invalid("%s: must be an integer", path)
+			return 0, invalid("%s: must be an integer", name)
 		}
 		n = int64(f)
 	}
 	if n < 0 {
-		return 0, invalid("%s: must not be negative", path)
+		return 0, invalid("%s: must not be negative", name)
 	}
 	return n, nil
 }
 
-// firstErr returns err, or an invalid-JSON error for path when only the scan
+// firstErr returns err, or an invalid-JSON error for p when only the scan
 // failed.
-func firstErr(err, scanErr error, path string) error {
+func firstErr(err, scanErr error, p path) error {
 	if err != nil {
 		return err
 	}
 	if scanErr != nil {
-		return invalid("%s: is not valid JSON", path)
+		return invalid("%s: is not valid JSON", p)
 	}
 	return nil
 }
