@@ -74,4 +74,12 @@
 // particular system prompt ("what is the user's address?") are out of
 // reach of any context-free detector; pin the system prompt and use the
 // canary instead.
+//
+// The dataset's false-positive rate understates the model's on everyday
+// traffic: on 30 ordinary requests written for everyday_test.go the model
+// alone flags 6 (asking to reset a password, print a database schema,
+// translate a phrase, repeat a step), because the attack data is full of
+// such requests. The rules flag none of them. Where a false block is
+// costly, block on rules ([Options.RulesOnly], or a non-empty
+// [Result.Rules]) and only flag on the combined score.
 package injection
