@@ -61,7 +61,7 @@ func (s *Server) finish(rec *record) {
 			slog.String("operation", string(r.Operation)),
 			slog.String("model", r.Model),
 			slog.Bool("stream", r.Stream),
-			slog.Int("messages", len(r.Messages)),
+			slog.Int("message_count", len(r.Messages)),
 			slog.Int("input_chars", r.InputChars()),
 		)
 		if p := r.Principal; p != nil {

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aigate-dev/aigate/internal/keys"
+	"github.com/aigate-dev/aigate/internal/upstreamsim"
+)
+
+// BenchmarkProxy compares, against one simulated provider on loopback, the
+// provider reached directly, through a bare httputil.ReverseProxy, and
+// through aigate with keys, validation and logging on. It reports
+// requests/s and p50/p99 latency for a JSON and a streamed chat completion:
+//
+//	go test ./cmd/aigate -run '^$' -bench Proxy -benchtime 5000x
+func BenchmarkProxy(b *testing.B) {
+	up := httptest.NewServer(upstreamsim.New())
+	defer up.Close()
+	upURL, _ := url.Parse(up.URL)
+
+	rp := httptest.NewServer(&httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(upURL) },
+		// Flush every write, as aigate does for streams.
+		FlushInterval: -1,
+	})
+	defer rp.Close()
+
+	dir := b.TempDir()
+	cfg := filepath.Join(dir, "aigate.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(gatewayConfig, filepath.Join(dir, "b.db"), up.URL)), 0o600)
+	env := map[string]string{"TEST_OPENAI_KEY": "k1", "TEST_ANTHROPIC_KEY": "k2", "TEST_GEMINI_KEY": "k3"}
+	a, err := newApp(context.Background(), appOptions{
+		source: configSource{path: cfg, env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }},
+		listen: "127.0.0.1:0",
+		logOut: io.Discard,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := a.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer a.Shutdown(context.Background())
+	secret, _, err := a.keys.Create(context.Background(), keys.CreateOptions{Name: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	targets := []struct{ name, base, key string }{
+		{"direct", up.URL, "k1"},
+		{"reverseproxy", rp.URL, "k1"},
+		{"aigate", a.URL(), secret.Reveal()},
+	}
+	bodies := []struct{ name, body string }{
+		{"json", `{"model":"gpt-4o-mini","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"` + strings.Repeat("hello ", 80) + `"}]}`},
+		{"stream", `{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"` + strings.Repeat("hello ", 80) + `"}]}`},
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxIdleConns: 256}}
+	for _, body := range bodies {
+		for _, tg := range targets {
+			b.Run(body.name+"/"+tg.name, func(b *testing.B) {
+				var (
+					mu  sync.Mutex
+					lat []time.Duration
+				)
+				b.SetParallelism(8)
+				b.ResetTimer()
+				start := time.Now()
+				b.RunParallel(func(pb *testing.PB) {
+					var mine []time.Duration
+					for pb.Next() {
+						t0 := time.Now()
+						req, _ := http.NewRequest("POST", tg.base+"/v1/chat/completions", strings.NewReader(body.body))
+						req.Header.Set("Content-Type", "application/json")
+						req.Header.Set("Authorization", "Bearer "+tg.key)
+						resp, err := client.Do(req)
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						if resp.StatusCode != 200 {
+							b.Errorf("status %d", resp.StatusCode)
+							return
+						}
+						mine = append(mine, time.Since(t0))
+					}
+					mu.Lock()
+					lat = append(lat, mine...)
+					mu.Unlock()
+				})
+				elapsed := time.Since(start)
+				b.StopTimer()
+				slices.Sort(lat)
+				if len(lat) > 0 {
+					b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "req/s")
+					b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+					b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkStreamsRSS builds the aigate binary, runs it as its own process
+// with 256 concurrent streams held open through it, and reports the
+// process's resident memory:
+//
+//	go test ./cmd/aigate -run '^$' -bench StreamsRSS -benchtime 1x
+func BenchmarkStreamsRSS(b *testing.B) {
+	const streams = 256
+	dir := b.TempDir()
+	bin := filepath.Join(dir, "aigate")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	release := make(chan struct{})
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: {\"id\":\"1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n")
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+		io.WriteString(w, "data: [DONE]\n\n")
+	}))
+	defer up.Close()
+	defer close(release)
+
+	cfg := filepath.Join(dir, "aigate.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(gatewayConfig, filepath.Join(dir, "rss.db"), up.URL)+"listen: 127.0.0.1:0\n"), 0o600)
+	environ := append(os.Environ(), "TEST_OPENAI_KEY=k1", "TEST_ANTHROPIC_KEY=k2", "TEST_GEMINI_KEY=k3")
+	create := exec.Command(bin, "keys", "create", "--config", cfg, "--name", "rss", "--json")
+	create.Env = environ
+	out, err := create.Output()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var key struct{ Key string }
+	if err := json.Unmarshal(out, &key); err != nil {
+		b.Fatal(err)
+	}
+
+	srv := exec.Command(bin, "serve", "--config", cfg)
+	srv.Env = environ
+	stdout, _ := srv.StdoutPipe()
+	srv.Stderr = io.Discard
+	if err := srv.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { srv.Process.Signal(os.Interrupt); srv.Wait() }()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := strings.TrimSpace(line[strings.LastIndex(line, " "):])
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: streams, MaxConnsPerHost: streams}}
+	var wg sync.WaitGroup
+	opened := make(chan error, streams)
+	for range streams {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("POST", base+"/v1/chat/completions",
+				strings.NewReader(`{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+key.Key)
+			resp, err := client.Do(req)
+			if err != nil {
+				opened <- err
+				return
+			}
+			defer resp.Body.Close()
+			br := bufio.NewReader(resp.Body)
+			_, err = br.ReadString('\n')
+			opened <- err
+			io.Copy(io.Discard, br)
+		}()
+	}
+	for range streams {
+		if err := <-opened; err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rssKiB(b, srv.Process.Pid))/1024, "RSS-MiB")
+	b.ReportMetric(streams, "streams")
+}
+
+// rssKiB reads a process's resident set size from /proc.
+func rssKiB(b *testing.B, pid int) int {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Skipf("no /proc: %v", err)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			n, _ := strconv.Atoi(strings.Fields(v)[0])
+			return n
+		}
+	}
+	b.Fatal("VmRSS not found")
+	return 0
+}
