@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -37,8 +38,11 @@ func BenchmarkProxy(b *testing.B) {
 
 	rp := httptest.NewServer(&httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(upURL) },
-		// Flush every write, as aigate does for streams.
+		// Flush every write, as aigate does for streams, and pool
+		// connections as aigate's upstream transport does.
 		FlushInterval: -1,
+		Transport:     &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 128},
+		ErrorLog:      log.New(io.Discard, "", 0),
 	})
 	defer rp.Close()
 
