@@ -85,6 +85,10 @@ type Request struct {
 	// client.
 	UsageInjected bool
 
+	// Findings are the guards' decisions on this request and its response,
+	// metadata only; see [Request.AddFinding].
+	Findings []Finding
+
 	Raw   []byte // the body as received; never modified
 	edits []Edit
 }

@@ -31,6 +31,9 @@ type Response struct {
 	Header http.Header
 	Body   io.ReadCloser
 	Stream bool
+	// Output, if set, checks and rewrites the generated text on its way to
+	// the client; the relay fails closed when it cannot locate that text.
+	Output OutputGuard
 
 	mu       sync.Mutex // protects the fields below
 	onDone   []func(Usage)

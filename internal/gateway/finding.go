@@ -1,0 +1,28 @@
+package gateway
+
+// Finding is one guard decision about a request or its response, recorded
+// as metadata only: which guard, which rule or entity type, how many times,
+// what was done. It never holds the matched text, so findings can go to the
+// access log and to metrics as they are.
+type Finding struct {
+	Guard  string  `json:"guard"`           // "injection", "secrets", "pii", "system", "markers", "canary", "output_pii", "output_secrets"
+	Rule   string  `json:"rule"`            // rule family, secret rule id or entity type, e.g. "EMAIL"
+	Action string  `json:"action"`          // what was done: "block", "flag", "redact", "pseudonymize", "strip", "neutralize", …
+	Count  int     `json:"count"`           // occurrences
+	Score  float64 `json:"score,omitempty"` // detector score, where there is one
+}
+
+// AddFinding records f, merging it into an earlier finding with the same
+// guard, rule and action (counts add up, the higher score stays). Guards and
+// the relay call it from the one goroutine serving the request.
+func (r *Request) AddFinding(f Finding) {
+	for i := range r.Findings {
+		g := &r.Findings[i]
+		if g.Guard == f.Guard && g.Rule == f.Rule && g.Action == f.Action {
+			g.Count += f.Count
+			g.Score = max(g.Score, f.Score)
+			return
+		}
+	}
+	r.Findings = append(r.Findings, f)
+}

@@ -1,0 +1,27 @@
+package gateway
+
+// An OutputGuard checks and rewrites the text a model generates before the
+// client sees it: pseudonyms restored, leaks of the pinned system prompt
+// stopped, personal data or secrets flagged or redacted. A middleware sets
+// one on [Response.Output]; whoever relays the response feeds it the
+// generated text, which the dialect's adapter locates.
+//
+// Text arrives as pieces of separate streams named by a choice key (an
+// OpenAI choice, an Anthropic content block, a Gemini candidate): for a
+// streamed answer, the deltas of one choice in order; for a whole answer,
+// each text field as a stream of its own, followed by Flush.
+//
+// An OutputGuard serves one response and is used from one goroutine. It
+// cannot take back bytes already sent: once a stream has been relayed in
+// part, a refusal can only end it with an error event.
+type OutputGuard interface {
+	// Text takes the next piece of the choice's text and returns the text to
+	// send in its place. It may hold back a tail that could still turn out to
+	// be something to rewrite (a placeholder cut in two) and release it with
+	// a later piece or Flush. A non-nil error refuses the rest of the
+	// response; it should be an *Error whose message names no text.
+	Text(choice int, piece string) (string, error)
+	// Flush returns the text still held back for the choice, at the end of
+	// its text or before an event that carries none.
+	Flush(choice int) (string, error)
+}
