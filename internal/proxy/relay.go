@@ -95,11 +95,20 @@ func relaySSE(w http.ResponseWriter, ad provider.Adapter, req *gateway.Request, 
 				u = maxUsage(u, eu)
 			}
 			if filter != nil && req.UsageInjected && filter.Hide(req, ev.Data) {
+				if !events.Ready() && out.Flush() != nil {
+					return u
+				}
 				continue
 			}
 		}
 		rec.events++
-		if err := out.WriteRaw(ev.Raw); err != nil {
+		// Flush before the relay could block on the provider: when the next
+		// event is already buffered, it goes out with this one.
+		write := out.WriteRaw
+		if events.Ready() {
+			write = out.WriteRawNoFlush
+		}
+		if err := write(ev.Raw); err != nil {
 			return u
 		}
 	}

@@ -254,3 +254,44 @@ func (r *Reader) tooLarge(max int) error {
 	r.off, r.end = 0, 0
 	return r.err
 }
+
+// Ready reports whether a whole event is already buffered, so the next
+// call to [Reader.Next] returns without reading from the stream. A relay
+// uses it to flush only before it could block: events that arrived
+// together leave together, and none waits for a later one.
+func (r *Reader) Ready() bool {
+	b := r.buf[r.off:r.end]
+	if r.skipLF && len(b) > 0 && b[0] == '\n' {
+		b = b[1:]
+	}
+	content := false // the current block has a non-empty line
+	for len(b) > 0 {
+		i := bytes.IndexAny(b, "\r\n")
+		if i < 0 {
+			return false // an unfinished line
+		}
+		if i == 0 {
+			if content {
+				return true
+			}
+		} else {
+			content = true
+		}
+		next := i + 1
+		if b[i] == '\r' {
+			if next == len(b) {
+				// A CR at the end may yet be followed by LF; the line is
+				// complete either way.
+				if i == 0 {
+					return content
+				}
+				return false
+			}
+			if b[next] == '\n' {
+				next++
+			}
+		}
+		b = b[next:]
+	}
+	return false
+}

@@ -44,6 +44,13 @@ func NewWriter(w io.Writer) *Writer {
 	return sw
 }
 
+// WriteRawNoFlush writes raw bytes like [Writer.WriteRaw] but leaves them
+// buffered; call [Writer.Flush] before waiting for more input.
+func (w *Writer) WriteRawNoFlush(raw []byte) error { return w.write(raw) }
+
+// Flush sends whatever was written.
+func (w *Writer) Flush() error { return w.flush() }
+
 // WriteRaw writes raw bytes, normally an [Event.Raw] read from upstream,
 // exactly as given, and flushes.
 func (w *Writer) WriteRaw(raw []byte) error {
