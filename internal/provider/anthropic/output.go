@@ -1,0 +1,94 @@
+package anthropic
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/jsonscan"
+	"github.com/aigate-dev/aigate/internal/provider"
+)
+
+// ResponseText returns the text blocks of a whole message, keyed by their
+// index in content.
+func (Adapter) ResponseText(_ *gateway.Request, body []byte) []provider.OutputSpan {
+	v, off, ok := jsonscan.Get(body, "content")
+	if !ok || jsonscan.Kind(v) != '[' {
+		return nil
+	}
+	var out []provider.OutputSpan
+	_ = jsonscan.Array(v, func(i int, b []byte, boff int) bool {
+		if s, ok := textBlock(b, off+boff); ok {
+			out = append(out, provider.OutputSpan{Choice: i, Whole: true, Text: s})
+		}
+		return true
+	})
+	return out
+}
+
+// EventText returns the text of a content_block_delta (text_delta) or of
+// the text block a content_block_start opens, keyed by the block's index.
+func (Adapter) EventText(_ *gateway.Request, data []byte) []provider.OutputSpan {
+	if jsonscan.Kind(data) != '{' {
+		return nil
+	}
+	typ, _, _ := jsonscan.Get(data, "type")
+	var (
+		b   []byte
+		off int
+		ok  bool
+	)
+	switch string(typ) {
+	case `"content_block_delta"`:
+		b, off, ok = jsonscan.Get(data, "delta")
+	case `"content_block_start"`:
+		b, off, ok = jsonscan.Get(data, "content_block")
+	default:
+		return nil
+	}
+	if !ok {
+		return nil
+	}
+	s, ok := textBlock(b, off)
+	if !ok {
+		return nil
+	}
+	n, _, _ := jsonscan.Get(data, "index")
+	idx, _ := strconv.Atoi(string(n))
+	return []provider.OutputSpan{{Choice: idx, Text: s}}
+}
+
+// textBlock returns the text of a text block or text_delta b at off.
+func textBlock(b []byte, off int) (gateway.Text, bool) {
+	if jsonscan.Kind(b) != '{' {
+		return gateway.Text{}, false
+	}
+	if typ, _, _ := jsonscan.Get(b, "type"); string(typ) != `"text"` && string(typ) != `"text_delta"` {
+		return gateway.Text{}, false
+	}
+	t, toff, ok := jsonscan.Get(b, "text")
+	if !ok || jsonscan.Kind(t) != '"' {
+		return gateway.Text{}, false
+	}
+	s, err := jsonscan.String(t)
+	if err != nil {
+		return gateway.Text{}, false
+	}
+	return gateway.Text{Value: s, Start: off + toff, End: off + toff + len(t)}, true
+}
+
+// StreamError returns the "error" event Anthropic sends mid-stream,
+// {"type":"error","error":{"type":...,"message":...}}, which the SDKs raise
+// as an API error.
+func (Adapter) StreamError(e *gateway.Error) (name string, data []byte) {
+	data, _ = json.Marshal(errorBody{ // a struct of strings always marshals
+		Type:  "error",
+		Error: errorDetails{Type: ErrorType(e.Code), Message: e.Message},
+	})
+	return "error", data
+}
+
+var (
+	_ provider.OutputText    = Adapter{}
+	_ provider.StreamErrorer = Adapter{}
+)

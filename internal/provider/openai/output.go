@@ -1,0 +1,177 @@
+package openai
+
+import (
+	"strconv"
+
+	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/jsonscan"
+	"github.com/aigate-dev/aigate/internal/provider"
+)
+
+// ResponseText returns the assistant text of a whole chat completion
+// (choices[i].message.content) or Responses object (the output_text parts
+// of its output messages).
+func (Adapter) ResponseText(req *gateway.Request, body []byte) []provider.OutputSpan {
+	var out []provider.OutputSpan
+	switch req.Operation {
+	case gateway.OpChatCompletions:
+		out = chatChoices(body, "message", false, out)
+	case gateway.OpResponses:
+		if v, off, ok := jsonscan.Get(body, "output"); ok {
+			out = outputItems(v, off, out)
+		}
+	}
+	return out
+}
+
+// EventText returns the text of one stream event: a chat completion
+// chunk's choices[i].delta.content, or the text a Responses API event
+// carries (deltas by output and content index; the full text repeated by
+// the done, item and response events, as whole texts).
+func (Adapter) EventText(req *gateway.Request, data []byte) []provider.OutputSpan {
+	if jsonscan.Kind(data) != '{' {
+		return nil // [DONE]
+	}
+	switch req.Operation {
+	case gateway.OpChatCompletions:
+		return chatChoices(data, "delta", true, nil)
+	case gateway.OpResponses:
+		return responsesEvent(data)
+	}
+	return nil
+}
+
+// chatChoices appends choices[i].FIELD.content of a completion or chunk.
+func chatChoices(data []byte, field string, delta bool, out []provider.OutputSpan) []provider.OutputSpan {
+	v, off, ok := jsonscan.Get(data, "choices")
+	if !ok || jsonscan.Kind(v) != '[' {
+		return out
+	}
+	_ = jsonscan.Array(v, func(i int, c []byte, coff int) bool {
+		if jsonscan.Kind(c) != '{' {
+			return true
+		}
+		idx := i
+		if n, _, ok := jsonscan.Get(c, "index"); ok {
+			if k, err := strconv.Atoi(string(n)); err == nil {
+				idx = k
+			}
+		}
+		m, moff, ok := jsonscan.Get(c, field)
+		if !ok || jsonscan.Kind(m) != '{' {
+			return true
+		}
+		t, toff, ok := jsonscan.Get(m, "content")
+		if s, ok2 := stringAt(t, off+coff+moff+toff, ok); ok2 {
+			out = append(out, provider.OutputSpan{Choice: idx, Whole: !delta, Text: s})
+		}
+		return true
+	})
+	return out
+}
+
+// stringAt returns the JSON string v found at off as a Text.
+func stringAt(v []byte, off int, ok bool) (gateway.Text, bool) {
+	if !ok || jsonscan.Kind(v) != '"' {
+		return gateway.Text{}, false
+	}
+	s, err := jsonscan.String(v)
+	if err != nil {
+		return gateway.Text{}, false
+	}
+	return gateway.Text{Value: s, Start: off, End: off + len(v)}, true
+}
+
+// outputItems appends the output_text of the message items in a Responses
+// output array v at off.
+func outputItems(v []byte, off int, out []provider.OutputSpan) []provider.OutputSpan {
+	if jsonscan.Kind(v) != '[' {
+		return out
+	}
+	_ = jsonscan.Array(v, func(i int, item []byte, ioff int) bool {
+		out = itemContent(item, off+ioff, i, out)
+		return true
+	})
+	return out
+}
+
+// itemContent appends the output_text parts of one output item.
+func itemContent(item []byte, off, index int, out []provider.OutputSpan) []provider.OutputSpan {
+	c, coff, ok := jsonscan.Get(item, "content")
+	if !ok || jsonscan.Kind(c) != '[' {
+		return out
+	}
+	_ = jsonscan.Array(c, func(j int, part []byte, poff int) bool {
+		if s, ok := partText(part, off+coff+poff); ok {
+			out = append(out, provider.OutputSpan{Choice: index<<10 | j, Whole: true, Text: s})
+		}
+		return true
+	})
+	return out
+}
+
+// partText returns the text of an output_text content part at off.
+func partText(part []byte, off int) (gateway.Text, bool) {
+	if jsonscan.Kind(part) != '{' {
+		return gateway.Text{}, false
+	}
+	if typ, _, ok := jsonscan.Get(part, "type"); !ok || string(typ) != `"output_text"` {
+		return gateway.Text{}, false
+	}
+	t, toff, ok := jsonscan.Get(part, "text")
+	return stringAt(t, off+toff, ok)
+}
+
+// responsesEvent returns the text of one Responses API stream event.
+func responsesEvent(data []byte) []provider.OutputSpan {
+	typ, _, ok := jsonscan.Get(data, "type")
+	if !ok {
+		return nil
+	}
+	index := func(key string) int {
+		n, _, _ := jsonscan.Get(data, key)
+		k, _ := strconv.Atoi(string(n))
+		return k
+	}
+	switch string(typ) {
+	case `"response.output_text.delta"`:
+		t, off, ok := jsonscan.Get(data, "delta")
+		if s, ok := stringAt(t, off, ok); ok {
+			return []provider.OutputSpan{{Choice: index("output_index")<<10 | index("content_index"), Text: s}}
+		}
+	case `"response.output_text.done"`:
+		t, off, ok := jsonscan.Get(data, "text")
+		if s, ok := stringAt(t, off, ok); ok {
+			return []provider.OutputSpan{{Choice: index("output_index")<<10 | index("content_index"), Whole: true, Text: s}}
+		}
+	case `"response.content_part.added"`, `"response.content_part.done"`:
+		p, off, ok := jsonscan.Get(data, "part")
+		if !ok {
+			return nil
+		}
+		if s, ok := partText(p, off); ok {
+			return []provider.OutputSpan{{Choice: index("output_index")<<10 | index("content_index"), Whole: true, Text: s}}
+		}
+	case `"response.output_item.added"`, `"response.output_item.done"`:
+		it, off, ok := jsonscan.Get(data, "item")
+		if ok && jsonscan.Kind(it) == '{' {
+			return itemContent(it, off, index("output_index"), nil)
+		}
+	default:
+		// response.created, in_progress, completed, incomplete, failed:
+		// the response object, whose output repeats every text.
+		r, roff, ok := jsonscan.Get(data, "response")
+		if !ok || jsonscan.Kind(r) != '{' {
+			return nil
+		}
+		if v, off, ok := jsonscan.Get(r, "output"); ok {
+			return outputItems(v, roff+off, nil)
+		}
+	}
+	return nil
+}
+
+var (
+	_ provider.OutputText    = Adapter{}
+	_ provider.StreamErrorer = Adapter{}
+)
