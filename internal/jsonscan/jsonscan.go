@@ -8,6 +8,7 @@
 package jsonscan
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 )
@@ -165,11 +166,19 @@ func skipString(data []byte, i int) (int, error) {
 	if i >= len(data) || data[i] != '"' {
 		return 0, ErrSyntax
 	}
+	start := i
 	for i++; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
+		j := bytes.IndexByte(data[i:], '"')
+		if j < 0 {
+			break
+		}
+		i += j
+		// The quote ends the string unless an odd run of backslashes escapes it.
+		n := 0
+		for k := i - 1; k > start && data[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
 			return i + 1, nil
 		}
 	}
