@@ -106,28 +106,12 @@ func (Adapter) Rewrite(pr *httputil.ProxyRequest, req *gateway.Request, u *provi
 		h = http.Header{}
 		out.Header = h
 	}
-	for _, k := range credentialHeaders {
-		h.Del(k)
-	}
-	switch u.Auth {
-	case provider.AuthNone:
-	case provider.AuthBearer:
-		h.Set("Authorization", "Bearer "+key.Reveal())
-	case provider.AuthAPIKey:
-		h.Set("Api-Key", key.Reveal())
-	case provider.AuthGoogle:
-		h.Set("X-Goog-Api-Key", key.Reveal())
-	default:
-		h.Set("X-Api-Key", key.Reveal())
-	}
+	provider.SetCredential(h, u.Auth, provider.AuthXAPIKey, key)
+
 	if h.Get("Anthropic-Version") == "" {
 		h.Set("Anthropic-Version", DefaultVersion)
 	}
 }
-
-// credentialHeaders are removed from every upstream request before the
-// upstream key is set, whatever the caller already stripped.
-var credentialHeaders = []string{"Authorization", "X-Api-Key", "Api-Key", "X-Goog-Api-Key"}
 
 // errorTypes maps codes to Anthropic error types. Types the SDKs know are
 // preferred: a spent budget is a billing_error (402), a dependency of

@@ -163,25 +163,9 @@ func (Adapter) Rewrite(pr *httputil.ProxyRequest, req *gateway.Request, u *provi
 		h = http.Header{}
 		out.Header = h
 	}
-	for _, k := range credentialHeaders {
-		h.Del(k)
-	}
-	switch u.Auth {
-	case provider.AuthNone:
-	case provider.AuthBearer:
-		h.Set("Authorization", "Bearer "+key.Reveal())
-	case provider.AuthAPIKey:
-		h.Set("Api-Key", key.Reveal())
-	case provider.AuthXAPIKey:
-		h.Set("X-Api-Key", key.Reveal())
-	default:
-		h.Set("X-Goog-Api-Key", key.Reveal())
-	}
-}
+	provider.SetCredential(h, u.Auth, provider.AuthGoogle, key)
 
-// credentialHeaders are removed from every upstream request before the
-// upstream key is set, whatever the caller already stripped.
-var credentialHeaders = []string{"Authorization", "X-Api-Key", "Api-Key", "X-Goog-Api-Key"}
+}
 
 // statuses maps codes to the google.rpc status names Gemini writes. The
 // HTTP status stays the code's own, even where Google would use another

@@ -150,10 +150,6 @@ func (Adapter) Hide(req *gateway.Request, data []byte) bool {
 	return usage && choicesEmpty
 }
 
-// credentialHeaders are removed from every upstream request before the
-// upstream's own credential is set, whatever reached Rewrite.
-var credentialHeaders = []string{"Authorization", "Api-Key", "X-Api-Key", "X-Goog-Api-Key"}
-
 // Rewrite points pr.Out at u and sets key in the header u.Auth names
 // (bearer when empty, or api-key for Azure OpenAI).
 //
@@ -205,29 +201,11 @@ func (Adapter) Rewrite(pr *httputil.ProxyRequest, req *gateway.Request, u *provi
 	out.URL.Fragment, out.URL.RawFragment = "", ""
 	out.Host = base.Host
 
-	for _, h := range credentialHeaders {
-		out.Header.Del(h)
+	def := provider.AuthBearer
+	if u.Type == provider.TypeAzureOpenAI {
+		def = provider.AuthAPIKey
 	}
-	auth := u.Auth
-	if auth == "" {
-		auth = provider.AuthBearer
-		if u.Type == provider.TypeAzureOpenAI {
-			auth = provider.AuthAPIKey
-		}
-	}
-	if key.IsZero() {
-		return
-	}
-	switch auth {
-	case provider.AuthBearer:
-		out.Header.Set("Authorization", "Bearer "+key.Reveal())
-	case provider.AuthAPIKey:
-		out.Header.Set("Api-Key", key.Reveal())
-	case provider.AuthXAPIKey:
-		out.Header.Set("X-Api-Key", key.Reveal())
-	case provider.AuthGoogle:
-		out.Header.Set("X-Goog-Api-Key", key.Reveal())
-	}
+	provider.SetCredential(out.Header, u.Auth, def, key)
 }
 
 // route returns the upstream path segments (unescaped) and query for req.
