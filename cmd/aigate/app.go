@@ -25,6 +25,7 @@ import (
 	"github.com/aigate-dev/aigate/internal/provider/gemini"
 	"github.com/aigate-dev/aigate/internal/provider/openai"
 	"github.com/aigate-dev/aigate/internal/proxy"
+	"github.com/aigate-dev/aigate/internal/store/postgres"
 	"github.com/aigate-dev/aigate/internal/store/sqlite"
 )
 
@@ -59,13 +60,31 @@ func (cs configSource) load() (config.File, config.Env, error) {
 	return f, env, err
 }
 
-// openStore opens the key store named by a database setting.
-func openStore(ctx context.Context, database string) (*sqlite.DB, error) {
-	path, ok := strings.CutPrefix(database, "sqlite:")
-	if !ok {
-		return nil, fmt.Errorf("database %q: only sqlite: databases are supported by this build", redactURL(database))
+// store is what the gateway needs of a database.
+type store interface {
+	keys.Store
+	// Ping checks that the database answers, for readiness.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// openStore opens the key store named by a database setting: sqlite:PATH,
+// or a postgres:// or postgresql:// URL.
+func openStore(ctx context.Context, database string) (store, error) {
+	var (
+		db  store
+		err error
+	)
+	switch {
+	case strings.HasPrefix(database, "postgres://"), strings.HasPrefix(database, "postgresql://"):
+		db, err = postgres.Open(ctx, database)
+	default:
+		path, ok := strings.CutPrefix(database, "sqlite:")
+		if !ok {
+			return nil, fmt.Errorf("database %q: must be sqlite:PATH or a postgres:// URL", redactURL(database))
+		}
+		db, err = sqlite.Open(ctx, path)
 	}
-	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("opening database: %w", err)
 	}
@@ -99,7 +118,7 @@ type app struct {
 	log     *slog.Logger
 	level   *slog.LevelVar
 	metrics *metrics.Metrics
-	db      *sqlite.DB
+	db      store
 	keys    *keys.Service
 	proxy   *proxy.Server
 	admin   *admin.Handler
