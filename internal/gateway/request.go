@@ -221,6 +221,22 @@ type Principal struct {
 	Models    []string // allowed model patterns ("gpt-4o-mini", "claude-*"); empty allows all
 	Providers []string // allowed provider names; empty allows all
 	Policy    string
+	Limits    Limits // the key's own limits; zero fields use the configured defaults
+}
+
+// Limits are the per-key settings the rate-limit, budget and validation
+// steps read. A zero field means "the configured default".
+type Limits struct {
+	RequestsPerMinute   int
+	RequestsPerDay      int
+	TokensPerMinute     int
+	Concurrent          int
+	BudgetMicros        int64  // cap in millionths of a US dollar; 0: no key budget
+	BudgetPeriod        string // day, week, month or none
+	MaxUserMessageChars int
+	// ActsForUsers allows the app to name its end users (OpenAI user,
+	// Anthropic metadata.user_id, X-Aigate-User); limits then apply to each.
+	ActsForUsers bool
 }
 
 // AllowsModel reports whether the principal may call model. A pattern

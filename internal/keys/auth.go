@@ -95,6 +95,7 @@ func (a *Authenticator) authenticate(ctx context.Context, req *gateway.Request) 
 		return &gateway.Error{Code: gateway.CodeUnauthenticated, Message: msgExpired, Err: errors.New("key " + vk.ID + " expired")}
 	}
 	req.Principal = vk.Principal()
+	req.Principal.User = vk.EndUser(req.User)
 	return nil
 }
 

@@ -47,6 +47,7 @@ type CreateOptions struct {
 	Models    []string // allowed model patterns; empty allows all
 	Providers []string // allowed provider names; empty allows all
 	Metadata  map[string]string
+	Limits    Limits // rate limits, budget and overrides; zero fields use the defaults
 
 	// Expires is when the key stops working. Set at most one of Expires and
 	// TTL; with neither, the key does not expire.
@@ -81,6 +82,7 @@ func (s *Service) Create(ctx context.Context, opts CreateOptions) (gateway.Secre
 		Models:    slices.Clone(opts.Models),
 		Providers: slices.Clone(opts.Providers),
 		Metadata:  maps.Clone(opts.Metadata),
+		Limits:    opts.Limits,
 		Created:   now,
 		Expires:   opts.Expires,
 	}
@@ -199,6 +201,7 @@ func (o *CreateOptions) validate(now time.Time) error {
 		}
 		errs = append(errs, checkText(fmt.Sprintf("metadata[%q]", k), o.Metadata[k], MaxMetadataValue))
 	}
+	errs = append(errs, o.Limits.validate())
 	switch {
 	case o.TTL < 0:
 		errs = append(errs, fmt.Errorf("%w: ttl must not be negative", ErrInvalid))

@@ -45,7 +45,9 @@ type VirtualKey struct {
 	// not rotated.
 	RotatedTo string
 
-	// Rate limits and budgets per key are added with the limits feature.
+	// Limits are the key's rate limits, budget and overrides; zero fields
+	// use the configured defaults.
+	Limits Limits
 }
 
 // Status is the state of a key at some instant.
@@ -88,6 +90,7 @@ func (vk *VirtualKey) Principal() *gateway.Principal {
 		Models:    slices.Clone(vk.Models),
 		Providers: slices.Clone(vk.Providers),
 		Policy:    vk.Policy,
+		Limits:    vk.Limits.gateway(),
 	}
 }
 

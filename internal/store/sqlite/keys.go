@@ -13,7 +13,7 @@ import (
 
 // keyColumns lists the columns scanKey reads, in order.
 const keyColumns = `id, hash, name, owner, team, policy, models, providers, metadata,
-	created, expires, revoked, revoke_reason, exposed, exposed_reason, rotated_to`
+	created, expires, revoked, revoke_reason, exposed, exposed_reason, rotated_to, limits`
 
 const selectByHash = `SELECT ` + keyColumns + ` FROM virtual_keys WHERE hash = ?`
 
@@ -47,11 +47,15 @@ func insertKey(ctx context.Context, e execer, vk *keys.VirtualKey) error {
 		}
 		metadata = string(b)
 	}
+	limits, err := marshalLimits(vk.Limits)
+	if err != nil {
+		return err
+	}
 	_, err = e.ExecContext(ctx, `INSERT INTO virtual_keys (`+keyColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		vk.ID, vk.Hash[:], vk.Name, vk.Owner, vk.Team, vk.Policy, models, providers, metadata,
 		vk.Created.UnixMicro(), nullTime(vk.Expires), nullTime(vk.Revoked), vk.RevokeReason,
-		nullTime(vk.Exposed), vk.ExposedReason, nullString(vk.RotatedTo))
+		nullTime(vk.Exposed), vk.ExposedReason, nullString(vk.RotatedTo), limits)
 	if isUnique(err) {
 		return fmt.Errorf("%w: duplicate id or hash", keys.ErrConflict)
 	}
@@ -198,12 +202,13 @@ func scanKey(s scanner) (*keys.VirtualKey, error) {
 		vk                        keys.VirtualKey
 		hash                      []byte
 		models, providers, meta   string
+		limits                    string
 		created                   int64
 		expires, revoked, exposed sql.NullInt64
 		rotatedTo                 sql.NullString
 	)
 	err := s.Scan(&vk.ID, &hash, &vk.Name, &vk.Owner, &vk.Team, &vk.Policy, &models, &providers, &meta,
-		&created, &expires, &revoked, &vk.RevokeReason, &exposed, &vk.ExposedReason, &rotatedTo)
+		&created, &expires, &revoked, &vk.RevokeReason, &exposed, &vk.ExposedReason, &rotatedTo, &limits)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, keys.ErrNotFound
 	}
@@ -231,6 +236,9 @@ func scanKey(s scanner) (*keys.VirtualKey, error) {
 	vk.Revoked = scanTime(revoked)
 	vk.Exposed = scanTime(exposed)
 	vk.RotatedTo = rotatedTo.String
+	if vk.Limits, err = unmarshalLimits(limits); err != nil {
+		return nil, fmt.Errorf("key %s: limits: %w", vk.ID, err)
+	}
 	return &vk, nil
 }
 

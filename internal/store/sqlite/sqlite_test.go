@@ -34,3 +34,18 @@ func TestKeys(t *testing.T) {
 		})
 	})
 }
+
+func TestKeyLimits(t *testing.T) {
+	storetest.RunKeyLimits(t, func(t *testing.T) keys.Store { return mustOpen(t, ":memory:") })
+}
+
+func TestLedger(t *testing.T) {
+	t.Run("memory", func(t *testing.T) {
+		storetest.RunLedger(t, func(t *testing.T) storetest.LedgerStore { return mustOpen(t, ":memory:") })
+	})
+	t.Run("file", func(t *testing.T) {
+		storetest.RunLedger(t, func(t *testing.T) storetest.LedgerStore {
+			return mustOpen(t, filepath.Join(t.TempDir(), "aigate.db"))
+		})
+	})
+}
