@@ -21,6 +21,7 @@ type Metrics struct {
 	Tokens          *prometheus.CounterVec   // provider, model, direction (input, output)
 	InFlightStreams prometheus.Gauge
 	ConfigReloads   *prometheus.CounterVec // result
+	GuardFindings   *prometheus.CounterVec // guard, rule, action: what the guards found and did
 }
 
 // New returns collectors registered on a new registry, with the Go and
@@ -48,8 +49,11 @@ func New() *Metrics {
 		ConfigReloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "aigate_config_reloads_total", Help: "Configuration reloads, by result.",
 		}, []string{"result"}),
+		GuardFindings: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "aigate_guard_findings_total", Help: "Guard findings (rule or entity type, never the text), by guard, rule and action taken.",
+		}, []string{"guard", "rule", "action"}),
 	}
-	r.MustRegister(m.Requests, m.Latency, m.UpstreamLatency, m.Tokens, m.InFlightStreams, m.ConfigReloads,
+	r.MustRegister(m.Requests, m.Latency, m.UpstreamLatency, m.Tokens, m.InFlightStreams, m.ConfigReloads, m.GuardFindings,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

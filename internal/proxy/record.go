@@ -104,6 +104,9 @@ func (s *Server) finish(rec *record) {
 	if rec.streamErr != nil {
 		attrs = append(attrs, slog.String("stream_error", rec.streamErr.Error()))
 	}
+	if rec.req != nil && len(rec.req.Findings) > 0 {
+		attrs = append(attrs, slog.Any("findings", rec.req.Findings)) // metadata only: guard, rule, action, count, score
+	}
 	s.Logger.LogAttrs(context.Background(), level, "request", attrs...)
 
 	if m := s.Metrics; m != nil {
@@ -114,6 +117,11 @@ func (s *Server) finish(rec *record) {
 		}
 		if rec.usage.OutputTokens > 0 {
 			m.Tokens.WithLabelValues(providerName, model, "output").Add(float64(rec.usage.OutputTokens))
+		}
+		if rec.req != nil {
+			for _, f := range rec.req.Findings {
+				m.GuardFindings.WithLabelValues(f.Guard, f.Rule, f.Action).Add(float64(f.Count))
+			}
 		}
 	}
 }

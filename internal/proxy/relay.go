@@ -21,7 +21,8 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, ad provider.Adapt
 	rec.status = resp.Status
 	var u gateway.Usage
 	switch {
-	case !resp.Stream:
+	case !resp.Stream || resp.Output != nil && !isSSE(resp):
+		// A non-SSE stream with an output guard is checked whole.
 		u = s.relayBody(w, ad, resp, rec)
 	default:
 		if s.Metrics != nil {
@@ -34,7 +35,7 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, ad provider.Adapt
 		rc := http.NewResponseController(w)
 		_ = rc.Flush()
 		if isSSE(resp) {
-			u = relaySSE(w, ad, req, resp.Body, rec)
+			u = relaySSE(w, ad, req, resp.Body, rec, resp.Output)
 		} else {
 			u = relayChunks(w, rc, ad, resp.Body, rec)
 		}
@@ -58,6 +59,12 @@ func (s *Server) relayBody(w http.ResponseWriter, ad provider.Adapter, resp *gat
 	if resp.Status < 300 && len(body) <= maxResponseBytes {
 		u, _ = ad.Usage(body)
 	}
+	if resp.Output != nil && resp.Status < 300 {
+		if body, err = checkBody(ad, rec.req, resp.Output, body[:min(len(body), maxResponseBytes)]); err != nil {
+			s.refuse(w, ad, rec, gateway.AsError(err))
+			return u
+		}
+	}
 	w.Header().Del("Content-Length")
 	w.WriteHeader(resp.Status)
 	rec.wroteHeader = true
@@ -77,8 +84,14 @@ func isSSE(resp *gateway.Response) bool {
 // relaySSE relays an SSE stream event by event, flushing each, reading usage
 // from every event's data and withholding events the adapter hides. It
 // returns when the stream ends, fails, or the client goes away.
-func relaySSE(w http.ResponseWriter, ad provider.Adapter, req *gateway.Request, body io.Reader, rec *record) gateway.Usage {
+//
+// With an output guard, each event goes through it (see streamOutput).
+func relaySSE(w http.ResponseWriter, ad provider.Adapter, req *gateway.Request, body io.Reader, rec *record, og gateway.OutputGuard) gateway.Usage {
 	filter, _ := ad.(provider.StreamFilter)
+	var so *streamOutput
+	if og != nil {
+		so = newStreamOutput(ad, req, og)
+	}
 	var u gateway.Usage
 	events := sse.NewReader(body)
 	out := sse.NewWriter(w)
@@ -87,6 +100,9 @@ func relaySSE(w http.ResponseWriter, ad provider.Adapter, req *gateway.Request, 
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				rec.streamErr = err
+			}
+			if so != nil {
+				_ = so.flush(out)
 			}
 			return u
 		}
@@ -102,6 +118,15 @@ func relaySSE(w http.ResponseWriter, ad provider.Adapter, req *gateway.Request, 
 			}
 		}
 		rec.events++
+		if so != nil {
+			if err := so.write(out, ev); err != nil {
+				if errors.As(err, new(*gateway.Error)) {
+					rec.streamErr = err
+				}
+				return u
+			}
+			continue
+		}
 		// Flush before the relay could block on the provider: when the next
 		// event is already buffered, it goes out with this one.
 		write := out.WriteRaw

@@ -1,0 +1,196 @@
+package guard
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/pii"
+	"github.com/aigate-dev/aigate/secretscan"
+)
+
+// output is a policy's [gateway.OutputGuard] for one response. Per choice,
+// each piece of text goes through three stages:
+//
+//  1. leak check: the canary, or a long verbatim run of the pinned prompt,
+//     in the text so far refuses the rest of the answer;
+//  2. scan: personal data and secrets the model wrote are flagged or
+//     redacted; the trailing token is held back until the next piece, so a
+//     value cut in two is still seen whole;
+//  3. restore: pseudonyms issued for the request are put back, a
+//     placeholder cut in two being held back by a pii.Restorer.
+//
+// Stages that have nothing to do are skipped.
+type output struct {
+	p       *Policy
+	req     *gateway.Request
+	vault   *pii.Vault // nil when no pseudonym was issued
+	scan    bool
+	choices map[int]*choiceState
+}
+
+type choiceState struct {
+	tail     []byte // folded end of the text so far, for the leak check
+	prev     string // raw end of the text so far, for the canary
+	carry    string // text held back by the scan stage
+	restorer *pii.Restorer
+}
+
+// newOutput returns the output guard for req, or nil when p has nothing to
+// check on the way out.
+func (p *Policy) newOutput(req *gateway.Request, vault *pii.Vault) *output {
+	o := &output{p: p, req: req, vault: vault, scan: p.outPII != ActionOff || p.outSecrets != ActionOff}
+	if p.canary == "" && p.leak == nil && vault == nil && !o.scan {
+		return nil
+	}
+	o.choices = map[int]*choiceState{}
+	return o
+}
+
+func (o *output) state(choice int) *choiceState {
+	st := o.choices[choice]
+	if st == nil {
+		st = &choiceState{}
+		if o.vault != nil {
+			st.restorer = o.vault.NewRestorer()
+		}
+		o.choices[choice] = st
+	}
+	return st
+}
+
+// errLeak is the refusal for an answer that gives the pinned prompt away.
+var errLeak = &gateway.Error{
+	Code:    gateway.CodeUpstream,
+	Message: "the model's answer was withheld because it disclosed the gateway's pinned system prompt; rephrase the request",
+}
+
+// Text implements gateway.OutputGuard.
+func (o *output) Text(choice int, piece string) (string, error) {
+	st := o.state(choice)
+	if err := o.checkLeak(st, piece); err != nil {
+		return "", err
+	}
+	emit := piece
+	if o.scan {
+		buf := st.carry + piece
+		cut := holdBack(buf)
+		emit, st.carry = o.scanOutput(buf[:cut]), buf[cut:]
+	}
+	if st.restorer != nil {
+		emit = st.restorer.Next(emit)
+	}
+	return emit, nil
+}
+
+// Flush implements gateway.OutputGuard. The choice starts afresh after it.
+func (o *output) Flush(choice int) (string, error) {
+	st, ok := o.choices[choice]
+	if !ok {
+		return "", nil
+	}
+	delete(o.choices, choice)
+	emit := st.carry
+	if o.scan && emit != "" {
+		emit = o.scanOutput(emit)
+	}
+	if st.restorer != nil {
+		emit = st.restorer.Next(emit) + st.restorer.Close()
+	}
+	return emit, nil
+}
+
+// checkLeak looks for the canary and for a verbatim run of the pinned
+// prompt, across the boundary with the text before.
+func (o *output) checkLeak(st *choiceState, piece string) error {
+	p := o.p
+	if c := p.canary; c != "" {
+		s := st.prev + piece
+		if strings.Contains(s, c) {
+			o.req.AddFinding(gateway.Finding{Guard: "canary", Rule: "canary", Action: "block", Count: 1})
+			return errLeak
+		}
+		if len(s) >= len(c) {
+			s = s[len(s)-len(c)+1:]
+		}
+		st.prev = s
+	}
+	if p.leak != nil {
+		hit, tail := p.leak.scan(st.tail, piece)
+		st.tail = tail
+		if hit {
+			o.req.AddFinding(gateway.Finding{Guard: "canary", Rule: "verbatim_prompt", Action: "block", Count: 1})
+			return errLeak
+		}
+	}
+	return nil
+}
+
+// maxHoldBack bounds the text the scan stage holds back.
+const maxHoldBack = 256
+
+// holdBack returns where to cut s so that the trailing token, which the
+// next piece may continue, waits: after the last space or line break, or
+// before a trailing run of phone-like characters (digits, spaces, + - ( ) .).
+func holdBack(s string) int {
+	i := strings.LastIndexAny(s, " \n\t")
+	cut := i + 1
+	// Extend back over a phone-number-like run that spans spaces.
+	j := len(s)
+	for j > 0 && strings.IndexByte("0123456789 +-().", s[j-1]) >= 0 {
+		j--
+	}
+	if j < len(s) && strings.ContainsAny(s[j:], "0123456789") && j < cut {
+		cut = j
+	}
+	if len(s)-cut > maxHoldBack {
+		cut = len(s) - maxHoldBack
+		for cut < len(s) && !utf8.RuneStart(s[cut]) {
+			cut++
+		}
+	}
+	return cut
+}
+
+// scanOutput flags or redacts personal data and secrets in s.
+func (o *output) scanOutput(s string) string {
+	if s == "" {
+		return s
+	}
+	p := o.p
+	if p.outSecrets != ActionOff {
+		if ms := p.scanner.ScanString(s); len(ms) > 0 {
+			var b strings.Builder
+			at := 0
+			for _, m := range ms {
+				o.req.AddFinding(gateway.Finding{Guard: "output_secrets", Rule: m.RuleID, Action: string(p.outSecrets), Count: 1})
+				b.WriteString(s[at:m.Start])
+				b.WriteString("[REDACTED " + m.RuleID + " " + secretscan.Mask([]byte(s[m.Start:m.End])) + "]")
+				at = m.End
+			}
+			if p.outSecrets == ActionRedact {
+				b.WriteString(s[at:])
+				s = b.String()
+			}
+		}
+	}
+	if p.outPII != ActionOff {
+		if es := p.outFind.Find(s); len(es) > 0 {
+			var b strings.Builder
+			at := 0
+			for _, e := range es {
+				o.req.AddFinding(gateway.Finding{Guard: "output_pii", Rule: string(e.Type), Action: string(p.outPII), Count: 1})
+				b.WriteString(s[at:e.Start])
+				b.WriteString("[" + string(e.Type) + "]")
+				at = e.End
+			}
+			if p.outPII == ActionRedact {
+				b.WriteString(s[at:])
+				s = b.String()
+			}
+		}
+	}
+	return s
+}
+
+var _ gateway.OutputGuard = (*output)(nil)

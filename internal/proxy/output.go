@@ -1,0 +1,159 @@
+package proxy
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+
+	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/provider"
+	"github.com/aigate-dev/aigate/internal/sse"
+)
+
+// errNoOutputText refuses a response whose output guard cannot run because
+// the adapter cannot locate generated text: the guard fails closed.
+var errNoOutputText = &gateway.Error{Code: gateway.CodeInternal, Message: "aigate cannot check this provider's answers, which the key's policy requires", Err: errors.New("adapter does not implement provider.OutputText")}
+
+// checkBody runs a response's output guard over a whole body and returns
+// the body to send, with each rewritten text spliced in place.
+func checkBody(ad provider.Adapter, req *gateway.Request, og gateway.OutputGuard, body []byte) ([]byte, error) {
+	ot, ok := ad.(provider.OutputText)
+	if !ok {
+		return nil, errNoOutputText
+	}
+	var edits []gateway.Edit
+	for i, sp := range ot.ResponseText(req, body) {
+		s, err := og.Text(i, sp.Value)
+		if err != nil {
+			return nil, err
+		}
+		rest, err := og.Flush(i)
+		if err != nil {
+			return nil, err
+		}
+		if s += rest; s != sp.Value {
+			edits = append(edits, gateway.Edit{Start: sp.Start, End: sp.End, Insert: gateway.QuoteJSON(s)})
+		}
+	}
+	if len(edits) == 0 {
+		return body, nil
+	}
+	return gateway.Splice(body, edits), nil
+}
+
+// streamOutput runs a response's output guard over a relayed SSE stream,
+// one event at a time. Text the guard holds back (a placeholder cut
+// between events) is released with the next event of the same choice; if
+// an event without text comes first, or the stream ends, it is sent in a
+// copy of the choice's last text event, so the client reads every byte in
+// order.
+type streamOutput struct {
+	guard gateway.OutputGuard
+	text  provider.OutputText
+	ad    provider.Adapter
+	req   *gateway.Request
+	last  map[int]lastText // choices that may hold text back
+}
+
+// lastText is the last event that carried a choice's text.
+type lastText struct {
+	name string
+	data []byte
+	span gateway.Text
+}
+
+// wholeChoice keys text that is checked as a stream of its own.
+const wholeChoice = -1 << 30
+
+func newStreamOutput(ad provider.Adapter, req *gateway.Request, og gateway.OutputGuard) *streamOutput {
+	ot, _ := ad.(provider.OutputText)
+	return &streamOutput{guard: og, text: ot, ad: ad, req: req, last: map[int]lastText{}}
+}
+
+// write sends ev, rewritten as the guard says. A non-nil error ends the
+// relay: the client is gone, or the guard refused and the stream was ended
+// with an error event.
+func (so *streamOutput) write(out *sse.Writer, ev sse.Event) error {
+	if so.text == nil {
+		return so.fail(out, errNoOutputText)
+	}
+	if !ev.HasData || isPing(ev.Data) {
+		return out.WriteRaw(ev.Raw)
+	}
+	spans := so.text.EventText(so.req, ev.Data)
+	if len(spans) == 0 {
+		if err := so.flush(out); err != nil {
+			return err
+		}
+		return out.WriteRaw(ev.Raw)
+	}
+	var edits []gateway.Edit
+	for _, sp := range spans {
+		var (
+			s   string
+			err error
+		)
+		if sp.Whole {
+			s, err = so.guard.Text(wholeChoice, sp.Value)
+			if err == nil {
+				var rest string
+				rest, err = so.guard.Flush(wholeChoice)
+				s += rest
+			}
+		} else {
+			s, err = so.guard.Text(sp.Choice, sp.Value)
+			so.last[sp.Choice] = lastText{name: ev.Name, data: bytes.Clone(ev.Data), span: sp.Text}
+		}
+		if err != nil {
+			return so.fail(out, err)
+		}
+		if s != sp.Value {
+			edits = append(edits, gateway.Edit{Start: sp.Start, End: sp.End, Insert: gateway.QuoteJSON(s)})
+		}
+	}
+	if len(edits) == 0 {
+		return out.WriteRaw(ev.Raw)
+	}
+	return out.WriteEvent(ev.Name, gateway.Splice(ev.Data, edits))
+}
+
+// flush releases the text every choice holds back.
+func (so *streamOutput) flush(out *sse.Writer) error {
+	choices := make([]int, 0, len(so.last))
+	for c := range so.last {
+		choices = append(choices, c)
+	}
+	slices.Sort(choices)
+	for _, c := range choices {
+		lt := so.last[c]
+		delete(so.last, c)
+		s, err := so.guard.Flush(c)
+		if err != nil {
+			return so.fail(out, err)
+		}
+		if s == "" {
+			continue
+		}
+		data := gateway.Splice(lt.data, []gateway.Edit{{Start: lt.span.Start, End: lt.span.End, Insert: gateway.QuoteJSON(s)}})
+		if err := out.WriteEvent(lt.name, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fail ends the stream with err as an error event the SDKs raise.
+func (so *streamOutput) fail(out *sse.Writer, err error) error {
+	e := gateway.AsError(err)
+	if se, ok := so.ad.(provider.StreamErrorer); ok {
+		name, data := se.StreamError(e)
+		_ = out.WriteEvent(name, data)
+	}
+	return e
+}
+
+// isPing reports whether data is a keep-alive event (Anthropic's ping),
+// which must not release held-back text.
+func isPing(data []byte) bool {
+	return len(data) < 40 && bytes.Contains(data, []byte(`"ping"`))
+}
