@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/aigate-dev/aigate/internal/testenv"
 	"github.com/aigate-dev/aigate/ratelimit"
 	"github.com/aigate-dev/aigate/ratelimit/ratelimittest"
 	"github.com/aigate-dev/aigate/ratelimit/redis"
@@ -70,10 +70,7 @@ func TestMiniredisConformance(t *testing.T) {
 // under it when the test ends. It never flushes anything.
 func mustRealRedis(t testing.TB) (*goredis.Client, string) {
 	t.Helper()
-	url := os.Getenv(redisURLEnv)
-	if url == "" {
-		t.Skipf("%s is not set; set it (e.g. redis://127.0.0.1:6379/0) to test against a real Redis", redisURLEnv)
-	}
+	url := testenv.Redis(t) // skips without AIGATE_TEST_REDIS_URL; fails under CI
 	opts, err := goredis.ParseURL(url)
 	if err != nil {
 		t.Fatalf("%s: %v", redisURLEnv, err)
