@@ -486,3 +486,24 @@ func TestLogsHoldNoSecretsOrContent(t *testing.T) {
 		}
 	}
 }
+
+// Without alt=sse Gemini streams one JSON array; it is relayed as it comes
+// and its usage still counted.
+func TestGeminiArrayStream(t *testing.T) {
+	g := mustRunGateway(t, "")
+	resp, data := g.do(t, "POST", "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+		`{"contents":[{"role":"user","parts":[{"text":"hello there"}]}]}`, http.Header{"X-Goog-Api-Key": {g.key}})
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, data)
+	}
+	var chunks []map[string]any
+	if err := json.Unmarshal(data, &chunks); err != nil || len(chunks) == 0 {
+		t.Fatalf("body is not a JSON array of chunks: %v", err)
+	}
+	if q := g.upstream.last(t).query; q != "" {
+		t.Errorf("provider got query %q, want none", q)
+	}
+	if !strings.Contains(g.log.String(), `"operation":"stream_generate_content"`) || strings.Contains(g.log.String(), `"tokens_out":0,`) {
+		t.Error("the access record lacks the stream's usage")
+	}
+}
