@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/guard"
 	"github.com/aigate-dev/aigate/internal/provider"
 )
 
@@ -17,6 +18,7 @@ type Runtime struct {
 	Upstreams []*provider.Upstream
 	Keys      map[string]gateway.Secret // provider name → key
 	AdminKey  gateway.Secret            // zero when the admin API is off
+	Policies  *guard.Policies           // compiled policies, with fresh canaries
 }
 
 // Resolver turns secret references into secrets.
@@ -103,5 +105,10 @@ func (f File) Build(r Resolver) (*Runtime, error) {
 		}
 		rt.AdminKey = key
 	}
+	ps, err := f.buildPolicies()
+	if err != nil {
+		return nil, err
+	}
+	rt.Policies = ps
 	return rt, nil
 }

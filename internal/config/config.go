@@ -37,6 +37,8 @@ type File struct {
 	Validation Validation `yaml:"validation"`
 	Server     Server     `yaml:"server"`
 	Log        Log        `yaml:"log"`
+	// PolicyConfig holds policies and default_policy; see policy.go.
+	PolicyConfig `yaml:",inline"`
 }
 
 // Provider is one upstream.
@@ -194,6 +196,7 @@ func (f *File) Validate() error {
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, f.Log.Level) {
 		add("log.level", "must be debug, info, warn or error")
 	}
+	errs = append(errs, f.validatePolicies()...)
 	return errors.Join(errs...)
 }
 
