@@ -19,6 +19,9 @@ type Runtime struct {
 	Keys      map[string]gateway.Secret // provider name → key
 	AdminKey  gateway.Secret            // zero when the admin API is off
 	Policies  *guard.Policies           // compiled policies, with fresh canaries
+
+	// AlertWebhook is the budget alert URL; zero when alerts are logged only.
+	AlertWebhook gateway.Secret
 }
 
 // Resolver turns secret references into secrets.
@@ -104,6 +107,13 @@ func (f File) Build(r Resolver) (*Runtime, error) {
 			return nil, fmt.Errorf("admin_key: the admin credential must be at least 16 characters; generate one with: openssl rand -hex 24")
 		}
 		rt.AdminKey = key
+	}
+	if f.Budgets.AlertWebhook != "" {
+		hook, err := r.Resolve(f.Budgets.AlertWebhook)
+		if err != nil {
+			return nil, fmt.Errorf("budgets.alert_webhook: %w", err)
+		}
+		rt.AlertWebhook = hook
 	}
 	ps, err := f.buildPolicies()
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aigate-dev/aigate/internal/budget"
 	"github.com/aigate-dev/aigate/internal/provider"
 )
 
@@ -37,6 +38,11 @@ type File struct {
 	Validation Validation `yaml:"validation"`
 	Server     Server     `yaml:"server"`
 	Log        Log        `yaml:"log"`
+	Limits     Limits     `yaml:"limits"`
+	Budgets    Budgets    `yaml:"budgets"`
+	// Prices add to or replace the embedded price table: model (or prefix
+	// of dated ids) → dollars per million tokens.
+	Prices map[string]budget.PriceText `yaml:"prices"`
 	// PolicyConfig holds policies and default_policy; see policy.go.
 	PolicyConfig `yaml:",inline"`
 }
@@ -100,7 +106,9 @@ func Default() File {
 			ShutdownTimeout: Duration(30 * time.Second),
 			UpstreamTimeout: Duration(120 * time.Second),
 		},
-		Log: Log{Level: "info"},
+		Log:     Log{Level: "info"},
+		Limits:  defaultLimits(),
+		Budgets: defaultBudgets(),
 	}
 }
 
@@ -196,6 +204,7 @@ func (f *File) Validate() error {
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, f.Log.Level) {
 		add("log.level", "must be debug, info, warn or error")
 	}
+	f.validateLimits(add)
 	errs = append(errs, f.validatePolicies()...)
 	return errors.Join(errs...)
 }

@@ -20,7 +20,7 @@ type Env func(name string) (string, bool)
 var referenceSchemes = []string{"env:", "file:"}
 
 // secretFields are the keys whose values are secrets and must be references.
-var secretFields = map[string]bool{"api_key": true, "admin_key": true}
+var secretFields = map[string]bool{"api_key": true, "admin_key": true, "alert_webhook": true}
 
 // IsReference reports whether s is a secret reference (env:NAME, file:/path).
 func IsReference(s string) bool {
@@ -96,6 +96,9 @@ func checkLiteralSecrets(name string, n *yaml.Node, path string) error {
 				hint := "OPENAI_API_KEY"
 				if k.Value == "admin_key" {
 					hint = "AIGATE_ADMIN_KEY"
+				}
+				if k.Value == "alert_webhook" {
+					hint = "AIGATE_ALERT_WEBHOOK"
 				}
 				return fmt.Errorf("%s:%d: %s holds a literal secret, and secrets must not be written in config files: "+
 					"remove it (and rotate it if this file was ever shared or committed), put it in an environment variable, "+
