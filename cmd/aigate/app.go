@@ -193,9 +193,10 @@ func (a *app) state(rt *config.Runtime) *proxy.State {
 	}
 	auth := &keys.Authenticator{Store: a.db, Logger: a.log}
 	validate := &guard.Validator{MaxUserMessageChars: v.MaxUserMessageChars, MaxMessages: v.MaxMessages, MaxTokens: v.MaxTokens}
+	policy := &guard.PolicyGuard{Policies: rt.Policies, Adapters: byDialect, Logger: a.log}
 	return &proxy.State{
 		Adapters:     adapters,
-		Handler:      gateway.Chain(fw, auth.Middleware, gateway.Guards(validate)),
+		Handler:      gateway.Chain(fw, auth.Middleware, gateway.Guards(validate), policy.Middleware),
 		MaxBodyBytes: int64(v.MaxBodyBytes),
 	}
 }
