@@ -91,7 +91,7 @@ func anthropicServe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	answer, output, stop := anthropicAnswer(req.Model, last, req.MaxTokens)
+	answer, output, stop := anthropicAnswer(req.Model, last, req.MaxTokens, simExtra(body))
 	msg := anthropicMessage{
 		ID:    fmt.Sprintf("msg_sim_%016x", anthropicHash(req.Model, total)),
 		Type:  "message",
@@ -248,8 +248,8 @@ func anthropicTokens(n int) int64 {
 // anthropicAnswer returns the deterministic reply to a conversation whose last
 // user message had lastChars characters, its token count, and the stop
 // reason: "end_turn", or "max_tokens" when maxTokens (if positive) cut it.
-func anthropicAnswer(model string, lastChars int, maxTokens int64) (answer string, tokens int64, stop string) {
-	answer = fmt.Sprintf("This is a simulated reply from %s. Your last message was %d characters long.", model, lastChars)
+func anthropicAnswer(model string, lastChars int, maxTokens int64, extra string) (answer string, tokens int64, stop string) {
+	answer = fmt.Sprintf("This is a simulated reply from %s. Your last message was %d characters long.", model, lastChars) + extra
 	stop = "end_turn"
 	if maxTokens > 0 && anthropicTokens(utf8.RuneCountInString(answer)) > maxTokens {
 		r := []rune(answer)

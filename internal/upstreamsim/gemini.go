@@ -76,7 +76,7 @@ func geminiServe(w http.ResponseWriter, r *http.Request) {
 			geminiError(w, http.StatusBadRequest, "INVALID_ARGUMENT", "* GenerateContentRequest.contents: contents is not specified")
 			return
 		}
-		chunks := geminiGenerate(model, req)
+		chunks := geminiGenerate(model, req, simExtra(body))
 		switch {
 		case method == "generateContent":
 			geminiJSON(w, http.StatusOK, geminiJoin(chunks))
@@ -243,10 +243,10 @@ type geminiUsage struct {
 
 // geminiGenerate returns the answer to req as stream chunks, each with
 // cumulative usage; the last carries the finish reason.
-func geminiGenerate(model string, req geminiGenerateRequest) []geminiResponse {
+func geminiGenerate(model string, req geminiGenerateRequest, extra string) []geminiResponse {
 	total, last := req.chars()
 	input := anthropicTokens(total)
-	answer, _, stop := anthropicAnswer(model, last, req.maxTokens())
+	answer, _, stop := anthropicAnswer(model, last, req.maxTokens(), extra)
 	finish := "STOP"
 	if stop == "max_tokens" {
 		finish = "MAX_TOKENS"

@@ -84,13 +84,13 @@ func openaiServe(w http.ResponseWriter, r *http.Request) {
 		if !openaiDecode(w, body, &req) {
 			return
 		}
-		openaiChat(w, req)
+		openaiChat(w, req, simExtra(body))
 	case "/v1/responses":
 		var req openaiResponsesRequest
 		if !openaiDecode(w, body, &req) {
 			return
 		}
-		openaiResponses(w, req)
+		openaiResponses(w, req, simExtra(body))
 	case "/v1/embeddings":
 		var req openaiEmbeddingsRequest
 		if !openaiDecode(w, body, &req) {
@@ -126,8 +126,8 @@ func openaiTokens(chars int) int64 {
 // openaiAnswer returns the deterministic reply to a conversation whose last
 // user message had lastChars characters, its token count, and whether
 // maxTokens (if positive) cut it short.
-func openaiAnswer(model string, lastChars int, maxTokens int64) (answer string, tokens int64, cut bool) {
-	answer = fmt.Sprintf("This is a simulated reply from %s. Your last message was %d characters long.", model, lastChars)
+func openaiAnswer(model string, lastChars int, maxTokens int64, extra string) (answer string, tokens int64, cut bool) {
+	answer = fmt.Sprintf("This is a simulated reply from %s. Your last message was %d characters long.", model, lastChars) + extra
 	if maxTokens > 0 && openaiTokens(utf8.RuneCountInString(answer)) > maxTokens {
 		r := []rune(answer)
 		answer, cut = string(r[:min(len(r), int(maxTokens)*4)]), true
@@ -281,7 +281,7 @@ type openaiChunkChoice struct {
 	FinishReason any            `json:"finish_reason"`
 }
 
-func openaiChat(w http.ResponseWriter, req openaiChatRequest) {
+func openaiChat(w http.ResponseWriter, req openaiChatRequest, extra string) {
 	if req.Messages == nil {
 		openaiError(w, http.StatusBadRequest, "invalid_request_error", "", "Missing required parameter: 'messages'.")
 		return
@@ -294,7 +294,7 @@ func openaiChat(w http.ResponseWriter, req openaiChatRequest) {
 			last = n
 		}
 	}
-	answer, out, cut := openaiAnswer(req.Model, last, openaiLimit(req.MaxCompletionTokens, req.MaxTokens))
+	answer, out, cut := openaiAnswer(req.Model, last, openaiLimit(req.MaxCompletionTokens, req.MaxTokens), extra)
 	finish := "stop"
 	if cut {
 		finish = "length"
@@ -390,10 +390,10 @@ func (r *openaiResponsesRequest) chars() (total, last int) {
 	return total, last
 }
 
-func openaiResponses(w http.ResponseWriter, req openaiResponsesRequest) {
+func openaiResponses(w http.ResponseWriter, req openaiResponsesRequest, extra string) {
 	total, last := req.chars()
 	limit := openaiLimit(req.MaxOutputTokens)
-	answer, out, cut := openaiAnswer(req.Model, last, limit)
+	answer, out, cut := openaiAnswer(req.Model, last, limit, extra)
 	id := openaiID("resp_sim", req.Model, last)
 	msgID := openaiID("msg_sim", req.Model, last)
 

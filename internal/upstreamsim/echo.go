@@ -1,0 +1,102 @@
+package upstreamsim
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+)
+
+// Two markers, placed by a caller in the user's text, make the simulated
+// models say more than the deterministic sentence, so the demo and the
+// gateway's tests can show output guards at work. Without a marker the
+// reply never depends on the request's text.
+const (
+	// EchoMarker makes the reply repeat the placeholders (<EMAIL_1>,
+	// <PHONE_1>, …) found in the request, as a model answering a
+	// pseudonymised message would, so the gateway's restore shows.
+	EchoMarker = "[[sim:echo-placeholders]]"
+	// LeakMarker makes the reply repeat the request's system prompt, as a
+	// model talked into leaking it would, so the gateway's canary check
+	// shows.
+	LeakMarker = "[[sim:leak-system-prompt]]"
+)
+
+// placeholderRE matches pseudonym placeholders such as <EMAIL_1>.
+var placeholderRE = regexp.MustCompile(`<[A-Z][A-Z_]*_[0-9]+>`)
+
+// simExtra returns what a marker in body adds to the reply: "" when there
+// is none.
+func simExtra(body []byte) string {
+	var b strings.Builder
+	if strings.Contains(string(body), EchoMarker) {
+		seen := map[string]bool{}
+		var ps []string
+		for _, p := range placeholderRE.FindAllString(string(body), -1) {
+			if !seen[p] {
+				seen[p] = true
+				ps = append(ps, p)
+			}
+		}
+		if len(ps) > 0 {
+			b.WriteString(" I will write to " + strings.Join(ps, " and ") + ".")
+		}
+	}
+	if strings.Contains(string(body), LeakMarker) {
+		if s := systemText(body); s != "" {
+			b.WriteString(" My instructions are: " + s)
+		}
+	}
+	return b.String()
+}
+
+// systemText returns the system prompt of a request in any of the three
+// dialects: OpenAI system/developer messages and instructions, Anthropic's
+// system, Gemini's systemInstruction.
+func systemText(body []byte) string {
+	var req struct {
+		System       json.RawMessage `json:"system"`
+		Instructions string          `json:"instructions"`
+		SysInstr     *geminiContent  `json:"systemInstruction"`
+		SysSnake     *geminiContent  `json:"system_instruction"`
+		Messages     []struct {
+			Role    string          `json:"role"`
+			Content json.RawMessage `json:"content"`
+		} `json:"messages"`
+	}
+	if json.Unmarshal(body, &req) != nil {
+		return ""
+	}
+	var parts []string
+	add := func(raw json.RawMessage) {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			parts = append(parts, s)
+			return
+		}
+		var blocks []struct {
+			Text string `json:"text"`
+		}
+		if json.Unmarshal(raw, &blocks) == nil {
+			for _, b := range blocks {
+				parts = append(parts, b.Text)
+			}
+		}
+	}
+	add(req.System)
+	if req.Instructions != "" {
+		parts = append(parts, req.Instructions)
+	}
+	for _, c := range []*geminiContent{req.SysInstr, req.SysSnake} {
+		if c != nil {
+			for _, p := range c.Parts {
+				parts = append(parts, p.Text)
+			}
+		}
+	}
+	for _, m := range req.Messages {
+		if m.Role == "system" || m.Role == "developer" {
+			add(m.Content)
+		}
+	}
+	return strings.TrimSpace(strings.Join(parts, "\n"))
+}
