@@ -122,6 +122,7 @@ type app struct {
 	keys    *keys.Service
 	proxy   *proxy.Server
 	admin   *admin.Handler
+	acct    *accounting // rate-limit state and the budget writer
 	srv     *http.Server
 	ln      net.Listener
 
@@ -151,6 +152,10 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 		return nil, err
 	}
 	a.keys = &keys.Service{Store: a.db}
+	if a.acct, err = newAccounting(ctx, a.db, rt, a.log); err != nil {
+		a.db.Close()
+		return nil, err
+	}
 	a.proxy = proxy.NewServer(a.state(rt), a.log, a.metrics)
 	a.admin = &admin.Handler{Keys: a.keys, Credential: a.adminKey, Logger: a.log}
 	return a, nil
@@ -196,7 +201,7 @@ func (a *app) state(rt *config.Runtime) *proxy.State {
 	policy := &guard.PolicyGuard{Policies: rt.Policies, Adapters: byDialect, Logger: a.log}
 	return &proxy.State{
 		Adapters:     adapters,
-		Handler:      gateway.Chain(fw, auth.Middleware, gateway.Guards(validate), policy.Middleware),
+		Handler:      gateway.Chain(fw, a.acct.mustChain(rt, auth.Middleware, gateway.Guards(validate), policy.Middleware)...),
 		MaxBodyBytes: int64(v.MaxBodyBytes),
 	}
 }
@@ -305,5 +310,5 @@ func (a *app) Shutdown(ctx context.Context) error {
 			_ = a.srv.Close()
 		}
 	}
-	return errors.Join(err, a.db.Close())
+	return errors.Join(err, a.acct.close(ctx), a.db.Close())
 }

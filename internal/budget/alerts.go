@@ -50,9 +50,10 @@ type Alerter struct {
 	Attempts int
 	Logger   *slog.Logger
 
-	once  sync.Once
-	queue chan Alert
-	wg    sync.WaitGroup
+	once      sync.Once
+	closeOnce sync.Once
+	queue     chan Alert
+	wg        sync.WaitGroup
 }
 
 func (a *Alerter) init() {
@@ -69,7 +70,7 @@ func (a *Alerter) init() {
 // ends.
 func (a *Alerter) Close(ctx context.Context) {
 	a.init()
-	close(a.queue)
+	a.closeOnce.Do(func() { close(a.queue) })
 	done := make(chan struct{})
 	go func() { a.wg.Wait(); close(done) }()
 	select {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/aigate-dev/aigate/internal/gateway"
@@ -34,8 +35,9 @@ type Budgets struct {
 	// 4096. A full queue makes OnDone wait: records are never dropped.
 	QueueSize int
 
-	jobs chan job
-	done chan struct{}
+	jobs      chan job
+	done      chan struct{}
+	closeOnce *sync.Once // a pointer: Budgets values are copied to vary settings
 }
 
 // job is a settlement to write, or a flush marker.
@@ -56,17 +58,18 @@ func (b *Budgets) Start() {
 	}
 	b.jobs = make(chan job, n)
 	b.done = make(chan struct{})
+	b.closeOnce = new(sync.Once)
 	go b.writer()
 }
 
 // Close writes every queued settlement and stops the writer. Call it after
 // the HTTP server has drained, so every request in flight has settled. It
-// returns ctx's error if ctx ends first.
+// returns ctx's error if ctx ends first. Calls after the first only wait.
 func (b *Budgets) Close(ctx context.Context) error {
 	if b.jobs == nil {
 		return nil
 	}
-	close(b.jobs)
+	b.closeOnce.Do(func() { close(b.jobs) })
 	select {
 	case <-b.done:
 		return nil

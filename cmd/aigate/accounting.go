@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/aigate-dev/aigate/internal/budget"
+	"github.com/aigate-dev/aigate/internal/config"
+	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/limits"
+	"github.com/aigate-dev/aigate/ratelimit"
+)
+
+// ledgerStore is what a database needs for budgets and the usage ledger.
+type ledgerStore interface {
+	budget.Ledger
+	budget.UsageLog
+}
+
+// accounting holds the rate-limit state and the budget writer. They live
+// as long as the process, across configuration reloads, so a reload never
+// forgets what was spent.
+type accounting struct {
+	log         *slog.Logger
+	requests    *ratelimit.Window // requests per minute and per day, exact
+	tokens      *ratelimit.Memory // tokens per minute, GCRA
+	concurrency *ratelimit.MemoryConcurrency
+	authFails   *ratelimit.Window
+	ledger      ledgerStore    // nil when the database keeps no ledger
+	writer      *budget.Budgets // the background settlement writer
+	alerter     *budget.Alerter
+}
+
+// newAccounting builds the limiters and starts the ledger writer. A
+// database without a ledger is allowed, but then any request a budget
+// applies to is refused (fail closed) and usage is not recorded.
+func newAccounting(ctx context.Context, db store, rt *config.Runtime, log *slog.Logger) (*accounting, error) {
+	ac := &accounting{
+		log:         log,
+		requests:    ratelimit.NewWindow(ratelimit.WindowOptions{}),
+		tokens:      ratelimit.NewMemory(ratelimit.MemoryOptions{}),
+		concurrency: new(ratelimit.MemoryConcurrency),
+		authFails:   ratelimit.NewWindow(ratelimit.WindowOptions{}),
+		alerter: &budget.Alerter{
+			Thresholds: rt.File.Budgets.AlertThresholds, Webhook: rt.AlertWebhook, Logger: log,
+		},
+	}
+	ls, ok := db.(ledgerStore)
+	if !ok {
+		log.Warn("this database keeps no usage ledger: usage is not recorded and requests under a budget are refused")
+		return ac, nil
+	}
+	ac.ledger = ls
+	if sq, ok := db.(interface {
+		ReleaseHoldsBefore(context.Context, time.Time) (int64, error)
+	}); ok {
+		// SQLite serves one process: holds left by a previous one are stale.
+		n, err := sq.ReleaseHoldsBefore(ctx, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			log.Warn("released budget holds left by a previous run", "holds", n)
+		}
+	}
+	prices, err := budget.DefaultPrices(rt.File.Prices)
+	if err != nil {
+		return nil, err
+	}
+	ac.writer = &budget.Budgets{Ledger: ls, Log: ls, Prices: prices, Alerter: ac.alerter, Logger: log}
+	ac.writer.Start()
+	return ac, nil
+}
+
+// chain returns the middleware of rt in order: failed-authentication limit
+// around auth, rate limits, the guards, and the budget last, so that only
+// requests every check passed reserve money.
+func (ac *accounting) chain(rt *config.Runtime, auth gateway.Middleware, guards ...gateway.Middleware) ([]gateway.Middleware, error) {
+	f := rt.File
+	fa := &limits.FailedAuth{Limiter: ac.authFails, PerMinute: f.Limits.FailedAuthPerMinute}
+	lim := &limits.Limiter{
+		Requests: ac.requests, Tokens: ac.tokens, Concurrency: ac.concurrency,
+		Defaults: limits.Rates{
+			RequestsPerMinute: f.Limits.RequestsPerMinute, RequestsPerDay: f.Limits.RequestsPerDay,
+			TokensPerMinute: f.Limits.TokensPerMinute, Concurrent: f.Limits.Concurrent,
+		},
+		Teams:           map[string]limits.Rates{},
+		MaxOutputTokens: f.Validation.MaxTokens,
+	}
+	for name, r := range f.Limits.Teams {
+		lim.Teams[name] = limits.Rates(r)
+	}
+	mw := append([]gateway.Middleware{fa.Wrap(auth), lim.Middleware}, guards...)
+
+	budgetsFor, err := budgetsFor(f.Budgets)
+	if err != nil {
+		return nil, err
+	}
+	if ac.writer == nil {
+		return append(mw, refuseBudgets(budgetsFor)), nil
+	}
+	prices, err := budget.DefaultPrices(f.Prices)
+	if err != nil {
+		return nil, err
+	}
+	b := *ac.writer // shares the writer's queue; only the settings differ
+	b.Prices, b.For, b.MaxOutputTokens = prices, budgetsFor, f.Validation.MaxTokens
+	return append(mw, b.Middleware), nil
+}
+
+// budgetsFor returns the function that lists the budgets of a request: its
+// key's, its end user's (named or per_user) and its team's.
+func budgetsFor(c config.Budgets) (func(*gateway.Request) []budget.Budget, error) {
+	parse := func(s string) budget.Amount { a, _ := budget.ParseAmount(s); return a } // validated at load
+	perUser := parse(c.PerUser)
+	users, teams := map[string]budget.Amount{}, map[string]budget.Amount{}
+	for _, k := range slices.Sorted(maps.Keys(c.Users)) {
+		users[k] = parse(c.Users[k])
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.Teams)) {
+		teams[k] = parse(c.Teams[k])
+	}
+	return func(req *gateway.Request) []budget.Budget {
+		p := req.Principal
+		var bs []budget.Budget
+		if p.Limits.BudgetMicros > 0 {
+			bs = append(bs, budget.Budget{Kind: budget.ScopeKey, ID: p.KeyID, Name: p.KeyName,
+				Amount: budget.Amount{Cap: budget.Micros(p.Limits.BudgetMicros), Period: budget.Period(p.Limits.BudgetPeriod)}})
+		}
+		if a, ok := users[p.User]; ok {
+			bs = append(bs, budget.Budget{Kind: budget.ScopeUser, ID: p.User, Amount: a})
+		} else if !perUser.IsZero() {
+			bs = append(bs, budget.Budget{Kind: budget.ScopeUser, ID: p.User, Amount: perUser})
+		}
+		if a, ok := teams[p.Team]; ok && p.Team != "" {
+			bs = append(bs, budget.Budget{Kind: budget.ScopeTeam, ID: p.Team, Amount: a})
+		}
+		return bs
+	}, nil
+}
+
+// refuseBudgets is the budget step of a database without a ledger: a
+// request under any budget is refused, never let through unaccounted.
+func refuseBudgets(for_ func(*gateway.Request) []budget.Budget) gateway.Middleware {
+	return func(next gateway.Handler) gateway.Handler {
+		return gateway.HandlerFunc(func(ctx context.Context, req *gateway.Request) (*gateway.Response, error) {
+			if len(for_(req)) > 0 {
+				return nil, &gateway.Error{Code: gateway.CodeUnavailable, Err: errors.New("database keeps no ledger"),
+					Message: "budgets are not available with this gateway's database; the request was not sent to the provider"}
+			}
+			return next.Serve(ctx, req)
+		})
+	}
+}
+
+// flush waits for queued settlements; tests and the usage command use it.
+func (ac *accounting) flush(ctx context.Context) error {
+	if ac.writer == nil {
+		return nil
+	}
+	return ac.writer.Flush(ctx)
+}
+
+// close writes what is queued and stops the writer and the alerter. Call it
+// after the HTTP server has drained.
+func (ac *accounting) close(ctx context.Context) error {
+	var err error
+	if ac.writer != nil {
+		err = ac.writer.Close(ctx)
+	}
+	ac.alerter.Close(ctx)
+	return err
+}
+
+// mustChain is chain for state(), whose configuration was validated when it
+// was built, so chain cannot fail: its errors are price and budget syntax,
+// which Validate checks.
+func (ac *accounting) mustChain(rt *config.Runtime, auth gateway.Middleware, guards ...gateway.Middleware) []gateway.Middleware {
+	mw, err := ac.chain(rt, auth, guards...)
+	if err != nil {
+		panic("aigate: validated configuration failed to build: " + err.Error())
+	}
+	return mw
+}
