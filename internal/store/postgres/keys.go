@@ -13,7 +13,7 @@ import (
 
 // keyColumns lists the columns scanKey reads, in order.
 const keyColumns = `id, hash, name, owner, team, policy, models, providers, metadata,
-	created, expires, revoked, revoke_reason, exposed, exposed_reason, rotated_to`
+	created, expires, revoked, revoke_reason, exposed, exposed_reason, rotated_to, limits`
 
 // Create implements [keys.Store].
 func (db *DB) Create(ctx context.Context, vk *keys.VirtualKey) error {
@@ -25,15 +25,15 @@ func (db *DB) Create(ctx context.Context, vk *keys.VirtualKey) error {
 }
 
 func insertKey(ctx context.Context, q querier, vk *keys.VirtualKey) error {
-	metadata := vk.Metadata
-	if metadata == nil {
-		metadata = map[string]string{}
+	limits, err := marshalLimits(vk.Limits)
+	if err != nil {
+		return err
 	}
-	_, err := q.Exec(ctx, `INSERT INTO virtual_keys (`+keyColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-		vk.ID, vk.Hash[:], vk.Name, vk.Owner, vk.Team, vk.Policy, list(vk.Models), list(vk.Providers), metadata,
+	_, err = q.Exec(ctx, `INSERT INTO virtual_keys (`+keyColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		vk.ID, vk.Hash[:], vk.Name, vk.Owner, vk.Team, vk.Policy, list(vk.Models), list(vk.Providers), metadataOf(vk),
 		micro(vk.Created), nullTime(vk.Expires), nullTime(vk.Revoked), vk.RevokeReason,
-		nullTime(vk.Exposed), vk.ExposedReason, nullString(vk.RotatedTo))
+		nullTime(vk.Exposed), vk.ExposedReason, nullString(vk.RotatedTo), limits)
 	if isUnique(err) {
 		return fmt.Errorf("%w: duplicate id or hash", keys.ErrConflict)
 	}
@@ -186,9 +186,10 @@ func scanKey(row pgx.Row) (*keys.VirtualKey, error) {
 		created                   time.Time
 		expires, revoked, exposed *time.Time
 		rotatedTo                 *string
+		limits                    []byte
 	)
 	err := row.Scan(&vk.ID, &hash, &vk.Name, &vk.Owner, &vk.Team, &vk.Policy, &vk.Models, &vk.Providers, &metadata,
-		&created, &expires, &revoked, &vk.RevokeReason, &exposed, &vk.ExposedReason, &rotatedTo)
+		&created, &expires, &revoked, &vk.RevokeReason, &exposed, &vk.ExposedReason, &rotatedTo, &limits)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, keys.ErrNotFound
 	}
@@ -215,7 +216,18 @@ func scanKey(row pgx.Row) (*keys.VirtualKey, error) {
 	if rotatedTo != nil {
 		vk.RotatedTo = *rotatedTo
 	}
+	if vk.Limits, err = unmarshalLimits(limits); err != nil {
+		return nil, fmt.Errorf("key %s: limits: %w", vk.ID, err)
+	}
 	return &vk, nil
+}
+
+// metadataOf stores nil metadata as an empty object: the column is NOT NULL.
+func metadataOf(vk *keys.VirtualKey) map[string]string {
+	if vk.Metadata == nil {
+		return map[string]string{}
+	}
+	return vk.Metadata
 }
 
 // list stores a nil list as an empty array: the columns are NOT NULL.

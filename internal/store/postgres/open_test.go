@@ -108,6 +108,7 @@ func TestParseURL(t *testing.T) {
 // schema: all must open it, and each migration must run once (a second run
 // would fail on CREATE TABLE).
 func TestConcurrentOpenMigratesOnce(t *testing.T) {
+	t.Parallel()
 	base := testenv.Postgres(t)
 	schema := pgtest.NewSchemaName(t)
 	t.Cleanup(func() { pgtest.Drop(t, base, schema) }) // Open creates it
@@ -148,6 +149,7 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 }
 
 func TestReopenKeepsDataAndSkipsMigrations(t *testing.T) {
+	t.Parallel()
 	url, schema := pgtest.URL(t)
 	db, err := Open(t.Context(), url)
 	if err != nil {
@@ -193,6 +195,7 @@ func TestReopenKeepsDataAndSkipsMigrations(t *testing.T) {
 
 // A search_path parameter works like schema, for a schema that exists.
 func TestSearchPathParameter(t *testing.T) {
+	t.Parallel()
 	_, schema := pgtest.URL(t)
 	base := testenv.Postgres(t)
 	url := base + "&search_path=" + schema
@@ -207,6 +210,7 @@ func TestSearchPathParameter(t *testing.T) {
 }
 
 func TestSearchPathWithoutSchema(t *testing.T) {
+	t.Parallel()
 	base := testenv.Postgres(t)
 	missing := pgtest.NewSchemaName(t)
 	url := base + "&search_path=" + missing
@@ -220,6 +224,7 @@ func TestSearchPathWithoutSchema(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
+	t.Parallel()
 	url, _ := pgtest.URL(t)
 	db := mustOpenInternal(t, url)
 
@@ -291,6 +296,7 @@ func TestOpenErrorsHideTheURL(t *testing.T) {
 // A query cut short by its context leaves its connection unusable; the
 // pool must not hand it out again.
 func TestPoolDropsBrokenConnections(t *testing.T) {
+	t.Parallel()
 	url, _ := pgtest.URL(t)
 	db := mustOpenInternal(t, url+"&pool_max_conns=1")
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
@@ -313,6 +319,7 @@ func TestPoolDropsBrokenConnections(t *testing.T) {
 // With every connection busy, acquire waits, and gives up when its context
 // ends.
 func TestPoolWaitsForAConnection(t *testing.T) {
+	t.Parallel()
 	url, _ := pgtest.URL(t)
 	db := mustOpenInternal(t, url+"&pool_max_conns=1")
 	held := make(chan struct{})

@@ -1,7 +1,13 @@
 // Package postgres stores aigate's data in PostgreSQL, using the pgx driver,
 // so that several gateway instances can share one database. [DB] implements
-// [keys.Store], with the same behaviour as the embedded SQLite store; the
-// storetest suite checks both.
+// [keys.Store], [keys.Updater], [budget.Ledger] and [budget.UsageLog], with
+// the same behaviour as the embedded SQLite store; the storetest suites
+// check both.
+//
+// Concurrency is settled by row locks, so it holds across instances: a
+// rotation locks the old key's row, and a reservation locks each of its
+// budgets' spend rows (always in one order, so reservations and
+// settlements cannot deadlock) while it checks the cap.
 //
 // # Schema
 //

@@ -27,5 +27,16 @@ func mustOpen(t *testing.T) *postgres.DB {
 }
 
 func TestKeys(t *testing.T) {
+	t.Parallel()
 	storetest.RunKeys(t, func(t *testing.T) keys.Store { return mustOpen(t) })
+}
+
+func TestKeyLimits(t *testing.T) {
+	t.Parallel()
+	storetest.RunKeyLimits(t, func(t *testing.T) keys.Store { return mustOpen(t) })
+}
+
+func TestLedger(t *testing.T) {
+	t.Parallel()
+	storetest.RunLedger(t, func(t *testing.T) storetest.LedgerStore { return mustOpen(t) })
 }
