@@ -14,14 +14,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aigate-dev/aigate/internal/budget"
 	"github.com/aigate-dev/aigate/internal/keys"
+	"github.com/aigate-dev/aigate/internal/store/postgres"
 	"github.com/aigate-dev/aigate/internal/store/postgres/pgtest"
 	"github.com/aigate-dev/aigate/internal/upstreamsim"
 )
 
 // The gateway and `aigate keys` share a PostgreSQL database (in a schema of
-// the test's own): a key created by the command serves requests, and a
-// revocation by the command is refused at once.
+// the test's own): a key created by the command serves requests, a
+// revocation by the command is refused at once, and the usage ledger is
+// written there.
 func TestPostgresDatabase(t *testing.T) {
 	dbURL, _ := pgtest.URL(t)
 	upstream := &recorder{next: upstreamsim.New()}
@@ -94,5 +97,30 @@ func TestPostgresDatabase(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), created.Key) {
 		t.Error("a key reached the log")
+	}
+
+	// After a graceful shutdown the served request is in the usage ledger.
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := a.Shutdown(sctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	db, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Usage(ctx, budget.UsageQuery{By: budget.ByKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var requests int64
+	for _, r := range rows {
+		if r.Group == created.ID {
+			requests = r.Requests
+		}
+	}
+	if requests < 1 {
+		t.Errorf("usage ledger by key = %+v, want the request made with %s", rows, created.ID)
 	}
 }
