@@ -30,7 +30,7 @@ type accounting struct {
 	tokens      *ratelimit.Memory // tokens per minute, GCRA
 	concurrency *ratelimit.MemoryConcurrency
 	authFails   *ratelimit.Window
-	ledger      ledgerStore    // nil when the database keeps no ledger
+	ledger      ledgerStore     // nil when the database keeps no ledger
 	writer      *budget.Budgets // the background settlement writer
 	alerter     *budget.Alerter
 }

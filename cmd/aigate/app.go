@@ -158,6 +158,9 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 	}
 	a.proxy = proxy.NewServer(a.state(rt), a.log, a.metrics)
 	a.admin = &admin.Handler{Keys: a.keys, Credential: a.adminKey, Logger: a.log}
+	if a.acct.ledger != nil {
+		a.admin.Usage = a.acct.ledger
+	}
 	return a, nil
 }
 

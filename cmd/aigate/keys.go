@@ -28,6 +28,15 @@ Commands:
   show    ID                                   one key
   revoke  ID [--reason TEXT]                   end a key now
   rotate  ID [--grace 24h]                     issue a successor; the old key works for --grace
+  update  ID [limit flags] [--team T] [--policy P] [--models a,b*]   change a key's settings
+
+Limit flags (create and update; 0 means the configured default):
+  --rpm N --rpd N --tpm N --concurrent N   requests per minute / day, tokens per minute,
+                                           requests in flight, per end user of the key
+  --budget 5.00/month                      spend cap (day, week, month or none); "" removes it
+  --max-chars N                            overrides validation.max_user_message_chars
+  --acts-for-users                         the app may name its end users (OpenAI user,
+                                           Anthropic metadata.user_id, X-Aigate-User)
 
 Every command takes --config FILE, --env-file FILE and --json.
 `
@@ -59,6 +68,7 @@ func runKeys(ctx context.Context, args []string, sio stdio) error {
 	fs.StringVar(&opts.Team, "team", "", "team the key belongs to (create)")
 	fs.StringVar(&opts.Policy, "policy", "", "policy applied to the key's requests (create)")
 	fs.Var(meta, "meta", "metadata `key=value`, repeatable (create)")
+	lf := addLimitFlags(fs)
 
 	// Accept the ID before or after the flags.
 	var id string
@@ -71,7 +81,7 @@ func runKeys(ctx context.Context, args []string, sio stdio) error {
 	if id == "" && fs.NArg() > 0 {
 		id = fs.Arg(0)
 	}
-	needID := sub == "show" || sub == "revoke" || sub == "rotate"
+	needID := sub == "show" || sub == "revoke" || sub == "rotate" || sub == "update"
 	if needID && id == "" {
 		return usageError(fmt.Sprintf("keys %s needs a key ID (see 'aigate keys list')", sub))
 	}
@@ -98,6 +108,9 @@ func runKeys(ctx context.Context, args []string, sio stdio) error {
 	switch sub {
 	case "create":
 		opts.Models, opts.Providers, opts.TTL, opts.Metadata = splitList(*models), splitList(*providers), *expires, meta
+		if opts.Limits, err = lf.limits(); err != nil {
+			return usageError(err.Error())
+		}
 		secret, vk, err := svc.Create(ctx, opts)
 		if err != nil {
 			return keysError(err)
@@ -159,8 +172,14 @@ func runKeys(ctx context.Context, args []string, sio stdio) error {
 		fmt.Fprintf(sio.out, "Rotated %s to %s; the old key works until %s.\n\n    %s\n\nStore it now: aigate cannot show it again.\n",
 			id, next.ID, now.Add(*grace).Format(time.RFC3339), v.Key)
 		return nil
+	case "update":
+		vk, err := updateKey(ctx, svc, fs, id, lf, *models, *providers)
+		if err != nil {
+			return keysError(err)
+		}
+		return print(admin.View(vk, now))
 	default:
-		return usageError(fmt.Sprintf("unknown keys command %q (create, list, show, revoke, rotate)", sub))
+		return usageError(fmt.Sprintf("unknown keys command %q (create, list, show, revoke, rotate, update)", sub))
 	}
 }
 

@@ -4,6 +4,7 @@
 //	aigate serve    run the gateway
 //	aigate demo     run the gateway against a simulated provider and show each protection
 //	aigate keys     create, list, show, rotate and revoke aigate keys
+//	aigate usage    spend, tokens and requests by key, user, team, model or day
 //	aigate audit    scan a repository for leaked keys and unsafe AI API use
 //
 // Run "aigate help" or "aigate COMMAND -h" for the flags of each command.
@@ -43,6 +44,7 @@ func commands() []command {
 		{"serve", "run the gateway", runServe},
 		{"demo", "run the gateway against a simulated provider and show each protection", runDemo},
 		{"keys", "create, list, show, rotate and revoke aigate keys", runKeys},
+		{"usage", "spend, tokens and requests by key, user, team, model or day", runUsage},
 		{"audit", "scan a repository for leaked keys and unsafe AI API use", runAudit},
 	}
 }

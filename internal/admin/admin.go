@@ -7,6 +7,8 @@
 //	GET  /admin/keys/{id}         one key
 //	POST /admin/keys/{id}/revoke  revoke: {"reason": "..."}
 //	POST /admin/keys/{id}/rotate  rotate: {"grace": "24h"}; the response holds the new key, once
+//	PATCH /admin/keys/{id}        change settings: {"team": "T", "limits": {"rpm": 10, "budget": "5.00/month"}}
+//	GET  /admin/usage?by=key|user|team|model|day&since=2026-11-01&until=…  spend, tokens, requests
 package admin
 
 import (
@@ -20,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aigate-dev/aigate/internal/budget"
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/keys"
 )
@@ -27,6 +30,8 @@ import (
 // Handler serves the admin API.
 type Handler struct {
 	Keys *keys.Service
+	// Usage serves /admin/usage; nil answers 404 there.
+	Usage budget.UsageLog
 	// Credential returns the admin credential in force; a zero Secret turns
 	// the API off. It is a function so a reload can change it.
 	Credential func() gateway.Secret
@@ -62,6 +67,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	mux.HandleFunc("GET /admin/keys/{id}", h.show)
 	mux.HandleFunc("POST /admin/keys/{id}/revoke", h.revoke)
 	mux.HandleFunc("POST /admin/keys/{id}/rotate", h.rotate)
+	mux.HandleFunc("PATCH /admin/keys/{id}", h.update)
+	mux.HandleFunc("GET /admin/usage", h.usage)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no admin route %s %s", r.Method, r.URL.Path))
 	})
@@ -100,6 +107,7 @@ type Key struct {
 	Providers     []string          `json:"providers,omitempty"`
 	Metadata      map[string]string `json:"metadata,omitempty"`
 	RotatedTo     string            `json:"rotated_to,omitempty"`
+	Limits        *Limits           `json:"limits,omitempty"`
 }
 
 // View returns the JSON view of vk at now.
@@ -117,6 +125,7 @@ func View(vk *keys.VirtualKey, now time.Time) Key {
 		Revoked: opt(vk.Revoked), RevokeReason: vk.RevokeReason,
 		Exposed: opt(vk.Exposed), ExposedReason: vk.ExposedReason,
 		Models: vk.Models, Providers: vk.Providers, Metadata: vk.Metadata, RotatedTo: vk.RotatedTo,
+		Limits: limitsView(vk.Limits),
 	}
 }
 
@@ -130,6 +139,7 @@ type CreateRequest struct {
 	Providers []string          `json:"providers"`
 	Metadata  map[string]string `json:"metadata"`
 	ExpiresIn string            `json:"expires_in"` // a duration such as "720h"; empty: never
+	Limits    *Limits           `json:"limits"`
 }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
@@ -163,6 +173,14 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	opts := keys.CreateOptions{
 		Name: cr.Name, Owner: cr.Owner, Team: cr.Team, Policy: cr.Policy,
 		Models: cr.Models, Providers: cr.Providers, Metadata: cr.Metadata,
+	}
+	if cr.Limits != nil {
+		l, err := cr.Limits.keyLimits()
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "invalid_request", err.Error())
+			return
+		}
+		opts.Limits = l
 	}
 	if cr.ExpiresIn != "" {
 		d, err := time.ParseDuration(cr.ExpiresIn)
