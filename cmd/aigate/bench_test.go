@@ -48,7 +48,11 @@ func BenchmarkProxy(b *testing.B) {
 
 	dir := b.TempDir()
 	cfg := filepath.Join(dir, "aigate.yaml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(gatewayConfig, filepath.Join(dir, "b.db"), up.URL)), 0o600)
+	// Limits and budgets on, set high enough never to refuse: every request
+	// pays for the rate checks, the reservation and the settlement.
+	os.WriteFile(cfg, []byte(fmt.Sprintf(gatewayConfig, filepath.Join(dir, "b.db"), up.URL)+
+		"limits:\n  requests_per_minute: 60000\n  tokens_per_minute: 100000000\n  concurrent: 1000\n"+
+		"budgets:\n  per_user: 1000000/month\n"), 0o600)
 	env := map[string]string{"TEST_OPENAI_KEY": "k1", "TEST_ANTHROPIC_KEY": "k2", "TEST_GEMINI_KEY": "k3"}
 	a, err := newApp(context.Background(), appOptions{
 		source: configSource{path: cfg, env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }},

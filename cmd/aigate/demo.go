@@ -154,6 +154,10 @@ func runDemo(ctx context.Context, args []string, sio stdio) error {
 	d.call("A revoked key", "POST", "/v1/chat/completions", bearer(limited.Reveal()),
 		`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}`)
 
+	if err := demoLimits(ctx, a, d); err != nil {
+		return err
+	}
+
 	d.section("Logs hold metadata only")
 	leaked := strings.Contains(logBuf.String(), key) || strings.Contains(logBuf.String(), "Say hello in five words") ||
 		strings.Contains(logBuf.String(), env["DEMO_OPENAI_KEY"])

@@ -86,7 +86,7 @@ func (l *Limiter) Middleware(next gateway.Handler) gateway.Handler {
 				continue
 			}
 			if err := l.checkTokens(ctx, s, est, hdr); err != nil {
-				l.settleTokens(ctx, spent, est, est) // give back what this request took
+				l.settleTokens(ctx, spent, est, 0) // give back what this request took
 				return nil, err
 			}
 			spent = append(spent, s)
@@ -104,12 +104,12 @@ func (l *Limiter) Middleware(next gateway.Handler) gateway.Handler {
 			rel, ok, err := l.Concurrency.Acquire(ctx, "conc:"+s.kind+":"+s.id, s.rates.Concurrent)
 			if err != nil {
 				releaseAll()
-				l.settleTokens(ctx, spent, est, est)
+				l.settleTokens(ctx, spent, est, 0)
 				return nil, unavailable(err)
 			}
 			if !ok {
 				releaseAll()
-				l.settleTokens(ctx, spent, est, est)
+				l.settleTokens(ctx, spent, est, 0)
 				return nil, &gateway.Error{Code: gateway.CodeRateLimited, Header: http.Header{"Retry-After": {"1"}},
 					Message: fmt.Sprintf("%s '%s' already has %d requests in flight, the most allowed at once; retry when one finishes", s.kind, s.id, s.rates.Concurrent)}
 			}
@@ -204,12 +204,10 @@ func (l *Limiter) checkRequests(ctx context.Context, s scope) (http.Header, erro
 func (l *Limiter) checkTokens(ctx context.Context, s scope, est int64, h http.Header) error {
 	n := s.rates.TokensPerMinute
 	lim := ratelimit.PerMinute(n)
-	if est > int64(n) {
-		return gateway.Errorf(gateway.CodeInvalid,
-			"this request could use up to %d tokens, more than the limit of %d tokens per minute for %s '%s'; lower max_tokens or send less text",
-			est, n, s.kind, s.id)
-	}
-	r, err := l.Tokens.AllowN(ctx, "tpm:"+s.kind+":"+s.id, lim, int(est))
+	// An estimate above the whole minute's allowance (max_tokens beyond
+	// the validator's cap, which refuses it next with a clearer message;
+	// or a huge input) reserves nothing: the actual usage is charged after.
+	r, err := l.Tokens.AllowN(ctx, "tpm:"+s.kind+":"+s.id, lim, int(charged(est, n)))
 	if err != nil {
 		return unavailable(err)
 	}
@@ -234,16 +232,17 @@ func (l *Limiter) checkTokens(ctx context.Context, s scope, est int64, h http.He
 	return nil
 }
 
-// settleTokens records actual − est on each scope's token limit. Errors are
+// settleTokens records actual minus what was charged on each scope's
+// token limit. Errors are
 // ignored: the request already ran; a limiter that is down refuses the next.
 func (l *Limiter) settleTokens(ctx context.Context, scopes []scope, est, actual int64) {
-	delta := actual - est
-	if delta == 0 {
-		return
-	}
 	adj, canAdjust := l.Tokens.(ratelimit.Adjuster)
 	for _, s := range scopes {
 		lim := ratelimit.PerMinute(s.rates.TokensPerMinute)
+		delta := actual - charged(est, lim.Burst)
+		if delta == 0 {
+			continue
+		}
 		key := "tpm:" + s.kind + ":" + s.id
 		switch {
 		case canAdjust:
@@ -274,4 +273,13 @@ func resetString(d time.Duration) string {
 		return d.Round(time.Millisecond).String()
 	}
 	return d.Round(time.Second).String()
+}
+
+// charged is what checkTokens spends of a limit of n tokens for an
+// estimate of est.
+func charged(est int64, n int) int64 {
+	if est > int64(n) {
+		return 0
+	}
+	return est
 }
