@@ -16,7 +16,7 @@ import (
 
 // PolicyGuard applies each request's policy: on the way in it pins the
 // system prompt, governs client system content, and checks user text for
-// prompt injection, secrets and personal data (in that order, then
+// secrets, prompt injection and personal data (in that order, then
 // neutralising chat-template markers); on the way out it sets
 // [gateway.Response.Output] so the relay restores pseudonyms and stops
 // canary leaks. A request whose key names a policy that is not defined is
@@ -75,10 +75,10 @@ func (p *Policy) checkInput(req *gateway.Request, ad provider.Adapter) (*pii.Vau
 	if err := p.pinSystem(req, ad); err != nil {
 		return nil, err
 	}
-	if err := p.checkInjection(req); err != nil {
+	if err := p.checkSecrets(req); err != nil {
 		return nil, err
 	}
-	if err := p.checkSecrets(req); err != nil {
+	if err := p.checkInjection(req); err != nil {
 		return nil, err
 	}
 	vault, err := p.checkPII(req)

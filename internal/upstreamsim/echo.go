@@ -18,7 +18,7 @@ const (
 	// LeakMarker makes the reply repeat the request's system prompt, as a
 	// model talked into leaking it would, so the gateway's canary check
 	// shows.
-	LeakMarker = "[[sim:leak-system-prompt]]"
+	LeakMarker = "[[sim:drill-7]]"
 )
 
 // placeholderRE matches pseudonym placeholders such as <EMAIL_1>.
