@@ -201,6 +201,9 @@ func (a *app) state(rt *config.Runtime) *proxy.State {
 	}
 	auth := &keys.Authenticator{Store: a.db, Logger: a.log}
 	validate := &guard.Validator{MaxUserMessageChars: v.MaxUserMessageChars, MaxMessages: v.MaxMessages, MaxTokens: v.MaxTokens}
+	for _, m := range v.Models {
+		validate.Models = append(validate.Models, guard.ModelLimits{Pattern: m.Model, MaxUserMessageChars: m.MaxUserMessageChars, MaxTokens: m.MaxTokens})
+	}
 	policy := &guard.PolicyGuard{Policies: rt.Policies, Adapters: byDialect, Logger: a.log}
 	return &proxy.State{
 		Adapters:     adapters,

@@ -75,6 +75,18 @@ type Validation struct {
 	MaxMessages         int      `yaml:"max_messages"`
 	MaxTokens           int64    `yaml:"max_tokens"` // cap on the output tokens a request may ask for
 	MaxBodyBytes        ByteSize `yaml:"max_body_bytes"`
+	// Models override the limits above for some models; the first entry
+	// whose pattern matches the request's model applies. A key's own
+	// max_user_message_chars overrides both.
+	Models []ModelValidation `yaml:"models"`
+}
+
+// ModelValidation holds the validation limits of the models Model matches
+// (an exact name, or a prefix ending in *). Zero fields keep the defaults.
+type ModelValidation struct {
+	Model               string `yaml:"model"`
+	MaxUserMessageChars int    `yaml:"max_user_message_chars"`
+	MaxTokens           int64  `yaml:"max_tokens"`
 }
 
 // Server holds HTTP server timing.
@@ -194,6 +206,15 @@ func (f *File) Validate() error {
 	}
 	if v.MaxBodyBytes <= 0 {
 		add("validation.max_body_bytes", "must be positive")
+	}
+	for i, m := range v.Models {
+		path := fmt.Sprintf("validation.models[%d]", i)
+		if m.Model == "" || strings.Contains(strings.TrimSuffix(m.Model, "*"), "*") {
+			add(path+".model", "must be a model name, or a prefix ending in *")
+		}
+		if m.MaxUserMessageChars < 0 || m.MaxTokens < 0 {
+			add(path, "limits must not be negative")
+		}
 	}
 	if f.Server.ShutdownTimeout < 0 {
 		add("server.shutdown_timeout", "must not be negative")

@@ -16,6 +16,38 @@ type Validator struct {
 	MaxUserMessageChars int   // characters in one user message
 	MaxMessages         int   // messages in one request
 	MaxTokens           int64 // output tokens a request may ask for
+	// Models override MaxUserMessageChars and MaxTokens for the models
+	// they match; the first match applies. A key's own
+	// Limits.MaxUserMessageChars overrides both.
+	Models []ModelLimits
+}
+
+// ModelLimits are the limits of the models Pattern matches (see
+// gateway.MatchModel). Zero fields keep the Validator's own.
+type ModelLimits struct {
+	Pattern             string
+	MaxUserMessageChars int
+	MaxTokens           int64
+}
+
+// limits returns the message length and output caps that apply to req.
+func (v *Validator) limits(req *gateway.Request) (chars int, tokens int64) {
+	chars, tokens = v.MaxUserMessageChars, v.MaxTokens
+	for _, m := range v.Models {
+		if gateway.MatchModel(m.Pattern, req.Model) {
+			if m.MaxUserMessageChars > 0 {
+				chars = m.MaxUserMessageChars
+			}
+			if m.MaxTokens > 0 {
+				tokens = m.MaxTokens
+			}
+			break
+		}
+	}
+	if p := req.Principal; p != nil && p.Limits.MaxUserMessageChars > 0 {
+		chars = p.Limits.MaxUserMessageChars
+	}
+	return chars, tokens
 }
 
 // Check implements gateway.Guard.
@@ -32,8 +64,9 @@ func (v *Validator) Check(_ context.Context, req *gateway.Request) error {
 	if v.MaxMessages > 0 && len(req.Messages) > v.MaxMessages {
 		return gateway.Errorf(gateway.CodeInvalid, "the request has %d messages; the limit is %d: drop or summarise older turns", len(req.Messages), v.MaxMessages)
 	}
-	if v.MaxTokens > 0 && req.MaxTokens > v.MaxTokens {
-		return gateway.Errorf(gateway.CodeInvalid, "max_tokens %d is above this gateway's cap of %d; ask for %d or fewer", req.MaxTokens, v.MaxTokens, v.MaxTokens)
+	maxChars, maxTokens := v.limits(req)
+	if maxTokens > 0 && req.MaxTokens > maxTokens {
+		return gateway.Errorf(gateway.CodeInvalid, "max_tokens %d is above this gateway's cap of %d for %s; ask for %d or fewer", req.MaxTokens, maxTokens, req.Model, maxTokens)
 	}
 	users := 0
 	for i, m := range req.Messages {
@@ -51,8 +84,8 @@ func (v *Validator) Check(_ context.Context, req *gateway.Request) error {
 		if len(m.Parts) > 0 && blank {
 			return gateway.Errorf(gateway.CodeInvalid, "message %d is empty or only whitespace; send the user's text", i)
 		}
-		if v.MaxUserMessageChars > 0 && chars > v.MaxUserMessageChars {
-			return gateway.Errorf(gateway.CodeInvalid, "message %d is %s characters; the limit for a user message is %s: shorten it or split it", i, thousands(chars), thousands(v.MaxUserMessageChars))
+		if maxChars > 0 && chars > maxChars {
+			return gateway.Errorf(gateway.CodeInvalid, "message %d is %s characters; the limit for a user message is %s: shorten it or split it", i, thousands(chars), thousands(maxChars))
 		}
 	}
 	if users == 0 && needsUserInput(req.Operation) {

@@ -47,6 +47,37 @@ func TestValidator(t *testing.T) {
 			return r
 		}(), "", ""},
 	}
+	withModels := &Validator{MaxUserMessageChars: 10, MaxMessages: 3, MaxTokens: 100, Models: []ModelLimits{
+		{Pattern: "gpt-4o*", MaxUserMessageChars: 20, MaxTokens: 200},
+		{Pattern: "gpt-*", MaxUserMessageChars: 5},
+	}}
+	overrides := []struct {
+		name     string
+		model    string
+		key      int // the key's own max_user_message_chars
+		chars    int
+		tokens   int64
+		wantCode gateway.Code
+	}{
+		{"model-override-allows-longer", "gpt-4o-mini", 0, 20, 200, ""},
+		{"model-override-still-caps", "gpt-4o-mini", 0, 21, 0, gateway.CodeInvalid},
+		{"model-override-raises-max-tokens", "gpt-4o-mini", 0, 1, 201, gateway.CodeInvalid},
+		{"first-match-wins", "gpt-3.5", 0, 6, 0, gateway.CodeInvalid},
+		{"default-for-other-models", "claude-x", 0, 10, 100, ""},
+		{"key-overrides-model", "gpt-3.5", 50, 50, 0, ""},
+		{"key-override-still-caps", "claude-x", 50, 51, 0, gateway.CodeInvalid},
+	}
+	for _, tt := range overrides {
+		t.Run(tt.name, func(t *testing.T) {
+			r := chat(msg(gateway.RoleUser, strings.Repeat("x", tt.chars)))
+			r.Model, r.MaxTokens = tt.model, tt.tokens
+			r.Principal = &gateway.Principal{Limits: gateway.Limits{MaxUserMessageChars: tt.key}}
+			err := withModels.Check(context.Background(), r)
+			if got := gateway.ErrorCode(err); (err == nil) != (tt.wantCode == "") || (err != nil && got != tt.wantCode) {
+				t.Errorf("Check = %v, want code %q", err, tt.wantCode)
+			}
+		})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := v.Check(context.Background(), tt.req)
