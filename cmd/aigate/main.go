@@ -6,6 +6,7 @@
 //	aigate keys     create, list, show, rotate and revoke aigate keys
 //	aigate usage    spend, tokens and requests by key, user, team, model or day
 //	aigate audit    scan a repository for leaked keys and unsafe AI API use
+//	aigate eval     measure a detector (injection, pii, secrets) on labelled data
 //
 // Run "aigate help" or "aigate COMMAND -h" for the flags of each command.
 package main
@@ -46,6 +47,7 @@ func commands() []command {
 		{"keys", "create, list, show, rotate and revoke aigate keys", runKeys},
 		{"usage", "spend, tokens and requests by key, user, team, model or day", runUsage},
 		{"audit", "scan a repository for leaked keys and unsafe AI API use", runAudit},
+		{"eval", "measure a detector (injection, pii, secrets) on labelled JSONL", runEval},
 	}
 }
 
