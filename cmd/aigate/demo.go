@@ -78,7 +78,7 @@ func runDemo(ctx context.Context, args []string, sio stdio) error {
 	defer sim.Close()
 
 	cfgPath := filepath.Join(dir, "aigate.yaml")
-	cfg := fmt.Sprintf(demoConfig, filepath.Join(dir, "aigate.db"), "http://"+simLn.Addr().String())
+	cfg := fmt.Sprintf(demoConfig, filepath.Join(dir, "aigate.db"), "http://"+simLn.Addr().String()) + demoPolicyConfig
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		return err
 	}
@@ -155,6 +155,9 @@ func runDemo(ctx context.Context, args []string, sio stdio) error {
 		`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}`)
 
 	if err := demoLimits(ctx, a, d); err != nil {
+		return err
+	}
+	if err := demoPolicies(ctx, a, d); err != nil {
 		return err
 	}
 

@@ -439,7 +439,8 @@ func TestDemo(t *testing.T) {
 	if err := run(context.Background(), []string{"demo"}, nil, &out, io.Discard); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"OpenAI chat completion", "200", "401", "must not be sent in the URL", "marked exposed", "limit for a user message", "none holds a prompt"} {
+	for _, want := range []string{"OpenAI chat completion", "200", "401", "must not be sent in the URL", "marked exposed", "limit for a user message", "none holds a prompt",
+		"prompt-injection attempt", "pins the system prompt", "looks like a credential", "I will write to jane.roe@example.org", "withheld"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q", want)
 		}
