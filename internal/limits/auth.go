@@ -55,4 +55,3 @@ func (f *FailedAuth) Wrap(auth gateway.Middleware) gateway.Middleware {
 		})
 	}
 }
-
