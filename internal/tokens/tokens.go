@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -19,6 +18,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"github.com/aigate-dev/aigate/internal/cors"
 	"github.com/aigate-dev/aigate/internal/gateway"
 )
 
@@ -269,7 +269,7 @@ func (a *Authority) Mint(parent *gateway.Principal, m Mint) (gateway.Secret, *Cl
 	}
 	origin := ""
 	if m.Origin != "" {
-		o, err := NormalizeOrigin(m.Origin)
+		o, err := cors.NormalizeOrigin(m.Origin)
 		if err != nil {
 			return gateway.Secret{}, nil, gateway.Errorf(gateway.CodeInvalid, "%v", err)
 		}
@@ -427,17 +427,6 @@ func Refusal(err error) *gateway.Error {
 func OriginRefusal(c *Claims, origin string) *gateway.Error {
 	return &gateway.Error{Code: gateway.CodeForbidden, Message: msgOrigin,
 		Err: fmt.Errorf("token %s of key %s is bound to %s, presented from %q", c.ID, c.ParentKey, c.Origin, origin)}
-}
-
-// NormalizeOrigin checks that s is a browser origin, scheme://host[:port]
-// with no path, and returns it lower-cased.
-func NormalizeOrigin(s string) (string, error) {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return "", fmt.Errorf("origin %q must be scheme://host[:port], such as https://app.example", s)
-	}
-	return strings.ToLower(u.Scheme + "://" + u.Host), nil
 }
 
 // checkUser refuses an end-user id that is empty, too long or holds control
