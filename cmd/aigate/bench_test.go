@@ -52,7 +52,7 @@ func BenchmarkProxy(b *testing.B) {
 	// pays for the rate checks, the reservation and the settlement.
 	os.WriteFile(cfg, []byte(fmt.Sprintf(gatewayConfig, filepath.Join(dir, "b.db"), up.URL)+
 		"limits:\n  requests_per_minute: 60000\n  tokens_per_minute: 100000000\n  concurrent: 1000\n"+
-		"budgets:\n  per_user: 1000000/month\n"), 0o600)
+		"budgets:\n  per_user: 1000000/month\n"+benchPolicyConfig), 0o600)
 	env := map[string]string{"TEST_OPENAI_KEY": "k1", "TEST_ANTHROPIC_KEY": "k2", "TEST_GEMINI_KEY": "k3"}
 	a, err := newApp(context.Background(), appOptions{
 		source: configSource{path: cfg, env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }},
@@ -71,10 +71,16 @@ func BenchmarkProxy(b *testing.B) {
 		b.Fatal(err)
 	}
 
+	guarded, _, err := a.keys.Create(context.Background(), keys.CreateOptions{Name: "bench-guarded", Policy: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+
 	targets := []struct{ name, base, key string }{
 		{"direct", up.URL, "k1"},
 		{"reverseproxy", rp.URL, "k1"},
 		{"aigate", a.URL(), secret.Reveal()},
+		{"aigate+guards", a.URL(), guarded.Reveal()},
 	}
 	bodies := []struct{ name, body string }{
 		{"json", `{"model":"gpt-4o-mini","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"` + strings.Repeat("hello ", 80) + `"}]}`},
@@ -127,6 +133,19 @@ func BenchmarkProxy(b *testing.B) {
 		}
 	}
 }
+
+// benchPolicyConfig turns every guard on for the aigate+guards target: a
+// pinned prompt (the client's "be brief" allowed after it) with a canary,
+// injection, secrets and PII with pseudonyms on the way in, and the output
+// guard on the way back.
+const benchPolicyConfig = `
+policies:
+  bench:
+    system_prompt: "You are the support assistant of Example Shop. Only answer questions about Example Shop orders, returns and products."
+    client_system: allow
+    pii: {default: redact, EMAIL: pseudonymize, PHONE: pseudonymize}
+    output_secrets: flag
+`
 
 // BenchmarkStreamsRSS builds the aigate binary, runs it as its own process
 // with 256 concurrent streams held open through it, and reports the
