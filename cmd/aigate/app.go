@@ -25,6 +25,7 @@ import (
 	"github.com/aigate-dev/aigate/internal/provider/gemini"
 	"github.com/aigate-dev/aigate/internal/provider/openai"
 	"github.com/aigate-dev/aigate/internal/proxy"
+	"github.com/aigate-dev/aigate/internal/secrets"
 	"github.com/aigate-dev/aigate/internal/store/postgres"
 	"github.com/aigate-dev/aigate/internal/store/sqlite"
 )
@@ -130,6 +131,14 @@ type app struct {
 	rt *config.Runtime
 }
 
+// resolver resolves secret references against env, and aws-sm: and vault:
+// references through AWS Secrets Manager (the SDK's standard credential
+// chain) and Vault (VAULT_ADDR, VAULT_TOKEN or AppRole, looked up in env).
+// A new one per build, so a reload re-reads every secret and --env-file.
+func resolver(env config.Env) config.Resolver {
+	return config.Resolver{Env: env, Secrets: &secrets.Manager{Sources: secrets.StandardSources(env)}}
+}
+
 // newApp loads the configuration, resolves its secrets, opens the store and
 // builds the gateway. Nothing listens until Start.
 func newApp(ctx context.Context, opts appOptions) (*app, error) {
@@ -137,7 +146,7 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	rt, err := f.Build(config.Resolver{Env: env})
+	rt, err := f.Build(resolver(env))
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +294,7 @@ func (a *app) Reload() error {
 	f, env, err := a.opts.source.load()
 	if err == nil {
 		var rt *config.Runtime
-		rt, err = f.Build(config.Resolver{Env: env})
+		rt, err = f.Build(resolver(env))
 		if err == nil {
 			a.mu.Lock()
 			listenChanged, dbChanged := rt.File.Listen != a.rt.File.Listen, rt.File.Database != a.rt.File.Database

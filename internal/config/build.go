@@ -1,6 +1,7 @@
 package config
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/guard"
 	"github.com/aigate-dev/aigate/internal/provider"
+	"github.com/aigate-dev/aigate/internal/secrets"
 )
 
 // Runtime is a validated configuration with its secrets resolved, ready
@@ -28,6 +30,9 @@ type Runtime struct {
 type Resolver struct {
 	Env      Env
 	ReadFile func(name string) ([]byte, error) // if nil, os.ReadFile is used
+	// Secrets reads aws-sm: and vault: references, afresh on every
+	// Resolve, so a reload picks up a rotated value; nil refuses them.
+	Secrets *secrets.Manager
 }
 
 // Resolve returns the secret ref points at. Errors name the variable or
@@ -57,8 +62,13 @@ func (r Resolver) Resolve(ref string) (gateway.Secret, error) {
 			return gateway.Secret{}, fmt.Errorf("secret file %s is empty", path)
 		}
 		return gateway.NewSecret(v), nil
+	case strings.HasPrefix(ref, "aws-sm:"), strings.HasPrefix(ref, "vault:"):
+		if r.Secrets == nil {
+			return gateway.Secret{}, fmt.Errorf("aws-sm: and vault: references are not available here")
+		}
+		return r.Secrets.Resolve(context.Background(), ref)
 	default:
-		return gateway.Secret{}, fmt.Errorf("unsupported secret reference: write env:NAME or file:/path")
+		return gateway.Secret{}, fmt.Errorf("unsupported secret reference: write env:NAME, file:/path, aws-sm:NAME[#field] or vault:PATH#FIELD")
 	}
 }
 

@@ -16,13 +16,16 @@ import (
 // --env-file pass others.
 type Env func(name string) (string, bool)
 
-// referenceSchemes are the secret reference forms a secret field accepts.
-var referenceSchemes = []string{"env:", "file:"}
+// referenceSchemes are the secret reference forms a secret field accepts;
+// aws-sm: and vault: are read by internal/secrets.
+var referenceSchemes = []string{"env:", "file:", "aws-sm:", "vault:"}
 
 // secretFields are the keys whose values are secrets and must be references.
 var secretFields = map[string]bool{"api_key": true, "admin_key": true, "alert_webhook": true}
 
-// IsReference reports whether s is a secret reference (env:NAME, file:/path).
+// IsReference reports whether s is a secret reference (env:NAME, file:/path,
+// aws-sm:NAME[#field], vault:PATH#FIELD). The part after the scheme is
+// checked when the reference is resolved.
 func IsReference(s string) bool {
 	for _, p := range referenceSchemes {
 		if rest, ok := strings.CutPrefix(s, p); ok && rest != "" {
