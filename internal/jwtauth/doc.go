@@ -25,10 +25,11 @@
 // The JWKS is fetched on first use (or by [Verifier.Fetch] at startup),
 // cached, re-fetched when older than RefreshInterval, and re-fetched at
 // once when a token names a key id it does not hold, which is how a key
-// rotation at the provider is picked up. Unknown-kid fetches are rate
-// limited to one per MinRefreshInterval, so a stream of tokens with made-up
-// key ids cannot turn the gateway against the provider. A failed fetch keeps
-// the keys already known.
+// rotation at the provider is picked up. Fetches are rate limited to one
+// attempt per MinRefreshInterval, so neither a stream of tokens with made-up
+// key ids nor a provider that is down makes every request wait on a fetch.
+// A failed fetch keeps the keys already known. The request that finds the
+// JWKS stale waits for its refresh; the others go on with the known keys.
 //
 // # Identity
 //

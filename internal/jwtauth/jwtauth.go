@@ -321,7 +321,7 @@ func (v *Verifier) key(ctx context.Context, kid string) (jose.JSONWebKey, error)
 	if k, ok := ks.lookup(kid); ok {
 		return k, nil
 	}
-	fresh, err := v.fetch(ctx, true)
+	fresh, err := v.fetch(ctx, false)
 	if err != nil && !errors.Is(err, errRateLimited) {
 		return jose.JSONWebKey{}, fmt.Errorf("%w (kid %q): %w", ErrUnknownKey, kid, err)
 	}
@@ -345,17 +345,19 @@ func (ks *keySet) lookup(kid string) (jose.JSONWebKey, bool) {
 
 var errRateLimited = errors.New("JWKS fetched too recently")
 
-// Fetch fetches the JWKS now, for a startup check.
+// Fetch fetches the JWKS now, whenever it was last fetched, for a startup
+// check.
 func (v *Verifier) Fetch(ctx context.Context) error {
-	_, err := v.fetch(ctx, false)
+	_, err := v.fetch(ctx, true)
 	return err
 }
 
-// fetch fetches the JWKS and swaps it in. With unknownKID, it does nothing
-// if the last fetch is more recent than MinRefreshInterval, unless another
-// fetch happened while it waited, whose result it returns. A failed fetch
-// keeps the keys already known.
-func (v *Verifier) fetch(ctx context.Context, unknownKID bool) (*keySet, error) {
+// fetch fetches the JWKS and swaps it in. Unless force is set, it does
+// nothing if the last attempt is more recent than MinRefreshInterval, so
+// neither made-up key ids nor a provider that is down make every request
+// wait on a fetch; if another fetch succeeded while it waited for the lock,
+// it returns that one's keys. A failed fetch keeps the keys already known.
+func (v *Verifier) fetch(ctx context.Context, force bool) (*keySet, error) {
 	before := v.keys.Load()
 	v.fetchMu.Lock()
 	defer v.fetchMu.Unlock()
@@ -363,7 +365,10 @@ func (v *Verifier) fetch(ctx context.Context, unknownKID bool) (*keySet, error) 
 		return cur, nil // another request fetched while we waited
 	}
 	now := v.c.Now()
-	if unknownKID && !v.lastFetch.IsZero() && now.Sub(v.lastFetch) < v.c.MinRefreshInterval {
+	if !force && !v.lastFetch.IsZero() && now.Sub(v.lastFetch) < v.c.MinRefreshInterval {
+		if before == nil {
+			return nil, fmt.Errorf("%w %s: the last attempt failed less than %s ago", ErrJWKS, v.c.JWKSURL, v.c.MinRefreshInterval)
+		}
 		return nil, errRateLimited
 	}
 	v.lastFetch = now

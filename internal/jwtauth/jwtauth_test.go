@@ -206,6 +206,13 @@ func TestJWKSUnavailable(t *testing.T) {
 		if got := Refusal(err).Code; got != gateway.CodeUnavailable {
 			t.Errorf("Refusal code = %s, want unavailable", got)
 		}
+		n := is.fetchCount()
+		if _, err := v.Verify(ctx, is.sign("k", is.claims(clock.Now()))); !errors.Is(err, ErrJWKS) {
+			t.Errorf("second Verify with the JWKS down = %v, want ErrJWKS", err)
+		}
+		if is.fetchCount() != n {
+			t.Error("a request right after a failed fetch fetched again, want it rate limited")
+		}
 	})
 	t.Run("known-keys-kept", func(t *testing.T) {
 		is.setDown(false)
@@ -214,8 +221,13 @@ func TestJWKSUnavailable(t *testing.T) {
 		}
 		is.setDown(true)
 		clock.Add(2 * time.Hour) // stale: the refresh fails
-		if _, err := v.Verify(ctx, is.sign("k", is.claims(clock.Now()))); err != nil {
-			t.Errorf("Verify with a stale JWKS and the provider down = %v, want the known key used", err)
+		for range 3 {
+			if _, err := v.Verify(ctx, is.sign("k", is.claims(clock.Now()))); err != nil {
+				t.Errorf("Verify with a stale JWKS and the provider down = %v, want the known key used", err)
+			}
+		}
+		if n := is.fetchCount(); n != 3 {
+			t.Errorf("JWKS fetched %d times, want 3: one failed, Fetch, one failed refresh, not one per request", n)
 		}
 	})
 }
