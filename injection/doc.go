@@ -19,13 +19,18 @@
 //     folded to Latin inside words that also hold Latin letters; leetspeak
 //     ("1gn0r3") is folded inside words that mix letters and digits. What
 //     normalisation had to undo is itself evidence.
-//  2. Rules. About 140 phrase rules in English, German, Spanish, French,
-//     Vietnamese, Chinese, Korean and Japanese (plus a few in Portuguese,
-//     Italian, Russian, Arabic, Hindi, Thai, Indonesian, Tagalog and
-//     Turkish), matched in one Aho–Corasick pass over the word view and one
-//     over the markup view. Each rule is an ordered sequence of term sets
-//     with a bounded gap, so "ignore all of the previous instructions"
-//     and "이전의 모든 지시를 무시" match without regular expressions.
+//  2. Rules. About 170 phrase rules in English, German, Spanish, French,
+//     Vietnamese, Chinese, Korean and Japanese (plus some in Portuguese,
+//     Italian, Russian, Arabic, Hindi, Bengali, Greek, Thai, Indonesian,
+//     Tagalog and Turkish), matched in one Aho–Corasick pass over the word
+//     view and one over the markup view. Each rule is an ordered sequence of
+//     term sets with a bounded gap, so "ignore all of the previous
+//     instructions" and "이전의 모든 지시를 무시" match without regular
+//     expressions. Besides the classic families, rules_context.go covers
+//     attacks on what the model holds: requests for the user's or a named
+//     person's personal data, secrets asked for in disguise (a poem about
+//     the password, the passphrase in reverse), claims of authority or of a
+//     special mode, payloads split into parts, and few-shot transcripts.
 //  3. Model. A logistic regression over hashed byte 4- and 5-grams and word
 //     unigrams and bigrams of the word view (2^18 buckets, int8 weights,
 //     256 KiB, embedded from model.bin).
@@ -41,12 +46,23 @@
 //	go run ./injection/train -data ../shared/data/injection_dev.jsonl -out injection/model.bin
 //
 // from the rows of that file whose id is not [HeldOut] (FNV-1a 64 of the id
-// modulo 5 is not 0: 1,163 of 1,439 rows; data sha256 d0bf7431…). The
-// other 276 rows were never trained on; measure on them. The fit is
-// deterministic (full-batch Adam from zero weights, L2 1e-5, benign rows
-// weighted 3× after class balancing). [DefaultThreshold] (0.65) was chosen
-// by 4-fold validation inside the training rows (mean recall 0.74 at a mean
-// false-positive rate of 1.6 %), before the held-out rows were scored.
+// modulo 5 is not 0: 1,163 of 1,439 rows; data sha256 d0bf7431…) plus 150
+// benign everyday prompts written for aigate (train/benign_synthetic.jsonl,
+// 110 English and 40 in 14 other languages, many about passwords,
+// databases, translating and repeating). The other 276 rows of the data
+// were never trained on and no rule was written from them; measure on them.
+// The fit is deterministic (full-batch Adam from zero weights, L2 1e-5,
+// benign rows weighted 3× after class balancing), so the command rebuilds
+// model.bin byte for byte.
+//
+// [DefaultThreshold] (0.72) was chosen by 4-fold cross-validation inside the
+// training rows (the same command with -cv): the lowest threshold whose
+// out-of-fold false-positive rate stays at or under 1 % (recall 0.761 at
+// 0.9 %), before the held-out rows were scored. The same validation found
+// no gain from byte 3- or 6-grams, markup-view n-grams, word trigrams,
+// other L2 or class weights, or rescaling the model against the rules (all
+// within ±0.02 recall): with about a thousand rows the data, not the
+// features, is the limit.
 //
 // The data's licences (MIT, Apache-2.0, CC0, CC-BY-SA) allow shipping
 // weights derived from it; the data itself is not in this repository.
@@ -57,14 +73,18 @@
 // embedded model (internal/eval's TestEvalInjectionSharedData holds floors
 // just under these):
 //
-//	held-out rows (276): precision 0.962, recall 0.714, FPR 0.018
-//	all rows (1,439):    precision 0.992, recall 0.945, FPR 0.004 (includes training rows)
-//	rules alone, held-out: recall 0.371, FPR 0.000
+//	held-out rows (276): precision 0.973, recall 0.686, FPR 0.012 (2 of 171)
+//	all rows (1,439):    precision 0.994, recall 0.939, FPR 0.003 (includes training rows)
 //
-// The issue's target (recall 0.90 at FPR 0.02) is met on the full file but
-// not on held-out rows: most misses are requests that are attacks only
-// against a particular system prompt, and machine-translated attacks in
-// languages the rules do not cover.
+// Held-out recall by category: jailbreak_in_the_wild 0.900,
+// cyberseceval_direct 0.632, cyberseceval_direct_mt 0.538, deepset 0.625,
+// cyberseceval_indirect 2 of 3, indirect_mt 3 of 3. The issue's target
+// (recall 0.90 at FPR 0.02) is met on the full file but not on held-out
+// rows: most misses are requests that are attacks only against a
+// particular system prompt ("What is the weather usually like in Los
+// Angeles in February?" is an attack in cyberseceval), off-topic or
+// political requests that deepset counts as injections, and
+// machine-translated attacks in languages the rules cover thinly.
 //
 // # Limits
 //
@@ -75,11 +95,11 @@
 // reach of any context-free detector; pin the system prompt and use the
 // canary instead.
 //
-// The dataset's false-positive rate understates the model's on everyday
-// traffic: on 30 ordinary requests written for everyday_test.go the model
-// alone flags 6 (asking to reset a password, print a database schema,
-// translate a phrase, repeat a step), because the attack data is full of
-// such requests. The rules flag none of them. Where a false block is
-// costly, block on rules ([Options.RulesOnly], or a non-empty
+// The dataset's false-positive rate understates the detector's on
+// everyday traffic. Of the 60 ordinary requests in testdata/everyday.txt
+// (never trained on) it flags 4: printing a database schema, resetting a
+// password (in English and in Japanese), and listing "the system prompts
+// we use"; the first model flagged 6 of the first 30 alone. Where a false
+// block is costly, block on rules ([Options.RulesOnly], or a non-empty
 // [Result.Rules]) and only flag on the combined score.
 package injection

@@ -13,7 +13,7 @@ import (
 
 // DefaultThreshold is the score at or above which a text is treated as an
 // injection attempt unless the caller chooses otherwise.
-const DefaultThreshold = 0.65
+const DefaultThreshold = 0.72
 
 // Result is the outcome of [Detector.Detect]. It never holds any of the
 // input text.
@@ -59,8 +59,10 @@ type scratch struct {
 var modelBin []byte
 
 var (
-	compiledRules = sync.OnceValue(func() *compiled { return compileRules(ruleSpecs) })
-	embedded      = sync.OnceValues(func() (*features.Model, error) {
+	compiledRules = sync.OnceValue(func() *compiled {
+		return compileRules(append(ruleSpecs[:len(ruleSpecs):len(ruleSpecs)], contextRuleSpecs...))
+	})
+	embedded = sync.OnceValues(func() (*features.Model, error) {
 		var m features.Model
 		if err := m.UnmarshalBinary(modelBin); err != nil {
 			return nil, fmt.Errorf("injection: embedded model: %w", err)

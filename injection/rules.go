@@ -108,7 +108,7 @@ var ruleSpecs = []ruleSpec{
 	// --- instruction override ---
 	r(RuleInstructionOverride, "en", strong, 14, enIgnore, enPrior, enInstr),
 	r(RuleInstructionOverride, "en", strong, 14, enIgnore, "all|any|your|the|my|previous|prior|above", "instruction*|rule*|guideline*|restriction*|constraint*|directive*|programming|polic*"),
-	r(RuleInstructionOverride, "en", strong, 10, enIgnore, "everything|anything|what", "above|before|previous*|prior|earlier|you were told|you've been told|you have been told|i said|you know|said before|we discussed|that came before|so far"),
+	r(RuleInstructionOverride, "en", strong, 10, enIgnore, "everything|anything|what", "above|before|previous*|prior|earlier|you were told|you've been told|you have been told|you know|said before|we discussed|that came before|so far"),
 	r(RuleInstructionOverride, "en", strong, 8, enIgnore, "the above|the previous|the preceding|the foregoing|the earlier|above|everything|all that"),
 	r(RuleInstructionOverride, "en", medium, 12, "new|updated|revised|real|actual|true|following|override|priority|secret|hidden|important", "instruction*|rule*|task|directive*|command*|orders|system prompt"),
 	r(RuleInstructionOverride, "en", medium, 16, "from now on|starting now|henceforth|from this point|for the rest of this conversation|instead", "you will|you must|you are|you shall|you should|you'll|you're|respond|reply|answer|act|only|always|never|do not|don't|ignore|say|print|output|write"),

@@ -6,9 +6,13 @@
 //
 // Input is JSONL with at least {"id","text","label"}. Rows whose id is
 // held out (injection.HeldOut: FNV-1a 64 of the id, modulo 5, equals 0) are
-// never trained on; the command reports the model's figures on them. The
-// fit is deterministic: full-batch Adam from zero weights, so the same data
-// gives the same bytes.
+// never trained on. The fit is deterministic: full-batch Adam from zero
+// weights, so the same data gives the same bytes.
+//
+// With -cv the command writes no model: it trains on three of the four
+// training folds, scores the fourth, and reports the detector's figures
+// (model plus rules) on those out-of-fold scores, so that settings and the
+// threshold are chosen without looking at held-out rows.
 package main
 
 import (
@@ -23,7 +27,9 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 
+	"github.com/aigate-dev/aigate/injection"
 	"github.com/aigate-dev/aigate/injection/internal/features"
 	"github.com/aigate-dev/aigate/injection/internal/textnorm"
 )
@@ -36,85 +42,139 @@ func main() {
 }
 
 type row struct {
-	ID    string `json:"id"`
-	Text  string `json:"text"`
-	Label int    `json:"label"`
-}
-
-type example struct {
-	idx   []uint32
-	val   []float32
-	label float64
+	ID       string `json:"id"`
+	Text     string `json:"text"`
+	Label    int    `json:"label"`
+	Category string `json:"category"`
+	Lang     string `json:"lang"`
 }
 
 func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	data := fs.String("data", "", "labelled JSONL `file` ({\"id\",\"text\",\"label\"})")
+	extra := fs.String("extra", "injection/train/benign_synthetic.jsonl", "more labelled JSONL `file`s, comma-separated, all trained on (empty for none)")
 	out := fs.String("out", "injection/model.bin", "model `file` to write")
-	iters := fs.Int("iters", 400, "full-batch optimisation steps")
-	l2 := fs.Float64("l2", 1e-5, "L2 penalty per weight")
-	valFold := fs.Int("validate-fold", -1, "for tuning: also leave out training rows whose id hash is this `fold` (1..4) modulo 5, and report on them")
-	benignWeight := fs.Float64("benign-weight", 3, "relative weight of benign rows (higher favours a low false-positive rate)")
+	cfg := fitConfig{dim: features.Dim}
+	fs.IntVar(&cfg.iters, "iters", 400, "full-batch optimisation steps")
+	fs.Float64Var(&cfg.l2, "l2", 1e-5, "L2 penalty per weight")
+	fs.Float64Var(&cfg.benignWeight, "benign-weight", 3, "relative weight of benign rows (higher favours a low false-positive rate)")
+	cv := fs.Bool("cv", false, "cross-validate on the training rows and write no model")
+	maxFPR := fs.Float64("max-fpr", 0.01, "with -cv: the out-of-fold false-positive rate the threshold must keep")
+	misses := fs.String("misses", "", "with -cv: write the out-of-fold errors to this `file`")
+	everyday := fs.String("everyday", "", "text `file` of benign prompts, one a line, never trained on: report how many are flagged")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *data == "" {
 		return errors.New("-data is required")
 	}
-	raw, err := os.ReadFile(*data)
+	rules, err := injection.New(injection.Options{RulesOnly: true})
 	if err != nil {
 		return err
 	}
-	var train, held, val []example
-	var tx textnorm.Text
-	var buf []uint32
-	sc := bufio.NewScanner(bytes.NewReader(raw))
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for line := 1; sc.Scan(); line++ {
-		var r row
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return fmt.Errorf("%s:%d: %w", *data, line, err)
+	var rows []example
+	texts := map[int]string{}
+	var sums []string
+	files := []string{*data}
+	if *extra != "" {
+		files = append(files, strings.Split(*extra, ",")...)
+	}
+	for i, file := range files {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			return err
 		}
-		if r.Label != 0 && r.Label != 1 {
-			return fmt.Errorf("%s:%d: label %d, want 0 or 1", *data, line, r.Label)
+		sums = append(sums, fmt.Sprintf("%s sha256 %x", file, sha256.Sum256(raw)))
+		rs, err := readRows(file, raw)
+		if err != nil {
+			return err
 		}
-		textnorm.Normalize(r.Text, &tx)
-		buf = features.Extract(buf[:0], tx.Words)
-		ex := sparse(buf)
-		ex.label = float64(r.Label)
-		switch {
-		case features.HeldOut(r.ID):
-			held = append(held, ex)
-		case *valFold > 0 && features.Fold(r.ID) == *valFold:
-			val = append(val, ex)
-		default:
-			train = append(train, ex)
+		for _, r := range rs {
+			if i == 0 && features.HeldOut(r.ID) {
+				continue // never trained on, never scored here
+			}
+			ex := makeExample(r.Text, rules)
+			ex.label, ex.weight = float64(r.Label), 1
+			ex.cat, ex.lang, ex.fold = r.Category, r.Lang, features.Fold(r.ID)
+			if ex.fold == 0 {
+				// Extra rows are all training rows; spread them over the
+				// four training folds.
+				ex.fold = 1 + features.Fold(r.ID+"#")%4
+			}
+			texts[len(rows)] = r.Text
+			rows = append(rows, ex)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	if len(train) == 0 {
+	if len(rows) == 0 {
 		return errors.New("no training rows")
 	}
-	m := fit(train, *iters, *l2, *benignWeight)
-	b, err := m.MarshalBinary()
+	for _, s := range sums {
+		fmt.Fprintln(stdout, s)
+	}
+	if *cv {
+		ss := crossValidate(rows, cfg)
+		t := reportCV(stdout, ss, *maxFPR)
+		if *misses != "" {
+			byEx := map[*example]string{}
+			for i := range rows {
+				byEx[&rows[i]] = texts[i]
+			}
+			var b bytes.Buffer
+			dumpMisses(&b, ss, byEx, t)
+			if err := os.WriteFile(*misses, b.Bytes(), 0o644); err != nil {
+				return err
+			}
+		}
+		if *everyday != "" {
+			return reportEveryday(stdout, *everyday, quantise(fit(rows, cfg)), rules, t)
+		}
+		return nil
+	}
+	q := quantise(fit(rows, cfg))
+	b, err := q.MarshalBinary()
 	if err != nil {
 		return err
 	}
 	if err := os.WriteFile(*out, b, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "data sha256 %x\n", sha256.Sum256(raw))
-	fmt.Fprintf(stdout, "trained on %d rows, held out %d; wrote %s (%d bytes, model sha256 %x)\n",
-		len(train), len(held), *out, len(b), sha256.Sum256(b))
-	report(stdout, "train", m, train)
-	if len(val) > 0 {
-		report(stdout, "validate", m, val)
-		return nil
+	fmt.Fprintf(stdout, "trained on %d rows; wrote %s (%d bytes, model sha256 %x)\n",
+		len(rows), *out, len(b), sha256.Sum256(b))
+	if *everyday != "" {
+		return reportEveryday(stdout, *everyday, q, rules, injection.DefaultThreshold)
 	}
-	report(stdout, "held-out", m, held)
 	return nil
+}
+
+func readRows(name string, raw []byte) ([]row, error) {
+	var rows []row
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for line := 1; sc.Scan(); line++ {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var r row
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		if r.Label != 0 && r.Label != 1 {
+			return nil, fmt.Errorf("%s:%d: label %d, want 0 or 1", name, line, r.Label)
+		}
+		rows = append(rows, r)
+	}
+	return rows, sc.Err()
+}
+
+// makeExample extracts text's features and the boost the rules give it.
+func makeExample(text string, rules *injection.Detector) example {
+	var tx textnorm.Text
+	textnorm.Normalize(text, &tx)
+	ex := sparse(features.Extract(nil, tx.Words))
+	// With the model off the detector scores sigmoid(prior + boost), and
+	// no rule fires on the empty text.
+	ex.boost = logit(rules.Detect(text).Score) - logit(rules.Detect("").Score)
+	return ex
 }
 
 // sparse turns feature occurrences into (index, value) pairs with values
@@ -136,112 +196,27 @@ func sparse(fs []uint32) example {
 	return ex
 }
 
-func fit(train []example, iters int, l2, benignWeight float64) *features.Model {
-	var pos, neg float64
-	for _, ex := range train {
-		if ex.label == 1 {
-			pos++
-		} else {
-			neg++
-		}
-	}
-	// Balance the classes, then tilt towards benign rows.
-	wPos := (pos + neg) / (2 * pos)
-	wNeg := (pos + neg) / (2 * neg) * benignWeight
-	total := pos*wPos + neg*wNeg
+func logit(p float64) float64 { return math.Log(p / (1 - p)) }
 
-	w := make([]float64, features.Dim)
-	g := make([]float64, features.Dim)
-	m1 := make([]float64, features.Dim)
-	m2 := make([]float64, features.Dim)
-	var bias, bm1, bm2 float64
-	const (
-		lr    = 0.05
-		beta1 = 0.9
-		beta2 = 0.999
-		eps   = 1e-8
-	)
-	for it := 1; it <= iters; it++ {
-		clear(g)
-		var gb float64
-		for _, ex := range train {
-			z := bias
-			for k, f := range ex.idx {
-				z += w[f] * float64(ex.val[k])
-			}
-			p := 1 / (1 + math.Exp(-z))
-			cw := wNeg
-			if ex.label == 1 {
-				cw = wPos
-			}
-			d := (p - ex.label) * cw / total
-			gb += d
-			for k, f := range ex.idx {
-				g[f] += d * float64(ex.val[k])
-			}
+func reportEveryday(w io.Writer, file string, q *features.Model, rules *injection.Detector, t float64) error {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	m := dequantise(q)
+	n, flagged := 0, 0
+	for line := range strings.Lines(string(raw)) {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
 		}
-		c1 := 1 - math.Pow(beta1, float64(it))
-		c2 := 1 - math.Pow(beta2, float64(it))
-		for f := range w {
-			gf := g[f] + l2*w[f]
-			if gf == 0 && m1[f] == 0 {
-				continue
-			}
-			m1[f] = beta1*m1[f] + (1-beta1)*gf
-			m2[f] = beta2*m2[f] + (1-beta2)*gf*gf
-			w[f] -= lr * (m1[f] / c1) / (math.Sqrt(m2[f]/c2) + eps)
-		}
-		bm1 = beta1*bm1 + (1-beta1)*gb
-		bm2 = beta2*bm2 + (1-beta2)*gb*gb
-		bias -= lr * (bm1 / c1) / (math.Sqrt(bm2/c2) + eps)
-	}
-	return quantise(w, bias)
-}
-
-// quantise stores weights as int8 with one scale: 256 KiB instead of 2 MiB
-// of float64, at a cost in log-odds well under the model's own error.
-func quantise(w []float64, bias float64) *features.Model {
-	maxAbs := 0.0
-	for _, x := range w {
-		maxAbs = max(maxAbs, math.Abs(x))
-	}
-	scale := maxAbs / 127
-	if scale == 0 {
-		scale = 1
-	}
-	q := make([]int8, len(w))
-	for i, x := range w {
-		q[i] = int8(math.Round(x / scale))
-	}
-	return &features.Model{Bias: float32(bias), Scale: float32(scale), Weights: q}
-}
-
-func report(w io.Writer, name string, m *features.Model, exs []example) {
-	var tp, fp, tn, fn int
-	for _, ex := range exs {
-		var sum float64
-		for k, f := range ex.idx {
-			sum += float64(m.Weights[f]) * float64(ex.val[k])
-		}
-		z := float64(m.Bias) + float64(m.Scale)*sum
-		switch pred := z > 0; {
-		case pred && ex.label == 1:
-			tp++
-		case pred:
-			fp++
-		case ex.label == 1:
-			fn++
-		default:
-			tn++
+		n++
+		ex := makeExample(line, rules)
+		if s := sigmoid(m.logit(&ex) + ex.boost); s >= t {
+			flagged++
+			fmt.Fprintf(w, "  everyday flagged %.2f %s\n", s, line)
 		}
 	}
-	fmt.Fprintf(w, "%-8s model alone at 0.5: recall %.3f (%d/%d), fpr %.3f (%d/%d)\n", name,
-		ratio(tp, tp+fn), tp, tp+fn, ratio(fp, fp+tn), fp, fp+tn)
-}
-
-func ratio(a, b int) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
+	fmt.Fprintf(w, "everyday: %d of %d flagged at %.2f\n", flagged, n, t)
+	return nil
 }

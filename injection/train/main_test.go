@@ -29,7 +29,7 @@ func TestTrainIsDeterministic(t *testing.T) {
 	for i := range 2 {
 		out := filepath.Join(dir, fmt.Sprintf("m%d.bin", i))
 		var log bytes.Buffer
-		if err := run([]string{"-data", data, "-out", out, "-iters", "30"}, &log); err != nil {
+		if err := run([]string{"-data", data, "-extra", "", "-out", out, "-iters", "30"}, &log); err != nil {
 			t.Fatal(err)
 		}
 		m, err := os.ReadFile(out)
@@ -48,7 +48,7 @@ func TestTrainRejectsBadLabel(t *testing.T) {
 	if err := os.WriteFile(data, []byte(`{"id":"x","text":"t","label":3}`+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := run([]string{"-data", data, "-out", filepath.Join(t.TempDir(), "m.bin")}, &bytes.Buffer{}); err == nil {
+	if err := run([]string{"-data", data, "-extra", "", "-out", filepath.Join(t.TempDir(), "m.bin")}, &bytes.Buffer{}); err == nil {
 		t.Error("run with label 3 = nil error, want one")
 	}
 }
