@@ -134,8 +134,10 @@ func TestEvalInjectionSharedData(t *testing.T) {
 		filter            func(string) bool
 		minRecall, maxFPR float64
 	}{
-		{"held-out", injection.HeldOut, 0.68, 0.03},
-		{"full", nil, 0.93, 0.01},
+		// Reached at DefaultThreshold 0.72: held-out recall 0.686, fpr 0.012
+		// (2 of 171); full recall 0.939, fpr 0.003.
+		{"held-out", injection.HeldOut, 0.66, 0.02},
+		{"full", nil, 0.92, 0.01},
 	}
 	for _, fl := range floors {
 		rep := run(fl.filter)
