@@ -77,7 +77,7 @@
 //	all rows (1,439):    precision 0.994, recall 0.939, FPR 0.003 (includes training rows)
 //
 // Held-out recall by category: jailbreak_in_the_wild 0.900,
-// cyberseceval_direct 0.632, cyberseceval_direct_mt 0.538, deepset 0.625,
+// cyberseceval_direct 0.632, cyberseceval_direct_mt 0.500, deepset 0.625,
 // cyberseceval_indirect 2 of 3, indirect_mt 3 of 3. The target
 // (recall 0.90 at FPR 0.02) is met on the full file but not on held-out
 // rows: most misses are requests that are attacks only against a
