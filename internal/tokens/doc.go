@@ -43,4 +43,16 @@
 // After Verify, [Claims.Principal] narrows the parent key's principal to
 // the token's end user, models and policy, and [Claims.AllowsOrigin]
 // checks the browser's Origin header.
+//
+// # In the gateway
+//
+// [Parents] is the cache of parent keys: it implements [Revocations] and
+// serves the parent's principal, asking the key store at most once per TTL
+// (the revocation bound) per key. [Authenticator.Middleware] puts token
+// authentication in front of the key authenticator: a credential starting
+// with [Prefix] is verified here, origin-checked and turned into a
+// principal; any other credential goes to the key authenticator unchanged.
+// Limits and budgets then apply to the token's end user under the parent
+// key, and the model allow-list is enforced by the validation guard as for
+// keys.
 package tokens
