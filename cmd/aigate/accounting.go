@@ -21,6 +21,11 @@ type ledgerStore interface {
 	budget.UsageLog
 }
 
+// settleLinger is how long the settlement writer gathers a batch: the
+// database lags the gateway by about this much (records and, with SQLite,
+// spend), and a graceful stop writes everything first.
+const settleLinger = 20 * time.Millisecond
+
 // accounting holds the rate-limit state and the budget writer. They live
 // as long as the process, across configuration reloads, so a reload never
 // forgets what was spent.
@@ -58,7 +63,8 @@ func newAccounting(ctx context.Context, db store, rt *config.Runtime, log *slog.
 	if sq, ok := db.(interface {
 		ReleaseHoldsBefore(context.Context, time.Time) (int64, error)
 	}); ok {
-		// SQLite serves one process: holds left by a previous one are stale.
+		// SQLite serves one process: holds left by a previous one (or by a
+		// version that wrote them) are stale.
 		n, err := sq.ReleaseHoldsBefore(ctx, time.Now())
 		if err != nil {
 			return nil, err
@@ -66,12 +72,17 @@ func newAccounting(ctx context.Context, db store, rt *config.Runtime, log *slog.
 		if n > 0 {
 			log.Warn("released budget holds left by a previous run", "holds", n)
 		}
+		// And its reservations are kept in memory: a write transaction per
+		// request would serialise the gateway on the database's write lock.
+		// Spend and records are written behind by the settlement writer.
+		ac.ledger = budget.NewLocal(ls)
 	}
 	prices, err := budget.DefaultPrices(rt.File.Prices)
 	if err != nil {
 		return nil, err
 	}
-	ac.writer = &budget.Budgets{Ledger: ls, Log: ls, Prices: prices, Alerter: ac.alerter, Logger: log}
+	ac.writer = &budget.Budgets{Ledger: ac.ledger, Log: ac.ledger, Prices: prices, Alerter: ac.alerter, Logger: log,
+		Linger: settleLinger}
 	ac.writer.Start()
 	return ac, nil
 }

@@ -130,6 +130,14 @@ type Settlement struct {
 	Hold    Hold
 	Release bool
 	Record  Record
+	// Direct says Hold was kept outside the store (by [Local]) and is
+	// settled there already: the store looks for no hold row and adds
+	// Record.Cost to the spend of each of Hold.Budgets, in the period of
+	// Hold.At. Release is then false (a released hold spends nothing).
+	Direct bool
+	// NoRecord writes the spend of a Direct settlement without a usage
+	// record ([Local.Commit], which has no request to record).
+	NoRecord bool
 }
 
 // GroupBy is a dimension usage is summed over.
@@ -177,7 +185,9 @@ type UsageLog interface {
 	// hold is committed at its Record.Cost (or released), and each Record
 	// is written. A hold already settled is skipped, not an error, so a
 	// retried batch does not double-count; its Record is still written
-	// once. Records are durable when Settle returns nil.
+	// once. A Direct settlement adds its cost to its budgets' spend with
+	// no hold to look up (see [Settlement]), and NoRecord skips the
+	// record. Records are durable when Settle returns nil.
 	Settle(ctx context.Context, ss []Settlement) error
 
 	// Usage sums the records q selects, grouped by q.By, ordered by cost

@@ -34,6 +34,12 @@ type Budgets struct {
 	// QueueSize bounds the settlements waiting to be written; zero means
 	// 4096. A full queue makes OnDone wait: records are never dropped.
 	QueueSize int
+	// Linger is how long the writer waits for more settlements after the
+	// first of a batch before it writes, so that a busy gateway writes a
+	// few large transactions rather than many small ones. Zero writes at
+	// once. Flush and Close do not wait for it. It bounds how far the
+	// database lags behind (plus the time to write a batch).
+	Linger time.Duration
 
 	jobs      chan job
 	done      chan struct{}
@@ -107,17 +113,40 @@ func (b *Budgets) writer() {
 			}
 		}
 		add(j)
+		var (
+			linger <-chan time.Time
+			timer  *time.Timer
+		)
+		if b.Linger > 0 && len(flushes) == 0 {
+			timer = time.NewTimer(b.Linger)
+			linger = timer.C
+		}
 	fill:
-		for len(batch) < maxBatch {
+		for len(batch) < maxBatch && len(flushes) == 0 {
 			select {
 			case j, ok := <-b.jobs:
 				if !ok {
 					break fill
 				}
 				add(j)
+				continue
 			default:
+			}
+			if linger == nil {
+				break
+			}
+			select {
+			case j, ok := <-b.jobs:
+				if !ok {
+					break fill
+				}
+				add(j)
+			case <-linger:
 				break fill
 			}
+		}
+		if timer != nil {
+			timer.Stop()
 		}
 		b.write(batch)
 		for _, ch := range flushes {
@@ -237,7 +266,14 @@ func (b *Budgets) Middleware(next gateway.Handler) gateway.Handler {
 	})
 }
 
-func (b *Budgets) enqueue(s Settlement) { b.jobs <- job{s: s} }
+// enqueue queues s for the writer. A [Local] ledger settles the hold in
+// memory first, at once, so the next reservation sees the actual cost.
+func (b *Budgets) enqueue(s Settlement) {
+	if l, ok := b.Ledger.(*Local); ok {
+		s = l.settleNow(s)
+	}
+	b.jobs <- job{s: s}
+}
 
 // refusal turns a Reserve error into what the client sees.
 func (b *Budgets) refusal(ctx context.Context, err error, est Micros) error {

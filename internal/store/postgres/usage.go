@@ -21,7 +21,15 @@ func (db *DB) Settle(ctx context.Context, ss []budget.Settlement) error {
 		add := map[scope]budget.Micros{}
 		batch := &pgx.Batch{}
 		for _, s := range ss {
-			if s.Hold.ID != "" {
+			if s.Direct {
+				if !s.Release {
+					for _, b := range s.Hold.Budgets {
+						if s.Record.Cost != 0 {
+							add[scopeOf(b, s.Hold.At)] += s.Record.Cost
+						}
+					}
+				}
+			} else if s.Hold.ID != "" {
 				scopes, err := dropHold(ctx, tx, s.Hold.ID)
 				if err != nil {
 					return err
@@ -32,6 +40,9 @@ func (db *DB) Settle(ctx context.Context, ss []budget.Settlement) error {
 						add[sc] += v
 					}
 				}
+			}
+			if s.NoRecord {
+				continue
 			}
 			r := s.Record
 			batch.Queue(`INSERT INTO usage_ledger (time, request_id, key_id, end_user, team, provider, model,

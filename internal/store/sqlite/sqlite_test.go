@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/aigate-dev/aigate/internal/budget"
 	"github.com/aigate-dev/aigate/internal/keys"
 	"github.com/aigate-dev/aigate/internal/store/sqlite"
 	"github.com/aigate-dev/aigate/internal/store/storetest"
@@ -33,6 +34,13 @@ func TestKeys(t *testing.T) {
 			return mustOpen(t, filepath.Join(t.TempDir(), "aigate.db"))
 		})
 	})
+	// The gateway's ledger over SQLite: holds in memory, spend written to
+	// the file.
+	t.Run("local", func(t *testing.T) {
+		storetest.RunLedger(t, func(t *testing.T) storetest.LedgerStore {
+			return budget.NewLocal(mustOpen(t, filepath.Join(t.TempDir(), "aigate.db")))
+		})
+	})
 }
 
 func TestKeyLimits(t *testing.T) {
@@ -46,6 +54,13 @@ func TestLedger(t *testing.T) {
 	t.Run("file", func(t *testing.T) {
 		storetest.RunLedger(t, func(t *testing.T) storetest.LedgerStore {
 			return mustOpen(t, filepath.Join(t.TempDir(), "aigate.db"))
+		})
+	})
+	// The gateway's ledger over SQLite: holds in memory, spend written to
+	// the file.
+	t.Run("local", func(t *testing.T) {
+		storetest.RunLedger(t, func(t *testing.T) storetest.LedgerStore {
+			return budget.NewLocal(mustOpen(t, filepath.Join(t.TempDir(), "aigate.db")))
 		})
 	})
 }

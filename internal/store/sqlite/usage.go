@@ -20,11 +20,19 @@ func (db *DB) Settle(ctx context.Context, ss []budget.Settlement) error {
 		}
 		defer ins.Close()
 		for _, s := range ss {
-			if s.Hold.ID != "" {
+			switch {
+			case s.Direct:
+				if err := addDirectSpend(ctx, tx, s); err != nil {
+					return err
+				}
+			case s.Hold.ID != "":
 				err := settleHold(ctx, tx, s.Hold.ID, s.Record.Cost, s.Release)
 				if err != nil && !errors.Is(err, budget.ErrUnknownHold) {
 					return err
 				}
+			}
+			if s.NoRecord {
+				continue
 			}
 			r := s.Record
 			if _, err := ins.ExecContext(ctx, r.Time.UnixMicro(), r.RequestID, r.KeyID, r.User, r.Team, r.Provider, r.Model,
@@ -36,6 +44,23 @@ func (db *DB) Settle(ctx context.Context, ss []budget.Settlement) error {
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: settle %d requests: %w", len(ss), err)
+	}
+	return nil
+}
+
+// addDirectSpend adds the cost of a settlement whose hold was kept in
+// memory to the spend of each of its budgets.
+func addDirectSpend(ctx context.Context, tx *sql.Tx, s budget.Settlement) error {
+	if s.Release || s.Record.Cost == 0 {
+		return nil
+	}
+	for _, b := range s.Hold.Budgets {
+		start, _ := b.Amount.Period.Window(s.Hold.At)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO budget_spend (scope_kind, scope_id, period_start, spent)
+			VALUES (?, ?, ?, ?) ON CONFLICT (scope_kind, scope_id, period_start) DO UPDATE SET spent = spent + excluded.spent`,
+			string(b.Kind), b.ID, start.UnixMicro(), int64(s.Record.Cost)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
