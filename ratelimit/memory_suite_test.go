@@ -20,3 +20,10 @@ func TestMemoryConformanceOneShard(t *testing.T) {
 		return ratelimit.NewMemory(ratelimit.MemoryOptions{Now: clk.Now, Shards: 1, MaxKeys: 16}), clk
 	})
 }
+
+func TestWindowConformance(t *testing.T) {
+	ratelimittest.RunWindow(t, func(t *testing.T) (ratelimit.Limiter, ratelimittest.Clock) {
+		clk := new(ratelimittest.FakeClock)
+		return ratelimit.NewWindow(ratelimit.WindowOptions{Now: clk.Now}), clk
+	})
+}

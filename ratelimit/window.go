@@ -86,13 +86,19 @@ func NewWindow(opts WindowOptions) *Window {
 }
 
 // AllowN implements [Limiter]. Besides the errors of [CheckCost], a Rate
-// above [MaxWindowRate] returns an error wrapping [ErrInvalidLimit].
+// above [MaxWindowRate] returns an error wrapping [ErrInvalidLimit], and a
+// cost above Rate (possible when Burst > Rate) one wrapping
+// [ErrExceedsBurst].
 func (w *Window) AllowN(_ context.Context, key string, l Limit, n int) (Result, error) {
 	if err := CheckCost(l, n); err != nil {
 		return Result{}, err
 	}
 	if l.Rate > MaxWindowRate {
 		return Result{}, fmt.Errorf("%w: rate %d above the sliding window's %d", ErrInvalidLimit, l.Rate, MaxWindowRate)
+	}
+	if n > l.Rate {
+		// Burst above Rate: a cost the window can never hold.
+		return Result{}, fmt.Errorf("%w: cost %d above the rate of %s", ErrExceedsBurst, n, l)
 	}
 	return w.allowN(w.now(), key, l, n), nil
 }

@@ -76,3 +76,29 @@ func report(b *testing.B, d []time.Duration) {
 		b.ReportMetric(float64(d[len(d)*99/100].Microseconds()), "p99-µs")
 	}
 }
+
+// BenchmarkRedisWindowAllow is BenchmarkRedisAllow's serial case for the
+// sliding window, at 100 per minute per key (so most keys hold a full log).
+func BenchmarkRedisWindowAllow(b *testing.B) {
+	client, prefix := mustRealRedis(b)
+	w := mustNewWindow(b, client, redis.Options{Prefix: prefix})
+	ctx := context.Background()
+	keys := make([]string, 1024)
+	for i := range keys {
+		keys[i] = fmt.Sprint("rpm:user-", i)
+	}
+	l := ratelimit.PerMinute(100)
+	d := make([]time.Duration, 0, 1<<16)
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		if _, err := w.AllowN(ctx, keys[i%len(keys)], l, 1); err != nil {
+			b.Fatal(err)
+		}
+		if len(d) < cap(d) {
+			d = append(d, time.Since(start))
+		}
+		i++
+	}
+	report(b, d)
+}

@@ -335,3 +335,49 @@ func TestUnexpectedReplyIsAnError(t *testing.T) {
 		t.Errorf("AllowN = %+v, %v; want %+v", r, err, want)
 	}
 }
+
+func mustNewWindow(t testing.TB, c goredis.Scripter, opts redis.Options) *redis.Window {
+	t.Helper()
+	w, err := redis.NewWindow(c, opts)
+	if err != nil {
+		t.Fatalf("redis.NewWindow: %v", err)
+	}
+	return w
+}
+
+func TestMiniredisWindowConformance(t *testing.T) {
+	ratelimittest.RunWindow(t, func(t *testing.T) (ratelimit.Limiter, ratelimittest.Clock) {
+		_, client, clk := mustMiniredis(t)
+		return mustNewWindow(t, client, redis.Options{}), clk
+	})
+}
+
+func TestRedisWindowConformance(t *testing.T) {
+	client, prefix := mustRealRedis(t)
+	ratelimittest.RunWindow(t, func(t *testing.T) (ratelimit.Limiter, ratelimittest.Clock) {
+		return mustNewWindow(t, client, redis.Options{Prefix: prefix}), new(ratelimittest.SleepClock)
+	})
+}
+
+// The sorted set of a window expires one period after its newest grant,
+// and a refusal or a peek adds nothing.
+func TestRedisWindowKeyExpires(t *testing.T) {
+	client, prefix := mustRealRedis(t)
+	w := mustNewWindow(t, client, redis.Options{Prefix: prefix})
+	ctx := context.Background()
+	l := ratelimit.PerMinute(2)
+	for range 4 {
+		if _, err := w.AllowN(ctx, "alice", l, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.AllowN(ctx, "alice", l, 0); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := client.ZCard(ctx, w.Key("alice")).Result(); err != nil || n != 2 {
+		t.Errorf("ZCARD = %d, %v; want the 2 granted units", n, err)
+	}
+	if ttl, err := client.PTTL(ctx, w.Key("alice")).Result(); err != nil || ttl <= 0 || ttl > time.Minute {
+		t.Errorf("PTTL = %v, %v; want in (0, 1m]", ttl, err)
+	}
+}
