@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/aigate-dev/aigate/internal/budget"
 	"github.com/aigate-dev/aigate/ratelimit"
@@ -24,7 +25,17 @@ type Limits struct {
 	// Teams are limits on the total of each named team, on top of the
 	// per-user ones.
 	Teams map[string]Rates `yaml:"teams"`
+	// OnRedisError is what request and token limits do while the redis:
+	// server cannot answer: fail_closed (default) refuses with 503;
+	// fail_open_local counts in this instance's memory until Redis is back.
+	OnRedisError string `yaml:"on_redis_error"`
 }
+
+// The values of limits.on_redis_error.
+const (
+	FailClosed    = "fail_closed"
+	FailOpenLocal = "fail_open_local"
+)
 
 // Rates are the limits of one scope; zero turns one off.
 type Rates struct {
@@ -51,7 +62,7 @@ type Budgets struct {
 }
 
 func defaultLimits() Limits {
-	return Limits{RequestsPerMinute: 10, TokensPerMinute: 20000, Concurrent: 4, FailedAuthPerMinute: 20}
+	return Limits{RequestsPerMinute: 10, TokensPerMinute: 20000, Concurrent: 4, FailedAuthPerMinute: 20, OnRedisError: FailClosed}
 }
 
 func defaultBudgets() Budgets {
@@ -71,6 +82,12 @@ func (f *File) validateLimits(add func(path, format string, args ...any)) {
 	l := f.Limits
 	rates("limits", Rates{l.RequestsPerMinute, l.RequestsPerDay, l.TokensPerMinute, l.Concurrent})
 	checkRate(add, "limits.failed_auth_per_minute", l.FailedAuthPerMinute, ratelimit.PerMinute, ratelimit.MaxWindowRate)
+	if f.Redis != "" && !strings.HasPrefix(f.Redis, "redis://") && !strings.HasPrefix(f.Redis, "rediss://") {
+		add("redis", "must be a redis:// or rediss:// URL")
+	}
+	if l.OnRedisError != FailClosed && l.OnRedisError != FailOpenLocal {
+		add("limits.on_redis_error", "must be %s or %s, not %q", FailClosed, FailOpenLocal, l.OnRedisError)
+	}
 	for _, name := range slices.Sorted(maps.Keys(l.Teams)) {
 		rates(fmt.Sprintf("limits.teams[%q]", name), l.Teams[name])
 	}
