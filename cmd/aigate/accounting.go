@@ -1,18 +1,24 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/aigate-dev/aigate/internal/budget"
 	"github.com/aigate-dev/aigate/internal/config"
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/limits"
 	"github.com/aigate-dev/aigate/ratelimit"
+	redislimit "github.com/aigate-dev/aigate/ratelimit/redis"
 )
 
 // ledgerStore is what a database needs for budgets and the usage ledger.
@@ -31,19 +37,31 @@ const settleLinger = 20 * time.Millisecond
 // forgets what was spent.
 type accounting struct {
 	log         *slog.Logger
-	requests    *ratelimit.Window // requests per minute and per day, exact
-	tokens      *ratelimit.Memory // tokens per minute, GCRA
+	requests    ratelimit.Limiter // requests per minute and per day, exact sliding windows
+	tokens      ratelimit.Limiter // tokens per minute, GCRA
 	concurrency *ratelimit.MemoryConcurrency
-	authFails   *ratelimit.Window
+	authFails   ratelimit.Limiter
 	ledger      ledgerStore     // nil when the database keeps no ledger
 	writer      *budget.Budgets // the background settlement writer
 	alerter     *budget.Alerter
+	redis       *goredis.Client  // nil without redis:
+	failover    *limits.Failover // nil without redis:
+}
+
+// accountingOptions are what accounting needs of the process beyond the
+// configuration.
+type accountingOptions struct {
+	// Registry receives the Redis health metrics; nil: none.
+	Registry prometheus.Registerer
+	// RedisPrefix starts every Redis key; empty means "aigate:". Tests
+	// use one per run.
+	RedisPrefix string
 }
 
 // newAccounting builds the limiters and starts the ledger writer. A
 // database without a ledger is allowed, but then any request a budget
 // applies to is refused (fail closed) and usage is not recorded.
-func newAccounting(ctx context.Context, db store, rt *config.Runtime, log *slog.Logger) (*accounting, error) {
+func newAccounting(ctx context.Context, db store, rt *config.Runtime, log *slog.Logger, opts accountingOptions) (*accounting, error) {
 	ac := &accounting{
 		log:         log,
 		requests:    ratelimit.NewWindow(ratelimit.WindowOptions{}),
@@ -53,6 +71,11 @@ func newAccounting(ctx context.Context, db store, rt *config.Runtime, log *slog.
 		alerter: &budget.Alerter{
 			Thresholds: rt.File.Budgets.AlertThresholds, Webhook: rt.AlertWebhook, Logger: log,
 		},
+	}
+	if rt.File.Redis != "" {
+		if err := ac.shareLimits(ctx, rt, opts); err != nil {
+			return nil, err
+		}
 	}
 	ls, ok := db.(ledgerStore)
 	if !ok {
@@ -85,6 +108,81 @@ func newAccounting(ctx context.Context, db store, rt *config.Runtime, log *slog.
 		Linger: settleLinger}
 	ac.writer.Start()
 	return ac, nil
+}
+
+// shareLimits connects to rt's Redis and puts the request, token and
+// failed-authentication limits there, behind a Failover that follows
+// limits.on_redis_error. Concurrency stays per instance. Redis must answer
+// at start-up.
+func (ac *accounting) shareLimits(ctx context.Context, rt *config.Runtime, opts accountingOptions) error {
+	ro, err := goredis.ParseURL(rt.File.Redis)
+	if err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	// Fail over in well under a second rather than go-redis's defaults
+	// (5s to dial, 3 retries), and keep enough connections for a burst.
+	if ro.DialTimeout == 0 {
+		ro.DialTimeout = 500 * time.Millisecond
+	}
+	if ro.ReadTimeout == 0 {
+		ro.ReadTimeout = 500 * time.Millisecond
+	}
+	if ro.WriteTimeout == 0 {
+		ro.WriteTimeout = 500 * time.Millisecond
+	}
+	if ro.MaxRetries == 0 {
+		ro.MaxRetries = 1
+	}
+	if ro.PoolSize == 0 {
+		ro.PoolSize = 64
+	}
+	client := goredis.NewClient(ro)
+	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := client.Ping(pctx).Err(); err != nil {
+		client.Close()
+		return fmt.Errorf("redis: %s does not answer: %w", redactURL(rt.File.Redis), err)
+	}
+	prefix := cmp.Or(opts.RedisPrefix, "aigate:")
+	window, err := redislimit.NewWindow(client, redislimit.Options{Prefix: prefix})
+	if err != nil {
+		client.Close()
+		return err
+	}
+	gcra, err := redislimit.New(client, redislimit.Options{Prefix: prefix})
+	if err != nil {
+		client.Close()
+		return err
+	}
+	up := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "aigate_redis_up", Help: "1 while Redis answers the shared rate limits, 0 while limits.on_redis_error applies.",
+	})
+	downs := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "aigate_redis_unavailable_total", Help: "Times Redis stopped answering the shared rate limits.",
+	})
+	up.Set(1)
+	if opts.Registry != nil {
+		opts.Registry.MustRegister(up, downs)
+	}
+	ac.redis = client
+	ac.failover = &limits.Failover{
+		FailOpen: rt.File.Limits.OnRedisError == config.FailOpenLocal,
+		Probe:    func(ctx context.Context) error { return client.Ping(ctx).Err() },
+		Logger:   ac.log,
+		OnChange: func(ok bool) {
+			if ok {
+				up.Set(1)
+			} else {
+				up.Set(0)
+				downs.Inc()
+			}
+		},
+	}
+	ac.requests = ac.failover.Wrap("requests", window, ac.requests)
+	ac.tokens = ac.failover.Wrap("tokens", gcra, ac.tokens)
+	ac.authFails = ac.failover.Wrap("failed-authentication", window, ac.authFails)
+	ac.log.Info("rate limits are shared through redis", "on_redis_error", rt.File.Limits.OnRedisError)
+	return nil
 }
 
 // chain returns the middleware of rt in order: failed-authentication limit
@@ -184,6 +282,12 @@ func (ac *accounting) close(ctx context.Context) error {
 		err = ac.writer.Close(ctx)
 	}
 	ac.alerter.Close(ctx)
+	if ac.failover != nil {
+		ac.failover.Close()
+	}
+	if ac.redis != nil {
+		err = errors.Join(err, ac.redis.Close())
+	}
 	return err
 }
 

@@ -111,6 +111,9 @@ type appOptions struct {
 	logOut io.Writer
 	// transport sends upstream requests; nil uses a tuned default.
 	transport http.RoundTripper
+	// redisPrefix starts every Redis key; empty means "aigate:" (tests
+	// isolate their runs with their own).
+	redisPrefix string
 }
 
 // app is a running gateway: the wiring of every part, and its lifecycle.
@@ -161,7 +164,7 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 		return nil, err
 	}
 	a.keys = &keys.Service{Store: a.db}
-	if a.acct, err = newAccounting(ctx, a.db, rt, a.log); err != nil {
+	if a.acct, err = newAccounting(ctx, a.db, rt, a.log, accountingOptions{Registry: a.metrics.Registry, RedisPrefix: opts.redisPrefix}); err != nil {
 		a.db.Close()
 		return nil, err
 	}
