@@ -133,6 +133,9 @@ func (ac *accounting) shareLimits(ctx context.Context, rt *config.Runtime, opts 
 	if ro.MaxRetries == 0 {
 		ro.MaxRetries = 1
 	}
+	if ro.DialerRetries == 0 {
+		ro.DialerRetries = 1
+	}
 	if ro.PoolSize == 0 {
 		ro.PoolSize = 64
 	}
