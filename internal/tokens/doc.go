@@ -19,9 +19,14 @@
 // # Signing keys
 //
 // Tokens are signed with HS256 under a server key held as a secret
-// reference (at least 32 bytes; generate one with openssl rand -base64 32).
-// The signature is checked with the JOSE library go-jose, with HS256 as the
-// only algorithm accepted. Each key's id, the "kid" header, is derived from
+// reference (at least 32 bytes; generate one with openssl rand -base64 32),
+// by the JOSE library go-jose. A token whose protected header is byte for
+// byte one that Mint writes for a live key is verified on a fast path: with
+// the header fixed there is nothing left to confuse, and the HS256 MAC is
+// checked with crypto/hmac in constant time. Any other token is parsed and
+// checked by go-jose with HS256 as the only algorithm accepted, which
+// gives the precise refusal; tests hold both paths to the same cases. Each
+// key's id, the "kid" header, is derived from
 // the key itself (an HMAC of a fixed label), so the operator names nothing.
 // [Authority.Rotate] switches signing to a new key and keeps verifying with
 // the old one for [MaxTTL] plus the clock skew, so no unexpired token is cut

@@ -80,6 +80,9 @@ func TestMintVerify(t *testing.T) {
 	if !strings.HasPrefix(tok, Prefix+"eyJ") {
 		t.Errorf("token %.12s… does not start with %seyJ", tok, Prefix)
 	}
+	if h, _, _ := strings.Cut(strings.TrimPrefix(tok, Prefix), "."); a.keys.Load().headers[h] != a.SigningKeyID() {
+		t.Error("a minted token's header is not one the fast path knows")
+	}
 	c, err := a.Verify(context.Background(), tok)
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
@@ -128,12 +131,51 @@ func resign(t *testing.T, header map[string]any, payload []byte, key []byte, alg
 	return Prefix + must(jws.CompactSerialize())
 }
 
+const b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+// refusalCase is a token Verify must refuse with want.
+type refusalCase struct {
+	name   string
+	token  func() string
+	at     time.Duration // clock offset at verification
+	want   error
+	status int
+}
+
+func runRefusals(t *testing.T, a *Authority, clock *fakeClock, tests []refusalCase) {
+	t.Helper()
+	ctx := context.Background()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok := tt.token()
+			start := clock.Now()
+			clock.Add(tt.at)
+			defer clock.Set(start)
+			_, err := a.Verify(ctx, tok)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Verify = %v, want %v", err, tt.want)
+			}
+			e := Refusal(err)
+			if got := e.Code.Status(); got != tt.status {
+				t.Errorf("Refusal status = %d, want %d", got, tt.status)
+			}
+			sig := tok[strings.LastIndexByte(tok, '.')+1:]
+			if len(sig) > 8 && (strings.Contains(err.Error(), sig) || strings.Contains(e.Message, sig)) {
+				t.Errorf("the error quotes the token: %v", err)
+			}
+		})
+	}
+}
+
 func TestVerifyRefuses(t *testing.T) {
 	ctx := context.Background()
 	key := mustKey(t)
 	clock := newClock()
 	rev := &revoked{ids: map[string]bool{"vk_revoked0001": true}}
-	a := mustAuthority(t, key, clock, rev)
+	a, err := New(key, Options{Revocations: rev, Now: clock.Now, CacheSize: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
 	good, _ := mustMint(t, a, Mint{User: "u1"})
 	parts := strings.Split(strings.TrimPrefix(good, Prefix), ".")
 	payload := must(base64.RawURLEncoding.DecodeString(parts[1]))
@@ -141,13 +183,7 @@ func TestVerifyRefuses(t *testing.T) {
 	other := mustAuthority(t, mustKey(t), clock, rev)
 	fromOther, _ := mustMint(t, other, Mint{User: "u1"})
 
-	tests := []struct {
-		name   string
-		token  func() string
-		at     time.Duration // clock offset at verification
-		want   error
-		status int
-	}{
+	tests := []refusalCase{
 		{"forged-signature", func() string {
 			forged := strings.Replace(string(payload), `"sub":"u1"`, `"sub":"admin"`, 1)
 			return Prefix + parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(forged)) + "." + parts[2]
@@ -169,6 +205,12 @@ func TestVerifyRefuses(t *testing.T) {
 		{"no-prefix", func() string { return strings.TrimPrefix(good, Prefix) }, 0, ErrMalformed, 401},
 		{"garbage", func() string { return Prefix + "not.a.jws" }, 0, ErrMalformed, 401},
 		{"truncated", func() string { return good[:len(good)-5] }, 0, ErrSignature, 401},
+		{"non-canonical-signature", func() string {
+			// The last of 43 base64 characters carries 4 unused bits.
+			last := good[len(good)-1]
+			i := strings.IndexByte(b64, last)
+			return good[:len(good)-1] + string(b64[i^1])
+		}, 0, ErrSignature, 401},
 		{"expired", func() string { return good }, DefaultTTL + 31*time.Second, ErrExpired, 401},
 		{"not-yet-valid", func() string { return good }, -2 * time.Minute, ErrNotYetValid, 401},
 		{"revoked-parent", func() string {
@@ -185,24 +227,20 @@ func TestVerifyRefuses(t *testing.T) {
 			return resign(t, map[string]any{"alg": "HS256", "kid": kid, "typ": typ}, must(json.Marshal(c)), []byte(key.Reveal()), jose.HS256)
 		}, 0, ErrMalformed, 401},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tok := tt.token()
-			start := clock.Now()
-			clock.Add(tt.at)
-			defer clock.Set(start)
-			_, err := a.Verify(ctx, tok)
-			if !errors.Is(err, tt.want) {
-				t.Fatalf("Verify = %v, want %v", err, tt.want)
+	// Every case runs twice: tokens with the header Mint writes take the
+	// fast path unless noFast sends them through go-jose, and both paths
+	// must agree.
+	for _, path := range []struct {
+		name   string
+		noFast bool
+	}{{"fast", false}, {"go-jose", true}} {
+		t.Run(path.name, func(t *testing.T) {
+			a.noFast = path.noFast
+			defer func() { a.noFast = false }()
+			if _, err := a.Verify(ctx, good); err != nil {
+				t.Fatalf("Verify(good) = %v", err)
 			}
-			e := Refusal(err)
-			if got := e.Code.Status(); got != tt.status {
-				t.Errorf("Refusal status = %d, want %d", got, tt.status)
-			}
-			sig := tok[strings.LastIndexByte(tok, '.')+1:]
-			if len(sig) > 8 && (strings.Contains(err.Error(), sig) || strings.Contains(e.Message, sig)) {
-				t.Errorf("the error quotes the token: %v", err)
-			}
+			runRefusals(t, a, clock, tests)
 		})
 	}
 	t.Run("within-skew", func(t *testing.T) {
@@ -380,13 +418,15 @@ func TestAllowsOrigin(t *testing.T) {
 }
 
 // BenchmarkVerify measures Verify of one token, as each request made with
-// it costs: "first-use" parses and checks the signature with go-jose (the
-// cache is off), "reuse" is every later request with the same token.
+// it costs: "first-use" checks the signature (the cache is off) on the fast
+// path, "first-use-go-jose" on the go-jose path, and "reuse" is every later
+// request with the same token.
 func BenchmarkVerify(b *testing.B) {
 	for _, bc := range []struct {
 		name      string
 		cacheSize int
-	}{{"first-use", -1}, {"reuse", 0}} {
+		noFast    bool
+	}{{"first-use", -1, false}, {"first-use-go-jose", -1, true}, {"reuse", 0, false}} {
 		b.Run(bc.name, func(b *testing.B) {
 			clock := newClock()
 			a, err := New(mustKey(b), Options{
@@ -396,6 +436,7 @@ func BenchmarkVerify(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			a.noFast = bc.noFast
 			tok, _, err := a.Mint(parent, Mint{User: "user-42", Models: []string{"gpt-4o-mini"}, Origin: "https://app.example"})
 			if err != nil {
 				b.Fatal(err)
@@ -465,9 +506,14 @@ func TestVerifyCache(t *testing.T) {
 	})
 }
 
+// FuzzVerify checks that Verify never panics nor accepts empty claims, and
+// that the fast path and the go-jose path agree on every input.
 func FuzzVerify(f *testing.F) {
 	clock := newClock()
-	a := mustAuthority(f, mustKey(f), clock, &revoked{})
+	a, err := New(mustKey(f), Options{Revocations: &revoked{}, Now: clock.Now, CacheSize: -1})
+	if err != nil {
+		f.Fatal(err)
+	}
 	tok, _, err := a.Mint(parent, Mint{User: "u"})
 	if err != nil {
 		f.Fatal(err)
@@ -476,9 +522,15 @@ func FuzzVerify(f *testing.F) {
 	f.Add(Prefix + "eyJhbGciOiJub25lIn0.e30.")
 	f.Add("agt_..")
 	f.Fuzz(func(t *testing.T, s string) {
+		a.noFast = false
 		c, err := a.Verify(context.Background(), s)
 		if err == nil && (c == nil || c.ParentKey == "") {
 			t.Fatalf("Verify(%q) accepted claims %+v", s, c)
+		}
+		a.noFast = true
+		_, slow := a.Verify(context.Background(), s)
+		if (err == nil) != (slow == nil) {
+			t.Fatalf("Verify(%q): fast path %v, go-jose %v", s, err, slow)
 		}
 	})
 }
