@@ -24,6 +24,8 @@ type Runtime struct {
 
 	// AlertWebhook is the budget alert URL; zero when alerts are logged only.
 	AlertWebhook gateway.Secret
+	// Tokens are the end-user token signing keys; nil when tokens are off.
+	Tokens *TokenKeys
 }
 
 // Resolver turns secret references into secrets.
@@ -125,6 +127,11 @@ func (f File) Build(r Resolver) (*Runtime, error) {
 		}
 		rt.AlertWebhook = hook
 	}
+	toks, err := f.Tokens.Resolve(r)
+	if err != nil {
+		return nil, err
+	}
+	rt.Tokens = toks
 	ps, err := f.buildPolicies()
 	if err != nil {
 		return nil, err

@@ -40,6 +40,8 @@ type File struct {
 	Log        Log        `yaml:"log"`
 	Limits     Limits     `yaml:"limits"`
 	Budgets    Budgets    `yaml:"budgets"`
+	// Tokens configure short-lived end-user tokens; see tokens.go.
+	Tokens Tokens `yaml:"tokens"`
 	// Prices add to or replace the embedded price table: model (or prefix
 	// of dated ids) → dollars per million tokens.
 	Prices map[string]budget.PriceText `yaml:"prices"`
@@ -226,6 +228,7 @@ func (f *File) Validate() error {
 		add("log.level", "must be debug, info, warn or error")
 	}
 	f.validateLimits(add)
+	f.Tokens.validate(add)
 	errs = append(errs, f.validatePolicies()...)
 	return errors.Join(errs...)
 }
