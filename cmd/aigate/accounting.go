@@ -16,6 +16,7 @@ import (
 	"github.com/aigate-dev/aigate/internal/budget"
 	"github.com/aigate-dev/aigate/internal/config"
 	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/keys"
 	"github.com/aigate-dev/aigate/internal/limits"
 	"github.com/aigate-dev/aigate/ratelimit"
 	redislimit "github.com/aigate-dev/aigate/ratelimit/redis"
@@ -46,6 +47,7 @@ type accounting struct {
 	alerter     *budget.Alerter
 	redis       *goredis.Client  // nil without redis:
 	failover    *limits.Failover // nil without redis:
+	keyChanges  *keyChanges      // nil without redis:
 }
 
 // accountingOptions are what accounting needs of the process beyond the
@@ -56,6 +58,9 @@ type accountingOptions struct {
 	// RedisPrefix starts every Redis key; empty means "aigate:". Tests
 	// use one per run.
 	RedisPrefix string
+	// KeyCache is told of key changes made on other instances, and its
+	// changes are published to them, through Redis; nil: none.
+	KeyCache *keys.Cache
 }
 
 // newAccounting builds the limiters and starts the ledger writer. A
@@ -75,6 +80,9 @@ func newAccounting(ctx context.Context, db store, rt *config.Runtime, log *slog.
 	if rt.File.Redis != "" {
 		if err := ac.shareLimits(ctx, rt, opts); err != nil {
 			return nil, err
+		}
+		if opts.KeyCache != nil {
+			ac.keyChanges = shareKeyChanges(ac.redis, cmp.Or(opts.RedisPrefix, "aigate:")+"keys:changed", opts.KeyCache, ac.log)
 		}
 	}
 	ls, ok := db.(ledgerStore)
@@ -287,6 +295,9 @@ func (ac *accounting) close(ctx context.Context) error {
 	ac.alerter.Close(ctx)
 	if ac.failover != nil {
 		ac.failover.Close()
+	}
+	if ac.keyChanges != nil {
+		ac.keyChanges.close()
 	}
 	if ac.redis != nil {
 		err = errors.Join(err, ac.redis.Close())

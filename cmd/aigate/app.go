@@ -127,8 +127,11 @@ type app struct {
 	proxy   *proxy.Server
 	admin   *admin.Handler
 	acct    *accounting // rate-limit state and the budget writer
-	srv     *http.Server
-	ln      net.Listener
+	// keyCache serves the key lookup of each request for up to a second,
+	// and is told of changes made on other instances (through Redis).
+	keyCache *keys.Cache
+	srv      *http.Server
+	ln       net.Listener
 
 	mu sync.Mutex // protects the fields below
 	rt *config.Runtime
@@ -163,8 +166,9 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.keys = &keys.Service{Store: a.db}
-	if a.acct, err = newAccounting(ctx, a.db, rt, a.log, accountingOptions{Registry: a.metrics.Registry, RedisPrefix: opts.redisPrefix}); err != nil {
+	a.keyCache = &keys.Cache{Store: a.db}
+	a.keys = &keys.Service{Store: a.keyCache}
+	if a.acct, err = newAccounting(ctx, a.db, rt, a.log, accountingOptions{Registry: a.metrics.Registry, RedisPrefix: opts.redisPrefix, KeyCache: a.keyCache}); err != nil {
 		a.db.Close()
 		return nil, err
 	}
@@ -211,7 +215,7 @@ func (a *app) state(rt *config.Runtime) *proxy.State {
 			a.metrics.UpstreamLatency.WithLabelValues(name).Observe(d.Seconds())
 		},
 	}
-	auth := &keys.Authenticator{Store: a.db, Logger: a.log}
+	auth := &keys.Authenticator{Store: a.keyCache, Logger: a.log}
 	validate := &guard.Validator{MaxUserMessageChars: v.MaxUserMessageChars, MaxMessages: v.MaxMessages, MaxTokens: v.MaxTokens}
 	for _, m := range v.Models {
 		validate.Models = append(validate.Models, guard.ModelLimits{Pattern: m.Model, MaxUserMessageChars: m.MaxUserMessageChars, MaxTokens: m.MaxTokens})

@@ -95,7 +95,15 @@ func runKeys(ctx context.Context, args []string, sio stdio) error {
 		return err
 	}
 	defer db.Close()
-	svc := &keys.Service{Store: db}
+	// Changes reach running gateways within the key cache's TTL; with
+	// redis: they are also announced at once.
+	cache := &keys.Cache{Store: db}
+	if f.Redis != "" {
+		publish, closePub := keyChangePublisher(f.Redis, "aigate:keys:changed", sio.err)
+		defer closePub()
+		cache.OnChange = publish
+	}
+	svc := &keys.Service{Store: cache}
 	now := time.Now()
 	print := func(v admin.Key) error {
 		if *asJSON {
