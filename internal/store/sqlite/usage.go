@@ -19,11 +19,15 @@ func (db *DB) Settle(ctx context.Context, ss []budget.Settlement) error {
 			return err
 		}
 		defer ins.Close()
+		direct := map[spendKey]budget.Micros{} // summed: one upsert per scope
 		for _, s := range ss {
 			switch {
 			case s.Direct:
-				if err := addDirectSpend(ctx, tx, s); err != nil {
-					return err
+				if !s.Release && s.Record.Cost != 0 {
+					for _, b := range s.Hold.Budgets {
+						start, _ := b.Amount.Period.Window(s.Hold.At)
+						direct[spendKey{string(b.Kind), b.ID, start.UnixMicro()}] += s.Record.Cost
+					}
 				}
 			case s.Hold.ID != "":
 				err := settleHold(ctx, tx, s.Hold.ID, s.Record.Cost, s.Release)
@@ -40,7 +44,7 @@ func (db *DB) Settle(ctx context.Context, ss []budget.Settlement) error {
 				return err
 			}
 		}
-		return nil
+		return addDirectSpend(ctx, tx, direct)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: settle %d requests: %w", len(ss), err)
@@ -48,17 +52,19 @@ func (db *DB) Settle(ctx context.Context, ss []budget.Settlement) error {
 	return nil
 }
 
-// addDirectSpend adds the cost of a settlement whose hold was kept in
-// memory to the spend of each of its budgets.
-func addDirectSpend(ctx context.Context, tx *sql.Tx, s budget.Settlement) error {
-	if s.Release || s.Record.Cost == 0 {
-		return nil
-	}
-	for _, b := range s.Hold.Budgets {
-		start, _ := b.Amount.Period.Window(s.Hold.At)
+// spendKey is a budget_spend row.
+type spendKey struct {
+	kind, id string
+	start    int64
+}
+
+// addDirectSpend adds the cost of settlements whose holds were kept in
+// memory to the spend of their budgets.
+func addDirectSpend(ctx context.Context, tx *sql.Tx, add map[spendKey]budget.Micros) error {
+	for k, v := range add {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO budget_spend (scope_kind, scope_id, period_start, spent)
 			VALUES (?, ?, ?, ?) ON CONFLICT (scope_kind, scope_id, period_start) DO UPDATE SET spent = spent + excluded.spent`,
-			string(b.Kind), b.ID, start.UnixMicro(), int64(s.Record.Cost)); err != nil {
+			k.kind, k.id, k.start, int64(v)); err != nil {
 			return err
 		}
 	}
