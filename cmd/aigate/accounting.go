@@ -147,6 +147,10 @@ func (ac *accounting) shareLimits(ctx context.Context, rt *config.Runtime, opts 
 	if ro.PoolSize == 0 {
 		ro.PoolSize = 64
 	}
+	// go-redis prints pool errors (one per failed dial) to stderr with the
+	// log package, which would break the JSON log while Redis is down. Its
+	// only setting is process-wide; the Failover logs each outage once.
+	goredis.SetLogger(redisLogger{ac.log})
 	client := goredis.NewClient(ro)
 	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -314,4 +318,11 @@ func (ac *accounting) mustChain(rt *config.Runtime, auth gateway.Middleware, gua
 		panic("aigate: validated configuration failed to build: " + err.Error())
 	}
 	return mw
+}
+
+// redisLogger sends go-redis's own messages to the log at debug level.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.Debug("redis client", "message", fmt.Sprintf(format, v...))
 }
