@@ -130,6 +130,7 @@ type app struct {
 	// keyCache serves the key lookup of each request for up to a second,
 	// and is told of changes made on other instances (through Redis).
 	keyCache *keys.Cache
+	tok      tokenWiring // end-user tokens; see tokens.go
 	srv      *http.Server
 	ln       net.Listener
 
@@ -172,6 +173,7 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 		a.db.Close()
 		return nil, err
 	}
+	a.initTokens()
 	a.proxy = proxy.NewServer(a.state(rt), a.log, a.metrics)
 	a.admin = &admin.Handler{Keys: a.keys, Credential: a.adminKey, Logger: a.log}
 	if a.acct.ledger != nil {
@@ -223,7 +225,7 @@ func (a *app) state(rt *config.Runtime) *proxy.State {
 	policy := &guard.PolicyGuard{Policies: rt.Policies, Adapters: byDialect, Logger: a.log}
 	return &proxy.State{
 		Adapters:     adapters,
-		Handler:      gateway.Chain(fw, a.acct.mustChain(rt, auth.Middleware, gateway.Guards(validate), policy.Middleware)...),
+		Handler:      gateway.Chain(fw, a.acct.mustChain(rt, a.tokenAuth(rt, auth.Middleware), gateway.Guards(validate), policy.Middleware)...),
 		MaxBodyBytes: int64(v.MaxBodyBytes),
 	}
 }
@@ -244,6 +246,7 @@ func (a *app) handler() http.Handler {
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.metrics.Handler())
 	mux.Handle("/admin/", a.admin)
+	mux.HandleFunc("POST /v1/aigate/tokens", a.serveMint)
 	mux.Handle("/", a.proxy)
 	return mux
 }

@@ -45,6 +45,7 @@ func commands() []command {
 		{"serve", "run the gateway", runServe},
 		{"demo", "run the gateway against a simulated provider and show each protection", runDemo},
 		{"keys", "create, list, show, rotate and revoke aigate keys", runKeys},
+		{"tokens", "mint a short-lived end-user token under an aigate key", runTokens},
 		{"usage", "spend, tokens and requests by key, user, team, model or day", runUsage},
 		{"audit", "scan a repository for leaked keys and unsafe AI API use", runAudit},
 		{"eval", "measure a detector (injection, pii, secrets) on labelled JSONL", runEval},

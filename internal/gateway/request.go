@@ -76,6 +76,10 @@ type Request struct {
 	Credential      Secret // the aigate credential presented in a header
 	CredentialInURL bool   // a credential was presented in the URL query: always refused
 	ClientIP        string
+	// Origin is the browser's Origin header ("https://app.example"); empty
+	// for servers and CLIs. Tokens bound to an origin and per-key CORS
+	// check it.
+	Origin string
 
 	Principal *Principal // set by authentication
 	Provider  string     // name of the provider the request is routed to

@@ -174,10 +174,17 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request, st *State, rec *re
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		req.ClientIP = host
 	}
+	req.Origin = r.Header.Get("Origin")
 	if u := r.Header.Get("X-Aigate-User"); u != "" && req.User == "" {
 		req.User = u
 	}
 	return req, nil
+}
+
+// Credential returns the aigate credential r presents, and whether it came
+// in the URL query, where it must be refused; see credential.
+func Credential(r *http.Request) (gateway.Secret, bool) {
+	return credential(r.Header, r.URL.Query())
 }
 
 // credential returns the credential the client presented, and whether it
