@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/aigate-dev/aigate/internal/keys"
+	"github.com/aigate-dev/aigate/internal/testenv"
 	"github.com/aigate-dev/aigate/internal/upstreamsim"
 )
 
@@ -248,4 +249,77 @@ func rssKiB(b *testing.B, pid int) int {
 	}
 	b.Fatal("VmRSS not found")
 	return 0
+}
+
+// BenchmarkProxyShared is BenchmarkProxy's JSON case through one gateway
+// configured for many instances — PostgreSQL (keys, budget reservations,
+// usage ledger) and Redis (rate limits, key changes) — next to a bare
+// reverse proxy in the same run. Limits and a per-user budget are on, so
+// every request takes the Redis limit decisions and a PostgreSQL
+// reservation. It needs AIGATE_TEST_POSTGRES_URL and AIGATE_TEST_REDIS_URL:
+//
+//	go test ./cmd/aigate -run '^$' -bench ProxyShared -benchtime 3000x
+func BenchmarkProxyShared(b *testing.B) {
+	c := mustRunCluster(b, 1, testenv.Redis(b),
+		"limits:\n  requests_per_minute: 60000\n  tokens_per_minute: 100000000\n  concurrent: 1000\n"+
+			"budgets:\n  per_user: 1000000/month\n")
+	a := c.nodes[0].app
+	upURL, _ := url.Parse(c.nodes[0].sim.URL)
+	rp := httptest.NewServer(&httputil.ReverseProxy{
+		Rewrite:       func(pr *httputil.ProxyRequest) { pr.SetURL(upURL) },
+		FlushInterval: -1,
+		Transport:     &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 128},
+		ErrorLog:      log.New(io.Discard, "", 0),
+	})
+	defer rp.Close()
+	secret, _, err := a.keys.Create(context.Background(), keys.CreateOptions{Name: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := `{"model":"gpt-4o-mini","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"` + strings.Repeat("hello ", 80) + `"}]}`
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxIdleConns: 256}}
+	for _, tg := range []struct{ name, base, key string }{
+		{"reverseproxy", rp.URL, "k1"},
+		{"aigate-postgres-redis", a.URL(), secret.Reveal()},
+	} {
+		b.Run(tg.name, func(b *testing.B) {
+			var (
+				mu  sync.Mutex
+				lat []time.Duration
+			)
+			b.SetParallelism(8)
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				var mine []time.Duration
+				for pb.Next() {
+					t0 := time.Now()
+					req, _ := http.NewRequest("POST", tg.base+"/v1/chat/completions", strings.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Authorization", "Bearer "+tg.key)
+					resp, err := client.Do(req)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						b.Errorf("status %d", resp.StatusCode)
+						return
+					}
+					mine = append(mine, time.Since(t0))
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
+			})
+			elapsed := time.Since(start)
+			slices.Sort(lat)
+			if len(lat) > 0 {
+				b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "req/s")
+				b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+			}
+		})
+	}
 }

@@ -39,7 +39,7 @@ type cluster struct {
 // PostgreSQL schema of the test's own; extra is appended to the
 // configuration. Every Redis key they write starts with a prefix of this
 // run, deleted when the test ends.
-func mustRunCluster(t *testing.T, n int, redisURL, extra string) *cluster {
+func mustRunCluster(t testing.TB, n int, redisURL, extra string) *cluster {
 	t.Helper()
 	dbURL, _ := pgtest.URL(t)
 	prefix := "aigate-test:" + rand.Text()[:12] + ":"
@@ -87,7 +87,7 @@ func mustRunCluster(t *testing.T, n int, redisURL, extra string) *cluster {
 	return c
 }
 
-func deleteRedisPrefix(t *testing.T, redisURL, prefix string) {
+func deleteRedisPrefix(t testing.TB, redisURL, prefix string) {
 	opts, err := goredis.ParseURL(redisURL)
 	if err != nil {
 		t.Error(err)
