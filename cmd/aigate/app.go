@@ -131,6 +131,7 @@ type app struct {
 	// and is told of changes made on other instances (through Redis).
 	keyCache *keys.Cache
 	tok      tokenWiring // end-user tokens; see tokens.go
+	cors     *corsUnion  // the preflight policy; see cors.go
 	srv      *http.Server
 	ln       net.Listener
 
@@ -173,6 +174,7 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 		a.db.Close()
 		return nil, err
 	}
+	a.cors = &corsUnion{db: a.db, log: func(err error) { a.log.Warn("could not read the keys' CORS origins; keeping the last", "error", err) }}
 	a.initTokens()
 	a.proxy = proxy.NewServer(a.state(rt), a.log, a.metrics)
 	a.admin = &admin.Handler{Keys: a.keys, Credential: a.adminKey, Logger: a.log}
@@ -225,8 +227,9 @@ func (a *app) state(rt *config.Runtime) *proxy.State {
 	policy := &guard.PolicyGuard{Policies: rt.Policies, Adapters: byDialect, Logger: a.log}
 	return &proxy.State{
 		Adapters:     adapters,
-		Handler:      gateway.Chain(fw, a.acct.mustChain(rt, a.tokenAuth(rt, auth.Middleware), gateway.Guards(validate), policy.Middleware)...),
+		Handler:      gateway.Chain(fw, a.acct.mustChain(rt, withCORSCheck(a.tokenAuth(rt, auth.Middleware)), gateway.Guards(validate), policy.Middleware)...),
 		MaxBodyBytes: int64(v.MaxBodyBytes),
+		Preflight:    a.cors.policy,
 	}
 }
 

@@ -79,6 +79,9 @@ func updateKey(ctx context.Context, svc *keys.Service, fs *flag.FlagSet, id stri
 		case "providers":
 			l := splitList(providers)
 			o.Providers = &l
+		case "cors-origins":
+			l := splitList(v)
+			o.CORSOrigins = &l
 		}
 	})
 	if ferr != nil {

@@ -23,12 +23,14 @@ environment as 'aigate serve').
 
 Commands:
   create  --name NAME [--owner O] [--team T] [--policy P] [--models a,b*] [--providers p,q]
-          [--expires 720h] [--meta k=v ...]    issue a key; it is shown once
+          [--expires 720h] [--meta k=v ...] [--cors-origins https://app.example,...]
+                                               issue a key; it is shown once
   list                                         list keys (never their secrets)
   show    ID                                   one key
   revoke  ID [--reason TEXT]                   end a key now
   rotate  ID [--grace 24h]                     issue a successor; the old key works for --grace
-  update  ID [limit flags] [--team T] [--policy P] [--models a,b*]   change a key's settings
+  update  ID [limit flags] [--team T] [--policy P] [--models a,b*] [--cors-origins a,b]
+                                               change a key's settings ("" turns CORS off)
 
 Limit flags (create and update; 0 means the configured default):
   --rpm N --rpd N --tpm N --concurrent N   requests per minute / day, tokens per minute,
@@ -55,13 +57,14 @@ func runKeys(ctx context.Context, args []string, sio stdio) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 
 	var (
-		opts      keys.CreateOptions
-		models    = fs.String("models", "", "comma-separated allowed model names or prefixes (create)")
-		providers = fs.String("providers", "", "comma-separated allowed provider names (create)")
-		expires   = fs.Duration("expires", 0, "lifetime, such as 720h (create); zero never expires")
-		reason    = fs.String("reason", "", "why the key is revoked (revoke)")
-		grace     = fs.Duration("grace", 24*time.Hour, "how long the old key keeps working (rotate)")
-		meta      = metaFlag{}
+		opts        keys.CreateOptions
+		models      = fs.String("models", "", "comma-separated allowed model names or prefixes (create)")
+		providers   = fs.String("providers", "", "comma-separated allowed provider names (create)")
+		corsOrigins = fs.String("cors-origins", "", "comma-separated browser origins whose pages may use the key or its tokens (create, update)")
+		expires     = fs.Duration("expires", 0, "lifetime, such as 720h (create); zero never expires")
+		reason      = fs.String("reason", "", "why the key is revoked (revoke)")
+		grace       = fs.Duration("grace", 24*time.Hour, "how long the old key keeps working (rotate)")
+		meta        = metaFlag{}
 	)
 	fs.StringVar(&opts.Name, "name", "", "what the key is for, such as web-app (create)")
 	fs.StringVar(&opts.Owner, "owner", "", "who the key belongs to (create)")
@@ -116,6 +119,7 @@ func runKeys(ctx context.Context, args []string, sio stdio) error {
 	switch sub {
 	case "create":
 		opts.Models, opts.Providers, opts.TTL, opts.Metadata = splitList(*models), splitList(*providers), *expires, meta
+		opts.CORSOrigins = splitList(*corsOrigins)
 		if opts.Limits, err = lf.limits(); err != nil {
 			return usageError(err.Error())
 		}
@@ -224,6 +228,7 @@ func printKey(w io.Writer, v admin.Key) {
 	}
 	row("models", strings.Join(v.Models, ", "))
 	row("providers", strings.Join(v.Providers, ", "))
+	row("cors origins", strings.Join(v.CORSOrigins, ", "))
 	row("rotated to", v.RotatedTo)
 	_ = tw.Flush()
 }

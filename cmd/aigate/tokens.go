@@ -37,6 +37,7 @@ func (a *app) initTokens() {
 	prev := a.keyCache.OnChange
 	a.keyCache.OnChange = func(id string) {
 		a.tok.parents.Forget(id)
+		a.cors.forget()
 		if prev != nil {
 			prev(id)
 		}

@@ -167,7 +167,10 @@ func TestTokensEndToEnd(t *testing.T) {
 	})
 
 	t.Run("origin", func(t *testing.T) {
-		bound := g.mustMint(t, g.key, `{"user":"u-7","origin":"https://app.example"}`)
+		// The key must accept the page's origin too (CORS), or every
+		// browser request is refused whatever the token says.
+		key, _ := g.mustKey(t, keys.CreateOptions{Name: "web", Owner: "dora", CORSOrigins: []string{"https://app.example", "https://evil.example"}})
+		bound := g.mustMint(t, key, `{"user":"u-7","origin":"https://app.example"}`)
 		resp, data := g.chatWith(t, bound.Token, chatBody, http.Header{"Origin": {"https://app.example"}})
 		if resp.StatusCode != 200 {
 			t.Errorf("bound origin: %d %s", resp.StatusCode, data)
@@ -244,8 +247,9 @@ func TestTokensEndToEnd(t *testing.T) {
 func TestTokensMintCommand(t *testing.T) {
 	g, _, signing := mustRunTokenGateway(t)
 	t.Setenv("AIGATE_TOKEN_SIGNING_KEY", signing)
+	_, keyID := g.mustKey(t, keys.CreateOptions{Name: "web", Owner: "dora", CORSOrigins: []string{"https://app.example"}})
 	var out, errb bytes.Buffer
-	err := run(context.Background(), []string{"tokens", "mint", "--config", g.cfgPath, "--key-id", g.keyID, "--user", "u-5", "--ttl", "2m", "--origin", "https://app.example", "--json"}, strings.NewReader(""), &out, &errb)
+	err := run(context.Background(), []string{"tokens", "mint", "--config", g.cfgPath, "--key-id", keyID, "--user", "u-5", "--ttl", "2m", "--origin", "https://app.example", "--json"}, strings.NewReader(""), &out, &errb)
 	if err != nil {
 		t.Fatalf("tokens mint: %v (%s)", err, errb.String())
 	}

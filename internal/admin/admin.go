@@ -108,6 +108,7 @@ type Key struct {
 	Metadata      map[string]string `json:"metadata,omitempty"`
 	RotatedTo     string            `json:"rotated_to,omitempty"`
 	Limits        *Limits           `json:"limits,omitempty"`
+	CORSOrigins   []string          `json:"cors_origins,omitempty"`
 }
 
 // View returns the JSON view of vk at now.
@@ -125,7 +126,7 @@ func View(vk *keys.VirtualKey, now time.Time) Key {
 		Revoked: opt(vk.Revoked), RevokeReason: vk.RevokeReason,
 		Exposed: opt(vk.Exposed), ExposedReason: vk.ExposedReason,
 		Models: vk.Models, Providers: vk.Providers, Metadata: vk.Metadata, RotatedTo: vk.RotatedTo,
-		Limits: limitsView(vk.Limits),
+		Limits: limitsView(vk.Limits), CORSOrigins: vk.CORSOrigins,
 	}
 }
 

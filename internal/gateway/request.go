@@ -226,6 +226,9 @@ type Principal struct {
 	Providers []string // allowed provider names; empty allows all
 	Policy    string
 	Limits    Limits // the key's own limits; zero fields use the configured defaults
+	// CORSOrigins are the browser origins the key accepts requests from;
+	// empty: none.
+	CORSOrigins []string
 }
 
 // Limits are the per-key settings the rate-limit, budget and validation

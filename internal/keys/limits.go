@@ -92,6 +92,9 @@ type UpdateOptions struct {
 	Policy    *string
 	Models    *[]string
 	Providers *[]string
+	// CORSOrigins replace the key's CORS allow-list; an empty list turns
+	// CORS off for the key.
+	CORSOrigins *[]string
 
 	RequestsPerMinute   *int
 	RequestsPerDay      *int
@@ -135,6 +138,11 @@ func (s *Service) Update(ctx context.Context, id string, o UpdateOptions) (*Virt
 	}
 	if o.Providers != nil {
 		vk.Providers = *o.Providers
+	}
+	if o.CORSOrigins != nil {
+		if vk.CORSOrigins, err = CORSOrigins(*o.CORSOrigins); err != nil {
+			return nil, fmt.Errorf("update key %s: %w", id, err)
+		}
 	}
 	l := &vk.Limits
 	setInt(&l.RequestsPerMinute, o.RequestsPerMinute)

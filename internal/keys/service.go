@@ -48,6 +48,9 @@ type CreateOptions struct {
 	Providers []string // allowed provider names; empty allows all
 	Metadata  map[string]string
 	Limits    Limits // rate limits, budget and overrides; zero fields use the defaults
+	// CORSOrigins are the browser origins (https://app.example) whose pages
+	// may call with the key or its tokens; empty: none. See CORS.
+	CORSOrigins []string
 
 	// Expires is when the key stops working. Set at most one of Expires and
 	// TTL; with neither, the key does not expire.
@@ -74,6 +77,10 @@ func (s *Service) Create(ctx context.Context, opts CreateOptions) (gateway.Secre
 	if err := opts.validate(now); err != nil {
 		return gateway.Secret{}, nil, err
 	}
+	origins, err := CORSOrigins(opts.CORSOrigins)
+	if err != nil {
+		return gateway.Secret{}, nil, err
+	}
 	vk := &VirtualKey{
 		Name:      opts.Name,
 		Owner:     opts.Owner,
@@ -85,6 +92,8 @@ func (s *Service) Create(ctx context.Context, opts CreateOptions) (gateway.Secre
 		Limits:    opts.Limits,
 		Created:   now,
 		Expires:   opts.Expires,
+
+		CORSOrigins: origins,
 	}
 	if opts.TTL > 0 {
 		vk.Expires = now.Add(opts.TTL)

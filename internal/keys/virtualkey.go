@@ -40,6 +40,9 @@ type VirtualKey struct {
 	Models    []string // allowed model patterns ("gpt-4o-mini", "claude-*"); empty allows all
 	Providers []string // allowed provider names; empty allows all
 	Metadata  map[string]string
+	// CORSOrigins are the browser origins whose pages may call the gateway
+	// with the key or its tokens (scheme://host[:port]); empty: none.
+	CORSOrigins []string
 
 	// RotatedTo is the ID of the key that replaced this one; empty if it was
 	// not rotated.
@@ -91,6 +94,8 @@ func (vk *VirtualKey) Principal() *gateway.Principal {
 		Providers: slices.Clone(vk.Providers),
 		Policy:    vk.Policy,
 		Limits:    vk.Limits.gateway(),
+
+		CORSOrigins: slices.Clone(vk.CORSOrigins),
 	}
 }
 
@@ -100,6 +105,7 @@ func (vk *VirtualKey) Clone() *VirtualKey {
 	c.Models = slices.Clone(vk.Models)
 	c.Providers = slices.Clone(vk.Providers)
 	c.Metadata = maps.Clone(vk.Metadata)
+	c.CORSOrigins = slices.Clone(vk.CORSOrigins)
 	return &c
 }
 

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -18,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aigate-dev/aigate/internal/cors"
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/metrics"
 	"github.com/aigate-dev/aigate/internal/provider"
@@ -32,6 +34,11 @@ type State struct {
 	Handler gateway.Handler
 	// MaxBodyBytes caps a request body; larger bodies are refused with 413.
 	MaxBodyBytes int64
+	// Preflight returns the CORS policy that preflights, and refusals made
+	// before a key is known, are answered with: the union of every key's
+	// allow-list. Nil, or a nil policy, is CORS off. Answers to
+	// authenticated requests use the key's own list (Principal.CORSOrigins).
+	Preflight func() *cors.Policy
 }
 
 // Server is the gateway's http.Handler for provider routes.
@@ -88,6 +95,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &record{start: s.now(), id: newRequestID(), method: r.Method, path: r.URL.Path}
 	w.Header().Set("X-Request-Id", rec.id)
 	ad := errorAdapter(st.Adapters, r)
+	if cors.IsPreflight(r) {
+		// No credential comes with a preflight: answered here, before
+		// authentication, from the union of the keys' allow-lists.
+		ok := s.preflight(st).Preflight(w, r)
+		rec.status, rec.wroteHeader = http.StatusNoContent, true
+		if !ok {
+			rec.status = http.StatusForbidden
+		}
+		s.finish(rec)
+		return
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
@@ -107,11 +125,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.req = req
 	}
 	if err != nil {
+		s.corsHeaders(w, r, st, nil)
 		s.refuse(w, ad, rec, gateway.AsError(err))
 		s.finish(rec)
 		return
 	}
 	resp, err := st.Handler.Serve(r.Context(), req)
+	s.corsHeaders(w, r, st, req.Principal)
 	if err != nil {
 		s.refuse(w, ad, rec, gateway.AsError(err))
 		s.finish(rec)
@@ -119,6 +139,53 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.relay(w, r, ad, req, resp, rec)
 	s.finish(rec)
+}
+
+func (s *Server) preflight(st *State) *cors.Policy {
+	if st.Preflight == nil {
+		return nil
+	}
+	return st.Preflight()
+}
+
+// corsHeaders adds the CORS headers of the answer to a browser's request:
+// by the key's allow-list once a key is known, else (a refusal before
+// authentication) by the preflight policy, so the page's SDK can read the
+// error. Whether the key accepts the origin at all is checked in the chain
+// ([cors.Policy.Check]), before anything goes upstream.
+func (s *Server) corsHeaders(w http.ResponseWriter, r *http.Request, st *State, p *gateway.Principal) {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return
+	}
+	if p == nil {
+		s.preflight(st).Apply(w.Header(), origin)
+		return
+	}
+	KeyCORS(p).Apply(w.Header(), origin)
+}
+
+// KeyCORS returns the CORS policy of the key behind p; nil when it allows
+// no origin. Its origins were checked when the key was saved.
+func KeyCORS(p *gateway.Principal) *cors.Policy {
+	if p == nil || len(p.CORSOrigins) == 0 {
+		return nil
+	}
+	pol, err := cors.New(cors.Config{Origins: p.CORSOrigins})
+	if err != nil {
+		return nil
+	}
+	return pol
+}
+
+// CheckCORS is the guard that refuses, with 403, a browser request from an
+// origin the authenticated key does not allow; requests without Origin
+// pass. It belongs right after authentication.
+func CheckCORS(_ context.Context, req *gateway.Request) error {
+	if req.Origin == "" {
+		return nil
+	}
+	return KeyCORS(req.Principal).Check(req.Origin)
 }
 
 // read matches the route, reads and decodes the body, and collects what the

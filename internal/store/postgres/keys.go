@@ -13,7 +13,7 @@ import (
 
 // keyColumns lists the columns scanKey reads, in order.
 const keyColumns = `id, hash, name, owner, team, policy, models, providers, metadata,
-	created, expires, revoked, revoke_reason, exposed, exposed_reason, rotated_to, limits`
+	created, expires, revoked, revoke_reason, exposed, exposed_reason, rotated_to, limits, cors_origins`
 
 // Create implements [keys.Store].
 func (db *DB) Create(ctx context.Context, vk *keys.VirtualKey) error {
@@ -30,10 +30,10 @@ func insertKey(ctx context.Context, q querier, vk *keys.VirtualKey) error {
 		return err
 	}
 	_, err = q.Exec(ctx, `INSERT INTO virtual_keys (`+keyColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		vk.ID, vk.Hash[:], vk.Name, vk.Owner, vk.Team, vk.Policy, list(vk.Models), list(vk.Providers), metadataOf(vk),
 		micro(vk.Created), nullTime(vk.Expires), nullTime(vk.Revoked), vk.RevokeReason,
-		nullTime(vk.Exposed), vk.ExposedReason, nullString(vk.RotatedTo), limits)
+		nullTime(vk.Exposed), vk.ExposedReason, nullString(vk.RotatedTo), limits, list(vk.CORSOrigins))
 	if isUnique(err) {
 		return fmt.Errorf("%w: duplicate id or hash", keys.ErrConflict)
 	}
@@ -189,7 +189,7 @@ func scanKey(row pgx.Row) (*keys.VirtualKey, error) {
 		limits                    []byte
 	)
 	err := row.Scan(&vk.ID, &hash, &vk.Name, &vk.Owner, &vk.Team, &vk.Policy, &vk.Models, &vk.Providers, &metadata,
-		&created, &expires, &revoked, &vk.RevokeReason, &exposed, &vk.ExposedReason, &rotatedTo, &limits)
+		&created, &expires, &revoked, &vk.RevokeReason, &exposed, &vk.ExposedReason, &rotatedTo, &limits, &vk.CORSOrigins)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, keys.ErrNotFound
 	}
@@ -205,6 +205,9 @@ func scanKey(row pgx.Row) (*keys.VirtualKey, error) {
 	}
 	if len(vk.Providers) == 0 {
 		vk.Providers = nil
+	}
+	if len(vk.CORSOrigins) == 0 {
+		vk.CORSOrigins = nil
 	}
 	if len(metadata) > 0 {
 		vk.Metadata = metadata

@@ -51,8 +51,8 @@ func (db *DB) Update(ctx context.Context, vk *keys.VirtualKey) error {
 		return fmt.Errorf("postgres: update key %s: %w", vk.ID, err)
 	}
 	err = db.update(ctx, `UPDATE virtual_keys SET name = $1, owner = $2, team = $3, policy = $4,
-			models = $5, providers = $6, metadata = $7, limits = $8 WHERE id = $9`,
-		vk.Name, vk.Owner, vk.Team, vk.Policy, list(vk.Models), list(vk.Providers), metadataOf(vk), limits, vk.ID)
+			models = $5, providers = $6, metadata = $7, limits = $8, cors_origins = $9 WHERE id = $10`,
+		vk.Name, vk.Owner, vk.Team, vk.Policy, list(vk.Models), list(vk.Providers), metadataOf(vk), limits, list(vk.CORSOrigins), vk.ID)
 	if err != nil {
 		return fmt.Errorf("postgres: update key %s: %w", vk.ID, err)
 	}

@@ -13,7 +13,7 @@ import (
 
 // keyColumns lists the columns scanKey reads, in order.
 const keyColumns = `id, hash, name, owner, team, policy, models, providers, metadata,
-	created, expires, revoked, revoke_reason, exposed, exposed_reason, rotated_to, limits`
+	created, expires, revoked, revoke_reason, exposed, exposed_reason, rotated_to, limits, cors_origins`
 
 const selectByHash = `SELECT ` + keyColumns + ` FROM virtual_keys WHERE hash = ?`
 
@@ -51,11 +51,15 @@ func insertKey(ctx context.Context, e execer, vk *keys.VirtualKey) error {
 	if err != nil {
 		return err
 	}
+	origins, err := marshalList(vk.CORSOrigins)
+	if err != nil {
+		return err
+	}
 	_, err = e.ExecContext(ctx, `INSERT INTO virtual_keys (`+keyColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		vk.ID, vk.Hash[:], vk.Name, vk.Owner, vk.Team, vk.Policy, models, providers, metadata,
 		vk.Created.UnixMicro(), nullTime(vk.Expires), nullTime(vk.Revoked), vk.RevokeReason,
-		nullTime(vk.Exposed), vk.ExposedReason, nullString(vk.RotatedTo), limits)
+		nullTime(vk.Exposed), vk.ExposedReason, nullString(vk.RotatedTo), limits, origins)
 	if isUnique(err) {
 		return fmt.Errorf("%w: duplicate id or hash", keys.ErrConflict)
 	}
@@ -202,13 +206,13 @@ func scanKey(s scanner) (*keys.VirtualKey, error) {
 		vk                        keys.VirtualKey
 		hash                      []byte
 		models, providers, meta   string
-		limits                    string
+		limits, origins           string
 		created                   int64
 		expires, revoked, exposed sql.NullInt64
 		rotatedTo                 sql.NullString
 	)
 	err := s.Scan(&vk.ID, &hash, &vk.Name, &vk.Owner, &vk.Team, &vk.Policy, &models, &providers, &meta,
-		&created, &expires, &revoked, &vk.RevokeReason, &exposed, &vk.ExposedReason, &rotatedTo, &limits)
+		&created, &expires, &revoked, &vk.RevokeReason, &exposed, &vk.ExposedReason, &rotatedTo, &limits, &origins)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, keys.ErrNotFound
 	}
@@ -238,6 +242,9 @@ func scanKey(s scanner) (*keys.VirtualKey, error) {
 	vk.RotatedTo = rotatedTo.String
 	if vk.Limits, err = unmarshalLimits(limits); err != nil {
 		return nil, fmt.Errorf("key %s: limits: %w", vk.ID, err)
+	}
+	if vk.CORSOrigins, err = unmarshalList(origins); err != nil {
+		return nil, fmt.Errorf("key %s: cors_origins: %w", vk.ID, err)
 	}
 	return &vk, nil
 }

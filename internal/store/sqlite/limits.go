@@ -65,9 +65,13 @@ func (db *DB) Update(ctx context.Context, vk *keys.VirtualKey) error {
 	if err != nil {
 		return err
 	}
+	origins, err := marshalList(vk.CORSOrigins)
+	if err != nil {
+		return err
+	}
 	err = db.update(ctx, `UPDATE virtual_keys SET name = ?, owner = ?, team = ?, policy = ?,
-			models = ?, providers = ?, metadata = ?, limits = ? WHERE id = ?`,
-		vk.Name, vk.Owner, vk.Team, vk.Policy, models, providers, metadata, limits, vk.ID)
+			models = ?, providers = ?, metadata = ?, limits = ?, cors_origins = ? WHERE id = ?`,
+		vk.Name, vk.Owner, vk.Team, vk.Policy, models, providers, metadata, limits, origins, vk.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update key %s: %w", vk.ID, err)
 	}

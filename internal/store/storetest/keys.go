@@ -77,6 +77,8 @@ func newKey(t *testing.T, name string) *keys.VirtualKey {
 		Models:    []string{"gpt-4o-mini", "claude-haiku-*"},
 		Providers: []string{"openai", "anthropic"},
 		Metadata:  map[string]string{"app": "web", "ticket": "OPS-1"},
+
+		CORSOrigins: []string{"https://app.example", "http://localhost:5173"},
 	}
 }
 

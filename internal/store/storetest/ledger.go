@@ -59,6 +59,7 @@ func RunKeyLimits(t *testing.T, open func(t *testing.T) keys.Store) {
 		next := vk.Clone()
 		next.Team = "platform"
 		next.Models = []string{"gpt-5-mini"}
+		next.CORSOrigins = []string{"https://shop.example"}
 		next.Limits = keys.Limits{RequestsPerMinute: 3, Budget: budget.Amount{Cap: budget.Dollar, Period: budget.PeriodDay}}
 		next.Hash = [32]byte{1} // must not change
 		if err := up.Update(ctx, next); err != nil {
@@ -68,7 +69,8 @@ func RunKeyLimits(t *testing.T, open func(t *testing.T) keys.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Team != "platform" || got.Limits != next.Limits || !cmp.Equal(got.Models, next.Models) || got.Hash != vk.Hash {
+		if got.Team != "platform" || got.Limits != next.Limits || !cmp.Equal(got.Models, next.Models) || got.Hash != vk.Hash ||
+			!cmp.Equal(got.CORSOrigins, next.CORSOrigins) {
 			t.Errorf("after Update: %+v limits %+v", got, got.Limits)
 		}
 		unknown := newKey(t, "unknown")
