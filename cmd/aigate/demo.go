@@ -78,7 +78,7 @@ func runDemo(ctx context.Context, args []string, sio stdio) error {
 	defer sim.Close()
 
 	cfgPath := filepath.Join(dir, "aigate.yaml")
-	cfg := fmt.Sprintf(demoConfig, filepath.Join(dir, "aigate.db"), "http://"+simLn.Addr().String()) + demoPolicyConfig
+	cfg := fmt.Sprintf(demoConfig, filepath.Join(dir, "aigate.db"), "http://"+simLn.Addr().String()) + demoPolicyConfig + demoTokensConfig
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		return err
 	}
@@ -87,11 +87,16 @@ func runDemo(ctx context.Context, args []string, sio stdio) error {
 	for _, k := range []string{"DEMO_OPENAI_KEY", "DEMO_ANTHROPIC_KEY", "DEMO_GEMINI_KEY"} {
 		env[k] = "sim-" + randomHex(16)
 	}
+	env["DEMO_TOKEN_SIGNING_KEY"] = randomHex(32)
 	var logBuf bytes.Buffer
 	a, err := newApp(ctx, appOptions{
 		source: configSource{path: cfgPath, env: config.Overlay(env, noEnv)},
 		logOut: &logBuf,
 	})
+	if err != nil {
+		return err
+	}
+	clk, err := installDemoClock(a)
 	if err != nil {
 		return err
 	}
@@ -160,9 +165,12 @@ func runDemo(ctx context.Context, args []string, sio stdio) error {
 	if err := demoPolicies(ctx, a, d); err != nil {
 		return err
 	}
+	if err := demoTokens(ctx, a, d, clk); err != nil {
+		return err
+	}
 
 	d.section("Logs hold metadata only")
-	leaked := strings.Contains(logBuf.String(), key) || strings.Contains(logBuf.String(), "Say hello in five words") ||
+	leaked := strings.Contains(logBuf.String(), key) || strings.Contains(logBuf.String(), "agt_eyJ") || strings.Contains(logBuf.String(), "Say hello in five words") ||
 		strings.Contains(logBuf.String(), env["DEMO_OPENAI_KEY"])
 	lines := strings.Split(strings.TrimSpace(logBuf.String()), "\n")
 	for _, l := range lines {
