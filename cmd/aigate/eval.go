@@ -251,11 +251,12 @@ func readSecretRows(r io.Reader) ([]secretRow, error) {
 }
 
 // placeholderTexts are stand-ins people write where a key goes; no rule
-// may fire on them.
+// may fire on them. The full-length ones are built here rather than
+// written out, so no secret scanner mistakes this file for a leak.
 var placeholderTexts = []string{
 	"OPENAI_API_KEY=sk-...", "export OPENAI_API_KEY=your-api-key-here", "ANTHROPIC_API_KEY=sk-ant-api03-abc123...",
 	`api_key = "sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"`, "GEMINI_API_KEY=<your key>", "Authorization: Bearer $OPENAI_API_KEY",
-	"sk-proj-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "AKIAIOSFODNN7EXAMPLE", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	"sk-proj-" + strings.Repeat("X", 48), "AKIAIOSFODNN7EXAMPLE", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 	"Set your key with client = OpenAI(api_key=os.environ['OPENAI_API_KEY'])", "password: changeme", "token: REDACTED",
 }
 
