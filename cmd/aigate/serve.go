@@ -18,12 +18,20 @@ http://ADDR (OpenAI: http://ADDR/v1) and an aigate key (aigate keys create).
 Configuration comes from --config FILE (YAML; see README), or with no file
 from the environment: each of OPENAI_API_KEY, ANTHROPIC_API_KEY and
 GEMINI_API_KEY that is set configures that provider (OPENAI_BASE_URL and the
-like override the base URL). AIGATE_LISTEN, AIGATE_DATABASE, AIGATE_LOG_LEVEL
+like override the base URL). AIGATE_LISTEN, AIGATE_DATABASE, AIGATE_REDIS,
+AIGATE_LOG_LEVEL
 and AIGATE_ADMIN_KEY (turns on /admin) apply in both cases. Provider keys in a
 config file are references (env:NAME, file:/path), never the keys themselves.
 
+Configuration sections (README.md shows each with an example): listen,
+database (sqlite:PATH or postgres://…), redis, admin_key, providers,
+validation (with per-model overrides), limits, budgets, prices, policies,
+default_policy, tokens, server, log. Secret fields take env:NAME, file:/path,
+aws-sm:NAME[#field] or vault:PATH#FIELD.
+
 Defaults: listen 127.0.0.1:8080, database sqlite:aigate.db, user messages up
-to 2000 characters, 50 messages, max_tokens up to 4096, bodies up to 1 MiB.
+to 2000 characters, 50 messages, max_tokens up to 4096, bodies up to 1 MiB,
+10 requests per minute and 20000 tokens per minute per user, 4 concurrent.
 
 Signals: SIGHUP reloads the configuration and provider keys without
 dropping requests; SIGINT/SIGTERM stop after in-flight requests and streams
