@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -50,15 +51,25 @@ type Alerter struct {
 	Attempts int
 	Logger   *slog.Logger
 
-	once      sync.Once
-	closeOnce sync.Once
-	queue     chan Alert
-	wg        sync.WaitGroup
+	// sleep waits d between attempts, returning false if ctx ends first;
+	// nil uses a timer. Tests replace it so retries take no real time.
+	sleep func(ctx context.Context, d time.Duration) bool
+
+	once  sync.Once
+	queue chan Alert
+	wg    sync.WaitGroup
+	// stop ends the sender's posts and backoff waits when Close gives up.
+	stopCtx context.Context
+	stop    context.CancelFunc
+
+	mu     sync.Mutex // protects closed and sends on queue
+	closed bool
 }
 
 func (a *Alerter) init() {
 	a.once.Do(func() {
 		a.queue = make(chan Alert, 256)
+		a.stopCtx, a.stop = context.WithCancel(context.Background())
 		if !a.Webhook.IsZero() {
 			a.wg.Add(1)
 			go a.sender()
@@ -67,15 +78,38 @@ func (a *Alerter) init() {
 }
 
 // Close stops the webhook sender after the queued alerts are sent or ctx
-// ends.
+// ends; then the post in progress is abandoned and the rest dropped.
+// Alerts checked after Close are logged only.
 func (a *Alerter) Close(ctx context.Context) {
 	a.init()
-	a.closeOnce.Do(func() { close(a.queue) })
+	a.mu.Lock()
+	if !a.closed {
+		a.closed = true
+		close(a.queue)
+	}
+	a.mu.Unlock()
 	done := make(chan struct{})
 	go func() { a.wg.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-ctx.Done():
+		a.stop()
+	}
+}
+
+// enqueue hands al to the sender without waiting; false when the queue is
+// full or closed.
+func (a *Alerter) enqueue(al Alert) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return false
+	}
+	select {
+	case a.queue <- al:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -121,18 +155,11 @@ func (a *Alerter) Check(ctx context.Context, l Ledger, b Budget, now time.Time) 
 		Period: b.Amount.Period, PeriodEnd: end,
 	}
 	al.Text = alertText(al, b)
-	queued := true
-	if !a.Webhook.IsZero() {
-		select {
-		case a.queue <- al:
-		default:
-			queued = false
-		}
-	}
+	queued := !a.Webhook.IsZero() && a.enqueue(al)
 	a.log().LogAttrs(ctx, slog.LevelWarn, "budget alert",
 		slog.String("scope", string(b.Kind)), slog.String("id", b.ID), slog.Float64("threshold", fire),
 		slog.String("spent", spent.String()), slog.String("cap", b.Amount.Cap.String()),
-		slog.String("period", string(b.Amount.Period)), slog.Bool("webhook_queued", queued && !a.Webhook.IsZero()))
+		slog.String("period", string(b.Amount.Period)), slog.Bool("webhook_queued", queued))
 }
 
 func alertText(al Alert, b Budget) string {
@@ -150,12 +177,15 @@ func alertText(al Alert, b Budget) string {
 func (a *Alerter) sender() {
 	defer a.wg.Done()
 	for al := range a.queue {
-		a.post(al)
+		if a.stopCtx.Err() != nil {
+			continue // Close gave up: drain without posting
+		}
+		a.post(a.stopCtx, al)
 	}
 }
 
-// post sends one alert, retrying with exponential backoff.
-func (a *Alerter) post(al Alert) {
+// post sends one alert, retrying with exponential backoff, until ctx ends.
+func (a *Alerter) post(ctx context.Context, al Alert) {
 	body, _ := json.Marshal(al) // plain fields always marshal
 	client := a.Client
 	if client == nil {
@@ -169,13 +199,20 @@ func (a *Alerter) post(al Alert) {
 	if attempts <= 0 {
 		attempts = 5
 	}
+	sleep := a.sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
 	var last string
 	for i := range attempts {
 		if i > 0 {
-			time.Sleep(delay)
+			if !sleep(ctx, delay) {
+				last = "stopped"
+				break
+			}
 			delay *= 2
 		}
-		req, err := http.NewRequest(http.MethodPost, a.Webhook.Reveal(), bytes.NewReader(body))
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.Webhook.Reveal(), bytes.NewReader(body))
 		if err != nil {
 			last = "invalid webhook URL"
 			break
@@ -190,6 +227,8 @@ func (a *Alerter) post(al Alert) {
 			}
 			continue
 		}
+		// Drain a little so the connection can be reused.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 		resp.Body.Close()
 		if resp.StatusCode < 300 {
 			return
@@ -197,6 +236,18 @@ func (a *Alerter) post(al Alert) {
 		last = fmt.Sprintf("status %d", resp.StatusCode)
 	}
 	a.log().Error("budget alert webhook failed", "scope", al.Scope, "id", al.ID, "threshold", al.Threshold, "attempts", attempts, "last_error", last)
+}
+
+// sleepCtx waits d, or until ctx ends (false).
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func (a *Alerter) log() *slog.Logger {
