@@ -233,6 +233,7 @@ func (ac *accounting) chain(rt *config.Runtime, auth gateway.Middleware, guards 
 	}
 	b := *ac.writer // shares the writer's queue; only the settings differ
 	b.Prices, b.For, b.MaxOutputTokens = prices, budgetsFor, f.Validation.MaxTokens
+	b.FinishStreams = f.Budgets.OnExhaustedStream == config.StreamFinish
 	return append(mw, b.Middleware), nil
 }
 

@@ -25,6 +25,10 @@ type Budgets struct {
 	// MaxOutputTokens is what a request without max_tokens is assumed to
 	// produce at most when its cost is reserved (validation.max_tokens).
 	MaxOutputTokens int64
+	// FinishStreams lets a stream whose cost outgrows its reservation and
+	// every budget's room run to its end (budgets.on_exhausted_stream:
+	// finish). By default it is cut there: see [Budgets.Middleware].
+	FinishStreams bool
 	// Alerter is told about spend after each settlement; nil: no alerts.
 	Alerter *Alerter
 	// Logger receives settlement failures; nil discards them.
@@ -217,6 +221,13 @@ func (b *Budgets) Estimate(req *gateway.Request, pr Price) Micros {
 // Middleware reserves the most a request can cost before forwarding it,
 // settles the actual cost when the response ends, and releases the
 // reservation when the request fails. It must run after authentication.
+//
+// A stream that would cost more than its reservation (no max_tokens, or
+// input the estimate undercounted) reserves more as it goes, from the
+// budgets' remaining room; when none is left the stream is cut with the
+// budget's error, unless FinishStreams is set. The extra reservations are
+// released at settlement, which commits the stream's counted cost to its
+// first hold. See [gateway.Response.Allow] for what is counted.
 func (b *Budgets) Middleware(next gateway.Handler) gateway.Handler {
 	return gateway.HandlerFunc(func(ctx context.Context, req *gateway.Request) (*gateway.Response, error) {
 		if req.Principal == nil {
@@ -253,7 +264,14 @@ func (b *Budgets) Middleware(next gateway.Handler) gateway.Handler {
 			b.enqueue(Settlement{Hold: hold, Release: true, Record: rec})
 			return nil, err
 		}
+		var extra []Hold
+		if resp.Stream && hold.ID != "" && !b.FinishStreams {
+			resp.Allow(b.allowance(ctx, hold, pr, &extra))
+		}
 		resp.OnDone(func(u gateway.Usage) {
+			for _, h := range extra {
+				_ = b.Ledger.Release(context.WithoutCancel(ctx), h)
+			}
 			rec.Provider = req.Provider
 			rec.Status = resp.Status
 			rec.InputTokens, rec.OutputTokens, rec.CachedTokens = u.InputTokens, u.OutputTokens, u.CachedInputTokens
@@ -264,6 +282,45 @@ func (b *Budgets) Middleware(next gateway.Handler) gateway.Handler {
 		})
 		return resp, nil
 	})
+}
+
+// allowance returns the Allow check of a stream held by hold: while the
+// stream's cost stays within what is held for it, nothing happens; past
+// it, the check reserves more against the same budgets (a quarter of the
+// first hold at least, to keep ledger calls rare), adding each hold to
+// extra, or returns the error that cuts the stream when they cannot cover
+// even the excess.
+func (b *Budgets) allowance(ctx context.Context, hold Hold, pr Price, extra *[]Hold) func(gateway.Usage) error {
+	held := hold.Amount
+	return func(u gateway.Usage) error {
+		cost := pr.Cost(u)
+		if cost <= held {
+			return nil
+		}
+		need := cost - held
+		h, err := b.Ledger.Reserve(ctx, hold.Budgets, max(need, hold.Amount/4), hold.At)
+		if errors.Is(err, ErrExceeded) && need < hold.Amount/4 {
+			h, err = b.Ledger.Reserve(ctx, hold.Budgets, need, hold.At)
+		}
+		if err != nil {
+			return b.stopped(err)
+		}
+		*extra = append(*extra, h)
+		held += h.Amount
+		return nil
+	}
+}
+
+// stopped turns a Reserve error made mid-stream into the error that ends
+// the stream.
+func (b *Budgets) stopped(err error) error {
+	var ee *ExceededError
+	if !errors.As(err, &ee) {
+		return &gateway.Error{Code: gateway.CodeUnavailable, Err: err,
+			Message: "the stream was stopped: aigate cannot check budgets right now"}
+	}
+	return &gateway.Error{Code: gateway.CodeBudgetExceeded, Err: err,
+		Message: fmt.Sprintf("the stream was stopped: the budget of %s for %s is exhausted", ee.Budget.Amount.Cap, ee.Budget.Label())}
 }
 
 // enqueue queues s for the writer. A [Local] ledger settles the hold in

@@ -59,14 +59,24 @@ type Budgets struct {
 	// AlertWebhook is a secret reference to a URL that alerts are posted to
 	// (Slack-compatible JSON); empty: alerts are logged only.
 	AlertWebhook string `yaml:"alert_webhook"`
+	// OnExhaustedStream is what happens to a stream that outgrows what was
+	// reserved for it when its budget has no room left: cut (default) ends
+	// it there with an error event; finish lets it complete, over the cap.
+	OnExhaustedStream string `yaml:"on_exhausted_stream"`
 }
+
+// The values of budgets.on_exhausted_stream.
+const (
+	StreamCut    = "cut"
+	StreamFinish = "finish"
+)
 
 func defaultLimits() Limits {
 	return Limits{RequestsPerMinute: 10, TokensPerMinute: 20000, Concurrent: 4, FailedAuthPerMinute: 20, OnRedisError: FailClosed}
 }
 
 func defaultBudgets() Budgets {
-	return Budgets{AlertThresholds: slices.Clone(budget.DefaultThresholds)}
+	return Budgets{AlertThresholds: slices.Clone(budget.DefaultThresholds), OnExhaustedStream: StreamCut}
 }
 
 // validateLimits reports the problems of limits:, budgets: and prices:.
@@ -117,6 +127,9 @@ func (f *File) validateLimits(add func(path, format string, args ...any)) {
 		if th <= 0 || th > 1 {
 			add(fmt.Sprintf("budgets.alert_thresholds[%d]", i), "must be a fraction of the cap above 0 and at most 1, such as 0.8")
 		}
+	}
+	if b.OnExhaustedStream != StreamCut && b.OnExhaustedStream != StreamFinish {
+		add("budgets.on_exhausted_stream", "must be %s or %s, not %q", StreamCut, StreamFinish, b.OnExhaustedStream)
 	}
 	if b.AlertWebhook != "" && !IsReference(b.AlertWebhook) {
 		add("budgets.alert_webhook", "must be a secret reference such as env:AIGATE_ALERT_WEBHOOK")

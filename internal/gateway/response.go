@@ -38,6 +38,32 @@ type Response struct {
 	mu       sync.Mutex // protects the fields below
 	onDone   []func(Usage)
 	finished bool
+	checks   []func(Usage) error // see Allow; used by the relay's goroutine only
+}
+
+// Allow registers check to run while a streamed response is relayed, before
+// each event goes to the client, with the usage of the stream so far: what
+// the provider has reported, or else an estimate (input from the request,
+// output at one token per four characters of streamed text). A non-nil
+// error, best a *Error, ends the stream at that event with the error as
+// the dialect's error event; the event that crossed is not sent, and the
+// response is finished with the usage counted up to and including it.
+// Register checks before the response is returned up the chain.
+func (r *Response) Allow(check func(Usage) error) {
+	r.checks = append(r.checks, check)
+}
+
+// Metered reports whether any check was registered with Allow.
+func (r *Response) Metered() bool { return len(r.checks) > 0 }
+
+// Within runs the Allow checks with u and returns the first error.
+func (r *Response) Within(u Usage) error {
+	for _, c := range r.checks {
+		if err := c(u); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // OnDone registers f to run when the response is finished. Callbacks run in

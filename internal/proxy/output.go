@@ -144,8 +144,14 @@ func (so *streamOutput) flush(out *sse.Writer) error {
 
 // fail ends the stream with err as an error event the SDKs raise.
 func (so *streamOutput) fail(out *sse.Writer, err error) error {
+	return streamError(out, so.ad, err)
+}
+
+// streamError ends a stream with err as an error event the dialect's SDKs
+// raise, if the adapter can write one, and returns err as a *gateway.Error.
+func streamError(out *sse.Writer, ad provider.Adapter, err error) error {
 	e := gateway.AsError(err)
-	if se, ok := so.ad.(provider.StreamErrorer); ok {
+	if se, ok := ad.(provider.StreamErrorer); ok {
 		name, data := se.StreamError(e)
 		_ = out.WriteEvent(name, data)
 	}

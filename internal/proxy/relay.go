@@ -35,7 +35,7 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, ad provider.Adapt
 		rc := http.NewResponseController(w)
 		_ = rc.Flush()
 		if isSSE(resp) {
-			u = relaySSE(w, ad, req, resp.Body, rec, resp.Output)
+			u = relaySSE(w, ad, req, resp, rec)
 		} else {
 			u = relayChunks(w, rc, ad, resp.Body, rec)
 		}
@@ -86,14 +86,22 @@ func isSSE(resp *gateway.Response) bool {
 // returns when the stream ends, fails, or the client goes away.
 //
 // With an output guard, each event goes through it (see streamOutput).
-func relaySSE(w http.ResponseWriter, ad provider.Adapter, req *gateway.Request, body io.Reader, rec *record, og gateway.OutputGuard) gateway.Usage {
+// With Allow checks on resp, each event with data is counted and checked
+// before it is sent; an event that crosses one ends the stream with the
+// check's error event, and the usage returned is the meter's count
+// (reported, or estimated where the provider has not reported yet).
+func relaySSE(w http.ResponseWriter, ad provider.Adapter, req *gateway.Request, resp *gateway.Response, rec *record) gateway.Usage {
 	filter, _ := ad.(provider.StreamFilter)
 	var so *streamOutput
-	if og != nil {
-		so = newStreamOutput(ad, req, og)
+	if resp.Output != nil {
+		so = newStreamOutput(ad, req, resp.Output)
+	}
+	var m *meter
+	if resp.Metered() {
+		m = newMeter(ad, req)
 	}
 	var u gateway.Usage
-	events := sse.NewReader(body)
+	events := sse.NewReader(resp.Body)
 	out := sse.NewWriter(w)
 	for {
 		ev, err := events.Next()
@@ -109,6 +117,14 @@ func relaySSE(w http.ResponseWriter, ad provider.Adapter, req *gateway.Request, 
 		if ev.HasData {
 			if eu, ok := ad.Usage(ev.Data); ok {
 				u = maxUsage(u, eu)
+			}
+			if m != nil {
+				m.add(ev.Data)
+				if err := resp.Within(m.usage(u)); err != nil {
+					rec.streamErr = err
+					streamError(out, ad, err)
+					return m.usage(u)
+				}
 			}
 			if filter != nil && req.UsageInjected && filter.Hide(req, ev.Data) {
 				if !events.Ready() && out.Flush() != nil {
