@@ -25,6 +25,7 @@ import (
 	"github.com/aigate-dev/aigate/internal/provider/gemini"
 	"github.com/aigate-dev/aigate/internal/provider/openai"
 	"github.com/aigate-dev/aigate/internal/proxy"
+	"github.com/aigate-dev/aigate/internal/rotation"
 	"github.com/aigate-dev/aigate/internal/secrets"
 	"github.com/aigate-dev/aigate/internal/store/postgres"
 	"github.com/aigate-dev/aigate/internal/store/sqlite"
@@ -130,8 +131,9 @@ type app struct {
 	// keyCache serves the key lookup of each request for up to a second,
 	// and is told of changes made on other instances (through Redis).
 	keyCache *keys.Cache
-	tok      tokenWiring // end-user tokens; see tokens.go
-	cors     *corsUnion  // the preflight policy; see cors.go
+	tok      tokenWiring        // end-user tokens; see tokens.go
+	cors     *corsUnion         // the preflight policy; see cors.go
+	rotation *rotation.Reminder // provider key age reminders; nil when the store keeps no key ages
 	srv      *http.Server
 	ln       net.Listener
 
@@ -181,7 +183,24 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 	if a.acct.ledger != nil {
 		a.admin.Usage = a.acct.ledger
 	}
+	if ks, ok := a.db.(rotation.Store); ok {
+		a.rotation = &rotation.Reminder{Store: ks, Keys: a.providerKeys, Age: a.metrics.ProviderKeyAge, Logger: a.log}
+	}
 	return a, nil
+}
+
+// providerKeys returns the running configuration's provider keys, for the
+// rotation reminder.
+func (a *app) providerKeys() []rotation.Key {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var ks []rotation.Key
+	for _, p := range a.rt.File.Providers {
+		if key, ok := a.rt.Keys[p.Name]; ok {
+			ks = append(ks, rotation.Key{Provider: p.Name, Key: key, RotateAfter: p.KeyRotateAfter()})
+		}
+	}
+	return ks
 }
 
 // transport returns the upstream transport: no proxy from the environment
@@ -291,6 +310,9 @@ func (a *app) Start() error {
 		}
 	}()
 	a.log.Info("aigate listening", "addr", ln.Addr().String(), "providers", len(a.rt.Upstreams))
+	if a.rotation != nil {
+		a.rotation.Start() // checks now, then daily
+	}
 	return nil
 }
 
@@ -332,6 +354,9 @@ func (a *app) Reload() error {
 // flight (streams included) to finish; then it closes the store.
 func (a *app) Shutdown(ctx context.Context) error {
 	var err error
+	if a.rotation != nil {
+		a.rotation.Stop()
+	}
 	if a.srv != nil {
 		err = a.srv.Shutdown(ctx)
 		if err != nil {

@@ -67,8 +67,9 @@ type Provider struct {
 	Models []string `yaml:"models"`
 	// APIVersion is Azure OpenAI's api-version; empty uses the /openai/v1 API.
 	APIVersion string `yaml:"api_version"`
-	// RotateAfter is how old a key may get before a rotation reminder.
-	RotateAfter Duration `yaml:"rotate_after"`
+	// RotateAfter is how old a key may get before a rotation reminder;
+	// nil means 90 days, zero never reminds. See [Provider.KeyRotateAfter].
+	RotateAfter *Duration `yaml:"rotate_after"`
 }
 
 // Validation bounds what a request may contain.

@@ -84,8 +84,8 @@ func TestBuild(t *testing.T) {
 	if rt.Upstreams[0].BaseURL.String() != "https://api.openai.com" || rt.Upstreams[0].Auth != provider.AuthBearer {
 		t.Errorf("openai defaults = %s %s", rt.Upstreams[0].BaseURL, rt.Upstreams[0].Auth)
 	}
-	if f.Validation.MaxBodyBytes != 512<<10 || f.Providers[0].RotateAfter != Duration(90*24*time.Hour) {
-		t.Errorf("units: max_body_bytes=%d rotate_after=%v", f.Validation.MaxBodyBytes, time.Duration(f.Providers[0].RotateAfter))
+	if f.Validation.MaxBodyBytes != 512<<10 || f.Providers[0].KeyRotateAfter() != 90*24*time.Hour {
+		t.Errorf("units: max_body_bytes=%d rotate_after=%v", f.Validation.MaxBodyBytes, f.Providers[0].KeyRotateAfter())
 	}
 	if rt.AdminKey.IsZero() {
 		t.Error("admin key not resolved")

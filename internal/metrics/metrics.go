@@ -22,6 +22,7 @@ type Metrics struct {
 	InFlightStreams prometheus.Gauge
 	ConfigReloads   *prometheus.CounterVec // result
 	GuardFindings   *prometheus.CounterVec // guard, rule, action: what the guards found and did
+	ProviderKeyAge  *prometheus.GaugeVec   // provider: since the gateway first saw its key
 }
 
 // New returns collectors registered on a new registry, with the Go and
@@ -52,8 +53,11 @@ func New() *Metrics {
 		GuardFindings: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "aigate_guard_findings_total", Help: "Guard findings (rule or entity type, never the text), by guard, rule and action taken.",
 		}, []string{"guard", "rule", "action"}),
+		ProviderKeyAge: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "aigate_provider_key_age_seconds", Help: "Age of each provider's key, counted from when the gateway first saw it.",
+		}, []string{"provider"}),
 	}
-	r.MustRegister(m.Requests, m.Latency, m.UpstreamLatency, m.Tokens, m.InFlightStreams, m.ConfigReloads, m.GuardFindings,
+	r.MustRegister(m.Requests, m.Latency, m.UpstreamLatency, m.Tokens, m.InFlightStreams, m.ConfigReloads, m.GuardFindings, m.ProviderKeyAge,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
