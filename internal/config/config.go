@@ -191,6 +191,9 @@ func (f *File) Validate() error {
 				add(path+".base_url", "%v", err)
 			}
 		}
+		if p.RotateAfter != nil && *p.RotateAfter < 0 {
+			add(path+".rotate_after", "must not be negative (0 turns the reminder off)")
+		}
 		for j, m := range p.Models {
 			if m == "" || strings.Contains(strings.TrimSuffix(m, "*"), "*") {
 				add(fmt.Sprintf("%s.models[%d]", path, j), "must be a model name, or a prefix ending in *")
