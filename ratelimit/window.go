@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"hash/maphash"
+	"math/bits"
+	"slices"
 	"sync"
 	"time"
 )
@@ -59,13 +61,50 @@ type Window struct {
 	shards [DefaultShards]winShard
 }
 
+// A shard keeps its logs out of the garbage collector's sight: every field
+// below is pointer-free, so a million keys cost the GC nothing to scan.
+// Each key's log is a ring of a power-of-two capacity cut from one arena;
+// idx maps the key's hash to its slot, and the slot records where the ring
+// is, its oldest and newest entries (so a refusal usually never touches the
+// arena) and the hash (so sweeps walk the slots in order, not the map).
 type winShard struct {
-	mu   sync.Mutex         // protects the fields below
-	logs map[uint64][]int64 // key hash → grant times (ns since base), oldest first
-	max  int
-	ops  uint32
-	_    [128 - 8 - 8 - 8 - 4]byte
+	mu    sync.Mutex        // protects the fields below
+	idx   map[uint64]uint32 // key hash → index in slots
+	slots []winSlot         // a slot with class noClass is free
+	spare []uint32          // free slot indices
+	arena []int64           // the rings: grant times, ns since base
+	free  [winClasses][]uint32
+	// Words of the arena held by rings in use and by free rings; when the
+	// free ones outweigh the live ones, compact rewrites the arena.
+	liveWords, freeWords int
+	max                  int
+	ops                  uint32
+	cursor               uint32 // next slot for sweep and makeRoom to look at
 }
+
+// winClasses bounds ring capacities to 1<<31 entries; rates never need
+// more than 1<<17 (a Rate up to MaxWindowRate, rounded up).
+const (
+	winClasses = 32
+	noClass    = 0xff
+	// winMinRing is the capacity a new key's ring starts at when its Rate
+	// is larger, like the initial capacity of a slice grown by append.
+	winMinRing = 32
+)
+
+// winSlot is one key's log: n grant times, oldest first, in the ring
+// arena[off : off+1<<class] starting at head. Offsets are uint32, so one
+// shard's arena is limited to 2³² entries (32 GiB), far beyond any MaxKeys.
+type winSlot struct {
+	key         uint64 // the key's hash, to delete it from idx
+	first, last int64  // oldest and newest entries, valid when n > 0
+	off         uint32
+	head        uint32
+	n           uint32
+	class       uint8
+}
+
+func (sl *winSlot) mask() uint32 { return 1<<sl.class - 1 }
 
 // NewWindow returns a sliding-log Limiter configured by opts.
 func NewWindow(opts WindowOptions) *Window {
@@ -79,7 +118,7 @@ func NewWindow(opts WindowOptions) *Window {
 	}
 	w := &Window{now: now, base: now(), seed: maphash.MakeSeed()}
 	for i := range w.shards {
-		w.shards[i].logs = make(map[uint64][]int64)
+		w.shards[i].idx = make(map[uint64]uint32)
 		w.shards[i].max = max(1, maxKeys/DefaultShards)
 	}
 	return w
@@ -111,33 +150,43 @@ func (w *Window) allowN(now time.Time, key string, l Limit, n int) Result {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	log, ok := s.logs[h]
-	log = expire(log, t, p)
-	count := len(log)
+	i, ok := s.idx[h]
+	var sl *winSlot
+	count := 0
+	if ok {
+		sl = &s.slots[i]
+		s.expire(sl, t, p)
+		count = int(sl.n)
+	}
 	var r Result
 	if count+n <= l.Rate {
 		if n > 0 {
-			if !ok && len(s.logs) >= s.max {
-				s.makeRoom(t, p)
+			if !ok {
+				if len(s.idx) >= s.max {
+					s.makeRoom(t, p)
+				}
+				i = s.newSlot(h, ringClass(min(l.Rate, winMinRing), n))
+				sl = &s.slots[i]
+			} else if count+n > 1<<sl.class {
+				s.resize(sl, ringClass(min(max(2<<sl.class, count+n), l.Rate), count+n))
 			}
-			if log == nil {
-				log = make([]int64, 0, min(l.Rate, 32))
-			}
-			for range n {
-				log = append(log, t)
-			}
+			s.push(sl, t, n)
 		}
-		r = Result{Allowed: true, Remaining: l.Rate - len(log)}
+		r = Result{Allowed: true, Remaining: l.Rate - count - n}
 	} else {
 		// The (count+n-Rate)-th oldest entry must leave the window first.
-		blocking := log[count+n-l.Rate-1]
+		blocking := sl.first
+		if k := uint32(count + n - l.Rate - 1); k > 0 {
+			blocking = s.arena[sl.off+(sl.head+k)&sl.mask()]
+		}
 		r = Result{Remaining: max(0, l.Rate-count), RetryAfter: time.Duration(blocking + p - t)}
 	}
-	if len(log) > 0 {
-		r.ResetAfter = time.Duration(log[len(log)-1] + p - t)
-		s.logs[h] = log
-	} else if ok {
-		delete(s.logs, h)
+	if sl != nil {
+		if sl.n > 0 {
+			r.ResetAfter = time.Duration(sl.last + p - t)
+		} else {
+			s.drop(i)
+		}
 	}
 	s.ops++
 	if s.ops%sweepEvery == 0 {
@@ -146,65 +195,194 @@ func (w *Window) allowN(now time.Time, key string, l Limit, n int) Result {
 	return r
 }
 
+// ringClass returns the class (log₂ capacity) of the smallest ring holding
+// max(want, need) entries.
+func ringClass(want, need int) uint8 {
+	return uint8(bits.Len(uint(max(want, need, 1) - 1)))
+}
+
 // expire drops the entries that have left the window ending at t: those at
-// or before t−p. When most of the backing array is dead it is reallocated,
-// so a key's memory follows its live entries.
-func expire(log []int64, t, p int64) []int64 {
-	i := 0
-	for i < len(log) && log[i] <= t-p {
-		i++
+// or before t−p, from the oldest on. When most of the ring is dead it moves
+// to a smaller one, so a key's memory follows its live entries.
+func (s *winShard) expire(sl *winSlot, t, p int64) {
+	if sl.n == 0 || sl.first > t-p {
+		return
 	}
-	if i == 0 {
-		return log
+	m := sl.mask()
+	for {
+		sl.head = (sl.head + 1) & m
+		if sl.n--; sl.n == 0 {
+			break
+		}
+		if sl.first = s.arena[sl.off+sl.head]; sl.first > t-p {
+			break
+		}
 	}
-	log = log[i:]
-	if cap(log) > 2*len(log)+8 {
-		log = append([]int64(nil), log...)
+	if int(sl.class) > bits.Len(winMinRing-1) && int(sl.n)*4 <= 1<<sl.class {
+		s.resize(sl, ringClass(winMinRing, 2*int(sl.n)))
 	}
-	return log
+}
+
+// push appends n entries at t to a ring with room for them.
+func (s *winShard) push(sl *winSlot, t int64, n int) {
+	m := sl.mask()
+	if sl.n == 0 {
+		sl.first = t
+	}
+	tail := sl.head + sl.n
+	for k := range uint32(n) {
+		s.arena[sl.off+(tail+k)&m] = t
+	}
+	sl.n += uint32(n)
+	sl.last = t
+}
+
+// newSlot takes a free slot for key hash h with an empty ring of the class.
+func (s *winShard) newSlot(h uint64, class uint8) uint32 {
+	var i uint32
+	if k := len(s.spare); k > 0 {
+		i = s.spare[k-1]
+		s.spare = s.spare[:k-1]
+	} else {
+		i = uint32(len(s.slots))
+		s.slots = append(s.slots, winSlot{})
+	}
+	s.slots[i] = winSlot{key: h, off: s.alloc(class), class: class}
+	s.idx[h] = i
+	return i
+}
+
+// drop forgets the key in slot i.
+func (s *winShard) drop(i uint32) {
+	sl := &s.slots[i]
+	delete(s.idx, sl.key)
+	off, class := sl.off, sl.class
+	*sl = winSlot{class: noClass}
+	s.spare = append(s.spare, i)
+	s.release(off, class)
+}
+
+// resize moves a ring to one of another class holding its entries.
+func (s *winShard) resize(sl *winSlot, class uint8) {
+	off := s.alloc(class)
+	s.copyRing(s.arena[off:off+1<<class], sl)
+	// Point sl at the new ring before releasing the old one: release may
+	// compact the arena, moving every ring in use.
+	oldOff, oldClass := sl.off, sl.class
+	sl.off, sl.head, sl.class = off, 0, class
+	s.release(oldOff, oldClass)
+}
+
+// copyRing copies the entries of sl, oldest first, to the start of dst.
+func (s *winShard) copyRing(dst []int64, sl *winSlot) {
+	size := uint32(1) << sl.class
+	ring := s.arena[sl.off : sl.off+size]
+	k := copy(dst[:sl.n], ring[sl.head:min(size, sl.head+sl.n)])
+	copy(dst[k:sl.n], ring)
+}
+
+// alloc returns the offset of a ring of the class: a free one, or a new one
+// at the end of the arena.
+func (s *winShard) alloc(class uint8) uint32 {
+	size := 1 << class
+	s.liveWords += size
+	if k := len(s.free[class]); k > 0 {
+		off := s.free[class][k-1]
+		s.free[class] = s.free[class][:k-1]
+		s.freeWords -= size
+		return off
+	}
+	off := len(s.arena)
+	s.arena = slices.Grow(s.arena, size)[:off+size]
+	return uint32(off)
+}
+
+// release returns a ring to the free lists, and compacts the arena when
+// most of it is free.
+func (s *winShard) release(off uint32, class uint8) {
+	size := 1 << class
+	s.liveWords -= size
+	s.freeWords += size
+	s.free[class] = append(s.free[class], off)
+	if s.freeWords > 1024 && s.freeWords > s.liveWords {
+		s.compact()
+	}
+}
+
+// compact rewrites the arena with only the rings in use, each starting at
+// its oldest entry. Its cost, O(live entries), is paid for by the at least
+// as many entries freed since the last compaction.
+func (s *winShard) compact() {
+	arena := make([]int64, s.liveWords, s.liveWords+s.liveWords/4)
+	off := 0
+	for i := range s.slots {
+		sl := &s.slots[i]
+		if sl.class == noClass {
+			continue
+		}
+		s.copyRing(arena[off:], sl)
+		sl.off, sl.head = uint32(off), 0
+		off += 1 << sl.class
+	}
+	s.arena = arena
+	for c := range s.free {
+		s.free[c] = s.free[c][:0]
+	}
+	s.freeWords = 0
 }
 
 // sweep drops keys whose newest entry is out of a window of p (the Period
 // of the call that triggered it; other Periods only lose state that a
-// later call would have dropped, or that a shorter window ignores anyway).
-// s.mu must be held.
+// later call would have dropped, or that a shorter window ignores anyway),
+// looking at the next sweepScan slots in order. s.mu must be held.
 func (s *winShard) sweep(t, p int64) {
-	scan := sweepScan
-	for h, log := range s.logs {
-		if len(log) == 0 || log[len(log)-1] <= t-p {
-			delete(s.logs, h)
+	if len(s.slots) == 0 {
+		return
+	}
+	for range min(sweepScan, len(s.slots)) {
+		if int(s.cursor) >= len(s.slots) {
+			s.cursor = 0
 		}
-		if scan--; scan == 0 {
-			return
+		i := s.cursor
+		s.cursor++
+		if sl := &s.slots[i]; sl.class != noClass && (sl.n == 0 || sl.last <= t-p) {
+			s.drop(i)
 		}
 	}
 }
 
-// makeRoom drops the sampled key whose newest entry is oldest. s.mu must be
-// held.
+// makeRoom drops, of the next evictScan keys in slot order, the first one
+// idle for p or else the one whose newest entry is oldest. s.mu must be
+// held and at least one key present.
 func (s *winShard) makeRoom(t, p int64) {
-	var oldest uint64
+	var oldest uint32
 	var oldestT int64
 	found := false
-	scan := evictScan
-	for h, log := range s.logs {
+	for scan, k := evictScan, 0; scan > 0 && k < len(s.slots); k++ {
+		if int(s.cursor) >= len(s.slots) {
+			s.cursor = 0
+		}
+		i := s.cursor
+		s.cursor++
+		sl := &s.slots[i]
+		if sl.class == noClass {
+			continue
+		}
 		last := int64(-1 << 63)
-		if len(log) > 0 {
-			last = log[len(log)-1]
+		if sl.n > 0 {
+			last = sl.last
 		}
 		if last <= t-p {
-			delete(s.logs, h)
+			s.drop(i)
 			return
 		}
 		if !found || last < oldestT {
-			oldest, oldestT, found = h, last, true
+			oldest, oldestT, found = i, last, true
 		}
-		if scan--; scan == 0 {
-			break
-		}
+		scan--
 	}
 	if found {
-		delete(s.logs, oldest)
+		s.drop(oldest)
 	}
 }
 
@@ -214,7 +392,7 @@ func (w *Window) Len() int {
 	for i := range w.shards {
 		s := &w.shards[i]
 		s.mu.Lock()
-		n += len(s.logs)
+		n += len(s.idx)
 		s.mu.Unlock()
 	}
 	return n
