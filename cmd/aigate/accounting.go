@@ -214,6 +214,7 @@ func (ac *accounting) chain(rt *config.Runtime, auth gateway.Middleware, guards 
 		},
 		Teams:           map[string]limits.Rates{},
 		MaxOutputTokens: f.Validation.MaxTokens,
+		FinishStreams:   f.Limits.OnExhaustedStream == config.StreamFinish,
 	}
 	for name, r := range f.Limits.Teams {
 		lim.Teams[name] = limits.Rates(r)

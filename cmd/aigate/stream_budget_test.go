@@ -103,6 +103,7 @@ func streamSpend(t *testing.T, extra string) map[string]streamResult {
 			}
 		}
 		r.text = b.String()
+		waitStreamsDone(t, g) // the client sees the error before the gateway settles
 		if err := g.app.acct.flush(ctx); err != nil {
 			t.Fatal(err)
 		}

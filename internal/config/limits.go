@@ -29,6 +29,11 @@ type Limits struct {
 	// server cannot answer: fail_closed (default) refuses with 503;
 	// fail_open_local counts in this instance's memory until Redis is back.
 	OnRedisError string `yaml:"on_redis_error"`
+	// OnExhaustedStream is what happens to a stream whose tokens outgrow
+	// the estimate when the minute's token allowance has no room left:
+	// cut (default) ends it there with an error event; finish lets it
+	// complete, over the limit (the excess delays the next requests).
+	OnExhaustedStream string `yaml:"on_exhausted_stream"`
 }
 
 // The values of limits.on_redis_error.
@@ -65,14 +70,14 @@ type Budgets struct {
 	OnExhaustedStream string `yaml:"on_exhausted_stream"`
 }
 
-// The values of budgets.on_exhausted_stream.
+// The values of limits.on_exhausted_stream and budgets.on_exhausted_stream.
 const (
 	StreamCut    = "cut"
 	StreamFinish = "finish"
 )
 
 func defaultLimits() Limits {
-	return Limits{RequestsPerMinute: 10, TokensPerMinute: 20000, Concurrent: 4, FailedAuthPerMinute: 20, OnRedisError: FailClosed}
+	return Limits{RequestsPerMinute: 10, TokensPerMinute: 20000, Concurrent: 4, FailedAuthPerMinute: 20, OnRedisError: FailClosed, OnExhaustedStream: StreamCut}
 }
 
 func defaultBudgets() Budgets {
@@ -97,6 +102,9 @@ func (f *File) validateLimits(add func(path, format string, args ...any)) {
 	}
 	if l.OnRedisError != FailClosed && l.OnRedisError != FailOpenLocal {
 		add("limits.on_redis_error", "must be %s or %s, not %q", FailClosed, FailOpenLocal, l.OnRedisError)
+	}
+	if l.OnExhaustedStream != StreamCut && l.OnExhaustedStream != StreamFinish {
+		add("limits.on_exhausted_stream", "must be %s or %s, not %q", StreamCut, StreamFinish, l.OnExhaustedStream)
 	}
 	for _, name := range slices.Sorted(maps.Keys(l.Teams)) {
 		rates(fmt.Sprintf("limits.teams[%q]", name), l.Teams[name])

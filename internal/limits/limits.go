@@ -46,6 +46,10 @@ type Limiter struct {
 	// MaxOutputTokens is the output assumed for a request without
 	// max_tokens when its tokens are estimated (validation.max_tokens).
 	MaxOutputTokens int64
+	// FinishStreams lets a stream whose tokens outgrow the estimate and
+	// the minute's allowance run to its end (limits.on_exhausted_stream:
+	// finish). By default it is cut there: see [Limiter.Middleware].
+	FinishStreams bool
 }
 
 // scope is one set of limits checked for a request.
@@ -54,11 +58,25 @@ type scope struct {
 	rates    Rates
 }
 
+// tokenHold is what a request has taken so far from the token limit of
+// one scope: the estimate, plus what its stream took as it grew.
+type tokenHold struct {
+	scope
+	taken int64
+}
+
 // Middleware checks every limit of the request's end user and team before
 // calling next. It must run after authentication. Requests and tokens are
 // checked in that order, and a limit that refuses leaves the ones before
 // it spent, which only ever errs on the strict side. Any limiter error
 // refuses the request with [gateway.CodeUnavailable].
+//
+// A stream whose counted tokens (see [gateway.Response.Allow]) outgrow
+// the estimate takes more from the minute's allowance as it goes; when
+// the allowance has no room left the stream is cut with a rate-limit
+// error event, unless FinishStreams is set. Settlement charges the
+// counted (or, when the provider reported it, the actual) usage minus
+// everything taken, so nothing is charged twice.
 func (l *Limiter) Middleware(next gateway.Handler) gateway.Handler {
 	return gateway.HandlerFunc(func(ctx context.Context, req *gateway.Request) (*gateway.Response, error) {
 		p := req.Principal
@@ -80,16 +98,16 @@ func (l *Limiter) Middleware(next gateway.Handler) gateway.Handler {
 				hdr = h
 			}
 		}
-		var spent []scope // scopes whose token estimate was spent
+		var spent []*tokenHold // scopes whose token estimate was spent
 		for _, s := range scopes {
 			if s.rates.TokensPerMinute == 0 {
 				continue
 			}
 			if err := l.checkTokens(ctx, s, est, hdr); err != nil {
-				l.settleTokens(ctx, spent, est, 0) // give back what this request took
+				l.settleTokens(ctx, spent, 0) // give back what this request took
 				return nil, err
 			}
-			spent = append(spent, s)
+			spent = append(spent, &tokenHold{s, charged(est, s.rates.TokensPerMinute)})
 		}
 		var releases []func()
 		releaseAll := func() {
@@ -104,12 +122,12 @@ func (l *Limiter) Middleware(next gateway.Handler) gateway.Handler {
 			rel, ok, err := l.Concurrency.Acquire(ctx, "conc:"+s.kind+":"+s.id, s.rates.Concurrent)
 			if err != nil {
 				releaseAll()
-				l.settleTokens(ctx, spent, est, 0)
+				l.settleTokens(ctx, spent, 0)
 				return nil, unavailable(err)
 			}
 			if !ok {
 				releaseAll()
-				l.settleTokens(ctx, spent, est, 0)
+				l.settleTokens(ctx, spent, 0)
 				return nil, &gateway.Error{Code: gateway.CodeRateLimited, Header: http.Header{"Retry-After": {"1"}},
 					Message: fmt.Sprintf("%s '%s' already has %d requests in flight, the most allowed at once; retry when one finishes", s.kind, s.id, s.rates.Concurrent)}
 			}
@@ -118,7 +136,7 @@ func (l *Limiter) Middleware(next gateway.Handler) gateway.Handler {
 		resp, err := next.Serve(ctx, req)
 		if err != nil {
 			releaseAll()
-			l.settleTokens(context.WithoutCancel(ctx), spent, est, 0)
+			l.settleTokens(context.WithoutCancel(ctx), spent, 0)
 			return nil, err
 		}
 		if resp.Header == nil {
@@ -129,9 +147,17 @@ func (l *Limiter) Middleware(next gateway.Handler) gateway.Handler {
 				resp.Header[k] = v
 			}
 		}
+		var counted int64 // the stream's tokens as last checked
+		if resp.Stream && len(spent) > 0 && !l.FinishStreams {
+			resp.Allow(l.allowance(ctx, spent, est, &counted))
+		}
 		resp.OnDone(func(u gateway.Usage) {
 			releaseAll()
-			l.settleTokens(context.WithoutCancel(ctx), spent, est, u.InputTokens+u.OutputTokens)
+			actual := u.InputTokens + u.OutputTokens
+			if actual == 0 {
+				actual = counted // the provider reported nothing
+			}
+			l.settleTokens(context.WithoutCancel(ctx), spent, actual)
 		})
 		return resp, nil
 	})
@@ -232,14 +258,56 @@ func (l *Limiter) checkTokens(ctx context.Context, s scope, est int64, h http.He
 	return nil
 }
 
-// settleTokens records actual minus what was charged on each scope's
-// token limit. Errors are
-// ignored: the request already ran; a limiter that is down refuses the next.
-func (l *Limiter) settleTokens(ctx context.Context, scopes []scope, est, actual int64) {
+// allowance returns the Allow check of a stream that took est tokens (or
+// nothing, where est exceeded a limit) from the token limits of holds:
+// while the stream's counted tokens stay within what each scope took,
+// nothing happens; past it, the check takes more (a quarter of the
+// estimate at least, to keep limiter calls rare), or returns the error
+// that cuts the stream when the minute's allowance cannot cover even the
+// excess. It leaves the last count in counted for settlement.
+func (l *Limiter) allowance(ctx context.Context, holds []*tokenHold, est int64, counted *int64) func(gateway.Usage) error {
+	return func(u gateway.Usage) error {
+		n := u.InputTokens + u.OutputTokens
+		*counted = n
+		for _, h := range holds {
+			need := n - h.taken
+			if need <= 0 {
+				continue
+			}
+			lim := ratelimit.PerMinute(h.rates.TokensPerMinute)
+			key := "tpm:" + h.kind + ":" + h.id
+			if need <= int64(lim.Burst) { // else the excess alone is more than a minute's allowance
+				take := min(max(need, est/4), int64(lim.Burst))
+				r, err := l.Tokens.AllowN(ctx, key, lim, int(take))
+				if err == nil && !r.Allowed && take > need {
+					take = need
+					r, err = l.Tokens.AllowN(ctx, key, lim, int(take))
+				}
+				if err != nil {
+					return &gateway.Error{Code: gateway.CodeUnavailable, Err: err,
+						Message: "the stream was stopped: aigate cannot check rate limits right now"}
+				}
+				if r.Allowed {
+					h.taken += take
+					continue
+				}
+			}
+			return &gateway.Error{Code: gateway.CodeRateLimited,
+				Message: fmt.Sprintf("the stream was stopped: the token limit of %d per minute for %s '%s' is reached",
+					h.rates.TokensPerMinute, h.kind, h.id)}
+		}
+		return nil
+	}
+}
+
+// settleTokens records actual minus what was taken on each scope's token
+// limit. Errors are ignored: the request already ran; a limiter that is
+// down refuses the next.
+func (l *Limiter) settleTokens(ctx context.Context, holds []*tokenHold, actual int64) {
 	adj, canAdjust := l.Tokens.(ratelimit.Adjuster)
-	for _, s := range scopes {
+	for _, s := range holds {
 		lim := ratelimit.PerMinute(s.rates.TokensPerMinute)
-		delta := actual - charged(est, lim.Burst)
+		delta := actual - s.taken
 		if delta == 0 {
 			continue
 		}
