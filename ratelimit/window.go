@@ -98,6 +98,7 @@ const (
 type winSlot struct {
 	key         uint64 // the key's hash, to delete it from idx
 	first, last int64  // oldest and newest entries, valid when n > 0
+	period      int64  // the longest Period the key was used with: its entries matter that long
 	off         uint32
 	head        uint32
 	n           uint32
@@ -163,7 +164,7 @@ func (w *Window) allowN(now time.Time, key string, l Limit, n int) Result {
 		if n > 0 {
 			if !ok {
 				if len(s.idx) >= s.max {
-					s.makeRoom(t, p)
+					s.makeRoom(t)
 				}
 				i = s.newSlot(h, ringClass(min(l.Rate, winMinRing), n))
 				sl = &s.slots[i]
@@ -171,6 +172,7 @@ func (w *Window) allowN(now time.Time, key string, l Limit, n int) Result {
 				s.resize(sl, ringClass(min(max(2<<sl.class, count+n), l.Rate), count+n))
 			}
 			s.push(sl, t, n)
+			sl.period = max(sl.period, p)
 		}
 		r = Result{Allowed: true, Remaining: l.Rate - count - n}
 	} else {
@@ -190,7 +192,7 @@ func (w *Window) allowN(now time.Time, key string, l Limit, n int) Result {
 	}
 	s.ops++
 	if s.ops%sweepEvery == 0 {
-		s.sweep(t, p)
+		s.sweep(t)
 	}
 	return r
 }
@@ -331,11 +333,11 @@ func (s *winShard) compact() {
 	s.freeWords = 0
 }
 
-// sweep drops keys whose newest entry is out of a window of p (the Period
-// of the call that triggered it; other Periods only lose state that a
-// later call would have dropped, or that a shorter window ignores anyway),
-// looking at the next sweepScan slots in order. s.mu must be held.
-func (s *winShard) sweep(t, p int64) {
+// sweep drops keys whose newest entry is older than the key's own Period,
+// so a per-day key is never forgotten by a sweep that a per-minute call
+// triggered, looking at the next sweepScan slots in order. s.mu must be
+// held.
+func (s *winShard) sweep(t int64) {
 	if len(s.slots) == 0 {
 		return
 	}
@@ -345,16 +347,16 @@ func (s *winShard) sweep(t, p int64) {
 		}
 		i := s.cursor
 		s.cursor++
-		if sl := &s.slots[i]; sl.class != noClass && (sl.n == 0 || sl.last <= t-p) {
+		if sl := &s.slots[i]; sl.class != noClass && (sl.n == 0 || sl.last <= t-sl.period) {
 			s.drop(i)
 		}
 	}
 }
 
 // makeRoom drops, of the next evictScan keys in slot order, the first one
-// idle for p or else the one whose newest entry is oldest. s.mu must be
+// idle for its own Period or else the one whose newest entry is oldest. s.mu must be
 // held and at least one key present.
-func (s *winShard) makeRoom(t, p int64) {
+func (s *winShard) makeRoom(t int64) {
 	var oldest uint32
 	var oldestT int64
 	found := false
@@ -372,7 +374,7 @@ func (s *winShard) makeRoom(t, p int64) {
 		if sl.n > 0 {
 			last = sl.last
 		}
-		if last <= t-p {
+		if last <= t-sl.period {
 			s.drop(i)
 			return
 		}

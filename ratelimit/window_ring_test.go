@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"context"
 	"fmt"
 	"hash/maphash"
 	"math/rand/v2"
@@ -121,5 +122,30 @@ func TestWindowRingMemoryFollowsLiveEntries(t *testing.T) {
 	}
 	if words > 256*winMinRing {
 		t.Errorf("%d live words for 256 keys of one entry each", words)
+	}
+}
+
+// A sweep set off by a per-minute call must not forget a per-day key that
+// has been idle for more than a minute: that would let its user past the
+// daily limit.
+func TestWindowSweepKeepsLongerPeriods(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	w := NewWindow(WindowOptions{Now: func() time.Time { return now }})
+	ctx := context.Background()
+	day := PerDay(3)
+	for range 3 {
+		if r, err := w.AllowN(ctx, "rpd:alice", day, 1); err != nil || !r.Allowed {
+			t.Fatalf("per-day grant: %+v, %v", r, err)
+		}
+	}
+	now = now.Add(2 * time.Minute)
+	// Enough per-minute traffic on many keys to sweep every shard many times.
+	for i := range 200_000 {
+		if _, err := w.AllowN(ctx, fmt.Sprint("rpm:user-", i%5000), PerMinute(10), 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r, _ := w.AllowN(ctx, "rpd:alice", day, 1); r.Allowed {
+		t.Error("the per-day key was forgotten by per-minute sweeps: a fourth request passed a limit of 3 per day")
 	}
 }
