@@ -200,12 +200,18 @@ func (ac *accounting) shareLimits(ctx context.Context, rt *config.Runtime, opts 
 	return nil
 }
 
+// failedAuth returns the failed-authentication limit of rt, shared by the
+// request chain and the token-minting endpoint.
+func (ac *accounting) failedAuth(rt *config.Runtime) *limits.FailedAuth {
+	return &limits.FailedAuth{Limiter: ac.authFails, PerMinute: rt.File.Limits.FailedAuthPerMinute}
+}
+
 // chain returns the middleware of rt in order: failed-authentication limit
 // around auth, rate limits, the guards, and the budget last, so that only
 // requests every check passed reserve money.
 func (ac *accounting) chain(rt *config.Runtime, auth gateway.Middleware, guards ...gateway.Middleware) ([]gateway.Middleware, error) {
 	f := rt.File
-	fa := &limits.FailedAuth{Limiter: ac.authFails, PerMinute: f.Limits.FailedAuthPerMinute}
+	fa := ac.failedAuth(rt)
 	lim := &limits.Limiter{
 		Requests: ac.requests, Tokens: ac.tokens, Concurrency: ac.concurrency,
 		Defaults: limits.Rates{

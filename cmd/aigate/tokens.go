@@ -77,7 +77,9 @@ func (a *app) tokenAuth(rt *config.Runtime, byKey gateway.Middleware) gateway.Mi
 	}
 	def, maxTTL := rt.File.Tokens.TTLs()
 	a.tok.minter.Store(&tokens.Handler{
-		Authority: auth, Keys: byKey, Credential: proxy.Credential, WriteError: openai.Adapter{}.WriteError,
+		// Key guesses at the minting endpoint count against the client
+		// address like failures on any other route.
+		Authority: auth, Keys: a.acct.failedAuth(rt).Wrap(byKey), Credential: proxy.Credential, WriteError: openai.Adapter{}.WriteError,
 		DefaultTTL: def, MaxTTL: maxTTL, Logger: a.log,
 	})
 	ta := &tokens.Authenticator{Authority: auth, Parents: a.tok.parents, Logger: a.log,

@@ -273,3 +273,22 @@ func TestTokensOff(t *testing.T) {
 	resp, data := g.do(t, "POST", "/v1/aigate/tokens", `{"user":"u"}`, bearerHeader(g.key))
 	wantRefusal(t, "mint with tokens off", resp, data, 404, "tokens.signing_key")
 }
+
+// Key guesses at the minting endpoint count against the client address, as
+// on every other route: after failed_auth_per_minute failures even a valid
+// key is refused with 429 until the minute has passed.
+func TestMintCountsFailedAuthentication(t *testing.T) {
+	g := mustRunGatewayWith(t, upstreamsim.New(), tokensConfig+"limits:\n  failed_auth_per_minute: 3\n",
+		map[string]string{"AIGATE_TOKEN_SIGNING_KEY": randomHex(32)})
+	body := `{"user":"u-1"}`
+	for i := range 3 {
+		guess, _ := keys.Generate()
+		if resp, _, data := g.mint(t, guess.Reveal(), body); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("guess %d: status %d (%s), want 401", i+1, resp.StatusCode, data)
+		}
+	}
+	resp, _, data := g.mint(t, g.key, body)
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("valid key after 3 failures: status %d (%s), want 429 with Retry-After", resp.StatusCode, data)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -92,6 +93,9 @@ func (h *Handler) mint(r *http.Request) (*MintResponse, error) {
 		return nil, nil
 	}))
 	gr := &gateway.Request{Dialect: gateway.DialectOpenAI, Credential: cred, CredentialInURL: inURL, Origin: r.Header.Get("Origin")}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		gr.ClientIP = host
+	}
 	if _, err := auth.Serve(r.Context(), gr); err != nil {
 		return nil, err
 	}
