@@ -77,32 +77,7 @@ func streamSpend(t *testing.T, extra string) map[string]streamResult {
 		key, id := g.mustKey(t, keys.CreateOptions{Name: "web-app-" + dialect, Owner: dialect,
 			Limits: keys.Limits{Budget: budget.Amount{Cap: budget.Dollar, Period: budget.PeriodMonth}}})
 		var r streamResult
-		var b strings.Builder
-		switch dialect {
-		case "openai":
-			oc := openaiClient(g, key)
-			s := oc.Chat.Completions.NewStreaming(ctx, openai.ChatCompletionNewParams{Model: "gpt-4o-mini",
-				Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hi")}})
-			for s.Next() {
-				for _, c := range s.Current().Choices {
-					b.WriteString(c.Delta.Content)
-				}
-			}
-			r.err = s.Err()
-		case "anthropic":
-			ac := anthropic.NewClient(anthropicopt.WithBaseURL(g.URL()), anthropicopt.WithAPIKey(key), anthropicopt.WithMaxRetries(0))
-			s := ac.Messages.NewStreaming(ctx, anthropic.MessageNewParams{Model: "claude-haiku-4-5", MaxTokens: 10,
-				Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("hi"))}})
-			var msg anthropic.Message
-			for s.Next() {
-				_ = msg.Accumulate(s.Current())
-			}
-			r.err = s.Err()
-			for _, c := range msg.Content {
-				b.WriteString(c.Text)
-			}
-		}
-		r.text = b.String()
+		r.text, r.err = streamWithSDK(ctx, g, dialect, key)
 		waitStreamsDone(t, g) // the client sees the error before the gateway settles
 		if err := g.app.acct.flush(ctx); err != nil {
 			t.Fatal(err)
@@ -158,4 +133,35 @@ func TestStreamFinishesWhenConfigured(t *testing.T) {
 			t.Errorf("%s: spent %v, want the reported %v", dialect, r.spent, want)
 		}
 	}
+}
+
+// streamWithSDK streams a chat with the official SDK of dialect (openai or
+// anthropic) using key, and returns the text read and the stream's error.
+func streamWithSDK(ctx context.Context, g *testGateway, dialect, key string) (string, error) {
+	var b strings.Builder
+	switch dialect {
+	case "openai":
+		oc := openaiClient(g, key)
+		s := oc.Chat.Completions.NewStreaming(ctx, openai.ChatCompletionNewParams{Model: "gpt-4o-mini",
+			Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hi")}})
+		for s.Next() {
+			for _, c := range s.Current().Choices {
+				b.WriteString(c.Delta.Content)
+			}
+		}
+		return b.String(), s.Err()
+	case "anthropic":
+		ac := anthropic.NewClient(anthropicopt.WithBaseURL(g.URL()), anthropicopt.WithAPIKey(key), anthropicopt.WithMaxRetries(0))
+		s := ac.Messages.NewStreaming(ctx, anthropic.MessageNewParams{Model: "claude-haiku-4-5", MaxTokens: 10,
+			Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("hi"))}})
+		var msg anthropic.Message
+		for s.Next() {
+			_ = msg.Accumulate(s.Current())
+		}
+		for _, c := range msg.Content {
+			b.WriteString(c.Text)
+		}
+		return b.String(), s.Err()
+	}
+	panic("streamWithSDK: unknown dialect " + dialect)
 }

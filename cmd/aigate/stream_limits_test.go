@@ -8,10 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anthropics/anthropic-sdk-go/v2"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/v2/option"
-	"github.com/openai/openai-go/v3"
-
 	"github.com/aigate-dev/aigate/internal/keys"
 	"github.com/aigate-dev/aigate/ratelimit"
 )
@@ -34,32 +30,7 @@ func streamTokens(t *testing.T, limits string) map[string]tokenResult {
 		user := "user-" + dialect
 		key, _ := g.mustKey(t, keys.CreateOptions{Name: "web-app-" + dialect, Owner: user})
 		var r tokenResult
-		var b strings.Builder
-		switch dialect {
-		case "openai":
-			oc := openaiClient(g, key)
-			s := oc.Chat.Completions.NewStreaming(ctx, openai.ChatCompletionNewParams{Model: "gpt-4o-mini",
-				Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hi")}})
-			for s.Next() {
-				for _, c := range s.Current().Choices {
-					b.WriteString(c.Delta.Content)
-				}
-			}
-			r.err = s.Err()
-		case "anthropic":
-			ac := anthropic.NewClient(anthropicopt.WithBaseURL(g.URL()), anthropicopt.WithAPIKey(key), anthropicopt.WithMaxRetries(0))
-			s := ac.Messages.NewStreaming(ctx, anthropic.MessageNewParams{Model: "claude-haiku-4-5", MaxTokens: 10,
-				Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("hi"))}})
-			var msg anthropic.Message
-			for s.Next() {
-				_ = msg.Accumulate(s.Current())
-			}
-			r.err = s.Err()
-			for _, c := range msg.Content {
-				b.WriteString(c.Text)
-			}
-		}
-		r.text = b.String()
+		r.text, r.err = streamWithSDK(ctx, g, dialect, key)
 		waitStreamsDone(t, g)
 		lim := ratelimit.PerMinute(100)
 		p, err := g.app.acct.tokens.AllowN(ctx, "tpm:user:"+user, lim, 0)
