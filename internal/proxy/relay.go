@@ -114,6 +114,9 @@ func relaySSE(w http.ResponseWriter, ad provider.Adapter, req *gateway.Request, 
 			}
 			return u
 		}
+		if rec.events == 0 {
+			out.Follow(ev) // events aigate writes keep the provider's line endings
+		}
 		if ev.HasData {
 			if eu, ok := ad.Usage(ev.Data); ok {
 				u = maxUsage(u, eu)

@@ -17,6 +17,9 @@ type Writer struct {
 	flush func() error
 	tail  [3]byte // the last bytes written, to know whether an event is open
 	ntail int
+	// useCRLF is the line ending Follow saw, for events written before any
+	// raw bytes.
+	useCRLF bool
 }
 
 // NewWriter returns a Writer writing to w. When w is an
@@ -72,15 +75,39 @@ func (w *Writer) WriteEvent(name string, data []byte) error {
 	if strings.ContainsAny(name, "\r\n") {
 		return errors.New("sse: event name contains a line break")
 	}
+	crlf := w.crlf()
 	var b []byte
 	if end := w.closing(); end != "" {
 		b = append(b, end...)
 	}
 	b = AppendEvent(b, name, data)
+	if crlf {
+		// Keep the stream's own line endings: some clients (Google's genai
+		// SDK) split events on the first blank-line form they find, and a
+		// stream mixing LF and CRLF events breaks them.
+		b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
+	}
 	if err := w.write(b); err != nil {
 		return err
 	}
 	return w.flush()
+}
+
+// Follow makes events written by [Writer.WriteEvent] use the line endings
+// of ev, an event read from the stream being relayed, until raw bytes
+// written later show otherwise.
+func (w *Writer) Follow(ev Event) {
+	w.useCRLF = bytes.Contains(ev.Raw, []byte("\r\n"))
+}
+
+// crlf reports whether events written now should end their lines with
+// CRLF: the bytes written so far do, or, before any, [Writer.Follow] said so.
+func (w *Writer) crlf() bool {
+	t := w.tail[:w.ntail]
+	if len(t) < 2 {
+		return w.useCRLF
+	}
+	return t[len(t)-2] == '\r' && t[len(t)-1] == '\n'
 }
 
 // AppendEvent appends an event with the given name and data to dst, in the

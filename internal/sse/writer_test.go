@@ -33,12 +33,12 @@ func TestWriterEndsOpenEvent(t *testing.T) {
 	}{
 		{"nothing-written", "", "data: E\n\n"},
 		{"after-complete-event", "data: a\n\n", "data: a\n\ndata: E\n\n"},
-		{"after-crlf-event", "data: a\r\n\r\n", "data: a\r\n\r\ndata: E\n\n"},
+		{"after-crlf-event", "data: a\r\n\r\n", "data: a\r\n\r\ndata: E\r\n\r\n"},
 		{"after-cr-event", "data: a\r\r", "data: a\r\rdata: E\n\n"},
 		{"after-lf-cr-event", "data: a\n\r", "data: a\n\rdata: E\n\n"},
 		{"line-without-ending", "data: a", "data: a\n\ndata: E\n\n"},
 		{"line-with-lf", "data: a\n", "data: a\n\ndata: E\n\n"},
-		{"line-with-crlf", "data: a\r\n", "data: a\r\n\ndata: E\n\n"},
+		{"line-with-crlf", "data: a\r\n", "data: a\r\n\r\ndata: E\r\n\r\n"},
 		{"line-with-cr", "data: a\r", "data: a\r\n\ndata: E\n\n"},
 		{"single-byte-writes", "d\n", "d\n\ndata: E\n\n"},
 	}
@@ -92,5 +92,34 @@ func TestWriterFlushesResponseWriter(t *testing.T) {
 	}
 	if got := rec.Body.String(); got != "data: a\n\n" {
 		t.Errorf("body = %q", got)
+	}
+}
+
+// An event written into a relayed CRLF stream keeps CRLF line endings, so
+// clients that split on one blank-line form still see separate events.
+func TestWriteEventKeepsStreamLineEndings(t *testing.T) {
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	if err := w.WriteRaw([]byte("data: a\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteEvent("", []byte("b")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := buf.String(), "data: a\r\n\r\ndata: b\r\n\r\n"; got != want {
+		t.Errorf("stream = %q, want %q", got, want)
+	}
+}
+
+// Before any bytes are relayed, Follow sets the line endings WriteEvent uses.
+func TestWriteEventFollowsStream(t *testing.T) {
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	w.Follow(Event{Raw: []byte("data: a\r\n\r\n")})
+	if err := w.WriteEvent("", []byte("b")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := buf.String(), "data: b\r\n\r\n"; got != want {
+		t.Errorf("stream = %q, want %q", got, want)
 	}
 }
