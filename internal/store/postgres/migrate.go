@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -123,4 +124,15 @@ func lockKey(schema string) int64 {
 	h.Write([]byte("aigate migrations\x00"))
 	h.Write([]byte(schema))
 	return int64(h.Sum64())
+}
+
+// closeTimeout bounds the goodbye sent to the server when the migration
+// connection is closed.
+const closeTimeout = 5 * time.Second
+
+// discard closes c, telling the server if it can within closeTimeout.
+func discard(c *pgx.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+	defer cancel()
+	_ = c.Close(ctx)
 }

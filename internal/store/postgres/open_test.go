@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/puddle/v2"
 
 	"github.com/aigate-dev/aigate/internal/keys"
 	"github.com/aigate-dev/aigate/internal/store/postgres/pgtest"
@@ -273,8 +274,8 @@ func TestErrors(t *testing.T) {
 	t.Run("closed", func(t *testing.T) {
 		db := mustOpenInternal(t, url)
 		db.Close()
-		if _, err := db.List(t.Context()); !errors.Is(err, errPoolClosed) {
-			t.Errorf("List after Close = %v, want %v", err, errPoolClosed)
+		if _, err := db.List(t.Context()); !errors.Is(err, puddle.ErrClosedPool) {
+			t.Errorf("List after Close = %v, want %v", err, puddle.ErrClosedPool)
 		}
 	})
 }

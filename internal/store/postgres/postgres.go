@@ -43,6 +43,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // URL parameters that [Open] reads itself instead of sending to the server.
@@ -56,7 +57,7 @@ const maxIdentifier = 63
 
 // DB is an open PostgreSQL store. It is safe for concurrent use.
 type DB struct {
-	pool *pool
+	pool *pgxpool.Pool
 }
 
 // Open connects to the PostgreSQL database at url and brings its schema up
@@ -78,7 +79,17 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err := migrate(ctx, cfg, schema); err != nil {
 		return nil, err
 	}
-	return &DB{pool: newPool(cfg, maxConns)}, nil
+	pcfg, err := pgxpool.ParseConfig("")
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", parseError(err))
+	}
+	pcfg.ConnConfig = cfg
+	pcfg.MaxConns = int32(maxConns)
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", parseError(err))
+	}
+	return &DB{pool: pool}, nil
 }
 
 // parseURL parses a connection string and takes out the parameters that are
@@ -108,11 +119,11 @@ func parseURL(s string) (cfg *pgx.ConnConfig, schema string, maxConns int, err e
 	maxConns = max(4, runtime.NumCPU())
 	if v, ok := params[paramMaxConns]; ok {
 		delete(params, paramMaxConns)
-		n, err := strconv.Atoi(v)
+		n, err := strconv.ParseInt(v, 10, 32)
 		if err != nil || n < 1 {
 			return nil, "", 0, fmt.Errorf("%s must be a positive integer, not %q", paramMaxConns, v)
 		}
-		maxConns = n
+		maxConns = int(n)
 	}
 	return cfg, schema, maxConns, nil
 }
@@ -135,7 +146,7 @@ func parseError(err error) error {
 // Close closes the store's connections. Queries in progress finish first,
 // then their connections are closed.
 func (db *DB) Close() error {
-	db.pool.close()
+	db.pool.Close()
 	return nil
 }
 
@@ -148,8 +159,7 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// querier is what the store needs of a connection or a transaction (and
-// what a *pgxpool.Pool also provides).
+// querier is what the store needs of a connection or a transaction.
 type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
@@ -157,14 +167,16 @@ type querier interface {
 }
 
 // withConn runs f with a connection from the pool. f must be done with the
-// connection, rows included, when it returns.
+// connection, rows included, when it returns. A connection left broken, busy
+// or inside a transaction (a query cut short by its context) is closed by
+// the pool rather than handed out again.
 func (db *DB) withConn(ctx context.Context, f func(*pgx.Conn) error) error {
-	pc, err := db.pool.acquire(ctx)
+	c, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.pool.release(pc)
-	return f(pc.conn)
+	defer c.Release()
+	return f(c.Conn())
 }
 
 // tx runs f in a transaction, committing if it returns nil and rolling back
