@@ -240,20 +240,27 @@ func TestAlertWebhookNeverCarriesASecret(t *testing.T) {
 func TestAlertWebhookRetriesWithBackoff(t *testing.T) {
 	tests := []struct {
 		name      string
-		failures  int // 500s before a 200
+		status    int // of the failures
+		failures  int // failures before a 200
 		attempts  int
 		wantPosts int
 		wantWaits []time.Duration
 		wantError bool // a "webhook failed" log record
 	}{
-		{"500-then-ok", 2, 5, 3, []time.Duration{time.Second, 2 * time.Second}, false},
-		{"always-500", 99, 3, 3, []time.Duration{time.Second, 2 * time.Second}, true},
+		{"500-then-ok", 500, 2, 5, 3, []time.Duration{time.Second, 2 * time.Second}, false},
+		{"always-500", 500, 99, 3, 3, []time.Duration{time.Second, 2 * time.Second}, true},
+		{"429-then-ok", 429, 1, 5, 2, []time.Duration{time.Second}, false},
+		{"503-then-ok", 503, 3, 5, 4, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}, false},
+		// Any other 4xx is the webhook refusing the alert: not retried.
+		{"404-not-retried", 404, 99, 5, 1, nil, true},
+		{"400-not-retried", 400, 99, 5, 1, nil, true},
+		{"401-not-retried", 401, 1, 5, 1, nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			wh := newWebhook(t, func(n int) int {
 				if n <= tt.failures {
-					return http.StatusInternalServerError
+					return tt.status
 				}
 				return http.StatusOK
 			})

@@ -234,8 +234,22 @@ func (a *Alerter) post(ctx context.Context, al Alert) {
 			return
 		}
 		last = fmt.Sprintf("status %d", resp.StatusCode)
+		if !retryable(resp.StatusCode) {
+			// The webhook refused this alert (a wrong URL, a revoked
+			// token, a body it rejects): the same post would be refused
+			// again.
+			attempts = i + 1
+			break
+		}
 	}
 	a.log().Error("budget alert webhook failed", "scope", al.Scope, "id", al.ID, "threshold", al.Threshold, "attempts", attempts, "last_error", last)
+}
+
+// retryable reports whether a webhook answer of status may succeed when
+// posted again: 429 (rate limited) and 5xx (the server's trouble), not
+// another 4xx or a 3xx, which would be answered the same way.
+func retryable(status int) bool {
+	return status == http.StatusTooManyRequests || status >= 500
 }
 
 // sleepCtx waits d, or until ctx ends (false).
