@@ -15,6 +15,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/jwtauth/jwttest"
 )
 
 type fakeClock struct {
@@ -26,9 +27,9 @@ func newClock() *fakeClock               { return &fakeClock{t: time.Date(2026, 
 func (c *fakeClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-func mustVerifier(t testing.TB, is *testIssuer, jwksURL string, clock *fakeClock) *Verifier {
+func mustVerifier(t testing.TB, is *jwttest.Issuer, jwksURL string, clock *fakeClock) *Verifier {
 	t.Helper()
-	v, err := New(Config{Issuer: is.url, Audience: "aigate", JWKSURL: jwksURL, PolicyClaim: "aigate_policy", Now: clock.Now})
+	v, err := New(Config{Issuer: is.Iss, Audience: "aigate", JWKSURL: jwksURL, PolicyClaim: "aigate_policy", Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,22 +40,22 @@ func TestVerifyAccepts(t *testing.T) {
 	is, srv := newTestIssuer(t)
 	clock := newClock()
 	for _, alg := range Algorithms {
-		is.addKey("k-"+string(alg), alg)
+		is.AddKey("k-"+string(alg), alg)
 	}
 	v := mustVerifier(t, is, srv.URL, clock)
 	for _, alg := range Algorithms {
 		t.Run(string(alg), func(t *testing.T) {
-			id, err := v.Verify(context.Background(), is.sign("k-"+string(alg), is.claims(clock.Now())))
+			id, err := v.Verify(context.Background(), is.Sign("k-"+string(alg), is.Claims(clock.Now())))
 			if err != nil {
 				t.Fatalf("Verify(%s token) = %v", alg, err)
 			}
-			want := Identity{Subject: "user-1", Policy: "browser", Issuer: is.url, ID: "id-1", Expires: clock.Now().Add(10 * time.Minute)}
+			want := Identity{Subject: "user-1", Policy: "browser", Issuer: is.Iss, ID: "id-1", Expires: clock.Now().Add(10 * time.Minute)}
 			if *id != want {
 				t.Errorf("Verify = %+v, want %+v", *id, want)
 			}
 		})
 	}
-	if n := is.fetchCount(); n != 1 {
+	if n := is.Fetches(); n != 1 {
 		t.Errorf("JWKS fetched %d times, want once", n)
 	}
 }
@@ -73,15 +74,15 @@ func TestVerifyRefuses(t *testing.T) {
 	ctx := context.Background()
 	is, srv := newTestIssuer(t)
 	clock := newClock()
-	is.addKey("rsa", jose.RS256)
-	is.addKey("ec", jose.ES256)
+	is.AddKey("rsa", jose.RS256)
+	is.AddKey("ec", jose.ES256)
 	other, _ := newTestIssuer(t)
-	other.addKey("rsa", jose.RS256) // same kid, another key
-	other.addKey("stranger", jose.EdDSA)
+	other.AddKey("rsa", jose.RS256) // same kid, another key
+	other.AddKey("stranger", jose.EdDSA)
 	v := mustVerifier(t, is, srv.URL, clock)
 	now := clock.Now()
 	with := func(k string, val any) map[string]any {
-		c := is.claims(now)
+		c := is.Claims(now)
 		if val == nil {
 			delete(c, k)
 		} else {
@@ -89,7 +90,7 @@ func TestVerifyRefuses(t *testing.T) {
 		}
 		return c
 	}
-	rsaPub := is.keys["rsa"].key.Public()
+	rsaPub := is.Key("rsa").Public()
 	pubDER, err := x509.MarshalPKIXPublicKey(rsaPub)
 	if err != nil {
 		t.Fatal(err)
@@ -102,20 +103,20 @@ func TestVerifyRefuses(t *testing.T) {
 		want   error
 		status int
 	}{
-		{"alg-none", rawToken(map[string]any{"alg": "none", "kid": "rsa"}, is.claims(now), nil), ErrAlgorithm, 401},
-		{"hmac-with-public-key", signWith(t, jose.HS256, pubPEM, "rsa", is.claims(now)), ErrAlgorithm, 401},
-		{"hmac-with-modulus", signWith(t, jose.HS256, []byte(base64.RawURLEncoding.EncodeToString(pubDER)), "rsa", is.claims(now)), ErrAlgorithm, 401},
-		{"rs512", signWith(t, jose.RS512, is.keys["rsa"].key, "rsa", is.claims(now)), ErrAlgorithm, 401},
-		{"expired", is.sign("rsa", with("exp", now.Add(-time.Minute).Unix())), ErrExpired, 401},
-		{"no-exp", is.sign("rsa", with("exp", nil)), ErrExpired, 401},
-		{"not-yet-valid", is.sign("rsa", with("nbf", now.Add(5*time.Minute).Unix())), ErrNotYetValid, 401},
-		{"issued-in-future", is.sign("rsa", with("iat", now.Add(5*time.Minute).Unix())), ErrNotYetValid, 401},
-		{"wrong-issuer", is.sign("rsa", with("iss", "https://evil.example.test/")), ErrIssuer, 401},
-		{"wrong-audience", is.sign("rsa", with("aud", "someone-else")), ErrAudience, 401},
-		{"no-subject", is.sign("rsa", with("sub", nil)), ErrSubject, 401},
-		{"unknown-kid", other.sign("stranger", is.claims(now)), ErrUnknownKey, 401},
-		{"forged-signature", other.sign("rsa", is.claims(now)), ErrSignature, 401},
-		{"key-of-other-type", signWith(t, jose.ES256, is.keys["ec"].key, "rsa", is.claims(now)), ErrKeyMismatch, 401},
+		{"alg-none", rawToken(map[string]any{"alg": "none", "kid": "rsa"}, is.Claims(now), nil), ErrAlgorithm, 401},
+		{"hmac-with-public-key", jwttest.SignWith(t, jose.HS256, pubPEM, "rsa", is.Claims(now)), ErrAlgorithm, 401},
+		{"hmac-with-modulus", jwttest.SignWith(t, jose.HS256, []byte(base64.RawURLEncoding.EncodeToString(pubDER)), "rsa", is.Claims(now)), ErrAlgorithm, 401},
+		{"rs512", jwttest.SignWith(t, jose.RS512, is.Key("rsa"), "rsa", is.Claims(now)), ErrAlgorithm, 401},
+		{"expired", is.Sign("rsa", with("exp", now.Add(-time.Minute).Unix())), ErrExpired, 401},
+		{"no-exp", is.Sign("rsa", with("exp", nil)), ErrExpired, 401},
+		{"not-yet-valid", is.Sign("rsa", with("nbf", now.Add(5*time.Minute).Unix())), ErrNotYetValid, 401},
+		{"issued-in-future", is.Sign("rsa", with("iat", now.Add(5*time.Minute).Unix())), ErrNotYetValid, 401},
+		{"wrong-issuer", is.Sign("rsa", with("iss", "https://evil.example.test/")), ErrIssuer, 401},
+		{"wrong-audience", is.Sign("rsa", with("aud", "someone-else")), ErrAudience, 401},
+		{"no-subject", is.Sign("rsa", with("sub", nil)), ErrSubject, 401},
+		{"unknown-kid", other.Sign("stranger", is.Claims(now)), ErrUnknownKey, 401},
+		{"forged-signature", other.Sign("rsa", is.Claims(now)), ErrSignature, 401},
+		{"key-of-other-type", jwttest.SignWith(t, jose.ES256, is.Key("ec"), "rsa", is.Claims(now)), ErrKeyMismatch, 401},
 		{"garbage", "not-a-jwt", ErrMalformed, 401},
 	}
 	for _, tt := range tests {
@@ -136,7 +137,7 @@ func TestVerifyRefuses(t *testing.T) {
 		})
 	}
 	t.Run("within-leeway", func(t *testing.T) {
-		tok := is.sign("rsa", with("exp", now.Add(-10*time.Second).Unix()))
+		tok := is.Sign("rsa", with("exp", now.Add(-10*time.Second).Unix()))
 		if _, err := v.Verify(ctx, tok); err != nil {
 			t.Errorf("Verify 10s past exp = %v, want accepted within the 30s leeway", err)
 		}
@@ -147,32 +148,32 @@ func TestKeyRotationAtIssuer(t *testing.T) {
 	ctx := context.Background()
 	is, srv := newTestIssuer(t)
 	clock := newClock()
-	is.addKey("2026-01", jose.RS256)
+	is.AddKey("2026-01", jose.RS256)
 	v := mustVerifier(t, is, srv.URL, clock)
-	old := is.sign("2026-01", is.claims(clock.Now()))
+	old := is.Sign("2026-01", is.Claims(clock.Now()))
 	if _, err := v.Verify(ctx, old); err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("new-key-fetched-on-unknown-kid", func(t *testing.T) {
-		is.addKey("2026-02", jose.ES256)
+		is.AddKey("2026-02", jose.ES256)
 		clock.Add(31 * time.Second) // past MinRefreshInterval since the first fetch
-		if _, err := v.Verify(ctx, is.sign("2026-02", is.claims(clock.Now()))); err != nil {
+		if _, err := v.Verify(ctx, is.Sign("2026-02", is.Claims(clock.Now()))); err != nil {
 			t.Fatalf("Verify(token of the new key) = %v, want a JWKS refresh to find it", err)
 		}
-		if n := is.fetchCount(); n != 2 {
+		if n := is.Fetches(); n != 2 {
 			t.Errorf("JWKS fetched %d times, want 2", n)
 		}
 	})
 	t.Run("unknown-kid-fetches-rate-limited", func(t *testing.T) {
-		is.addKey("2026-03", jose.EdDSA)
-		tok := is.sign("2026-03", is.claims(clock.Now()))
+		is.AddKey("2026-03", jose.EdDSA)
+		tok := is.Sign("2026-03", is.Claims(clock.Now()))
 		for range 3 {
 			if _, err := v.Verify(ctx, tok); !errors.Is(err, ErrUnknownKey) {
 				t.Fatalf("Verify within MinRefreshInterval = %v, want ErrUnknownKey", err)
 			}
 		}
-		if n := is.fetchCount(); n != 2 {
+		if n := is.Fetches(); n != 2 {
 			t.Errorf("JWKS fetched %d times, want no more fetches within MinRefreshInterval", n)
 		}
 		clock.Add(31 * time.Second)
@@ -181,9 +182,9 @@ func TestKeyRotationAtIssuer(t *testing.T) {
 		}
 	})
 	t.Run("retired-key-refused-after-refresh", func(t *testing.T) {
-		is.unpublish("2026-01")
+		is.Unpublish("2026-01")
 		clock.Add(time.Hour)
-		tok := is.sign("2026-01", is.claims(clock.Now()))
+		tok := is.Sign("2026-01", is.Claims(clock.Now()))
 		if _, err := v.Verify(ctx, tok); !errors.Is(err, ErrUnknownKey) {
 			t.Errorf("Verify(token of an unpublished key) = %v, want ErrUnknownKey", err)
 		}
@@ -194,39 +195,39 @@ func TestJWKSUnavailable(t *testing.T) {
 	ctx := context.Background()
 	is, srv := newTestIssuer(t)
 	clock := newClock()
-	is.addKey("k", jose.EdDSA)
+	is.AddKey("k", jose.EdDSA)
 	v := mustVerifier(t, is, srv.URL, clock)
 
 	t.Run("no-keys-yet", func(t *testing.T) {
-		is.setDown(true)
-		_, err := v.Verify(ctx, is.sign("k", is.claims(clock.Now())))
+		is.SetDown(true)
+		_, err := v.Verify(ctx, is.Sign("k", is.Claims(clock.Now())))
 		if !errors.Is(err, ErrJWKS) {
 			t.Fatalf("Verify with the JWKS down = %v, want ErrJWKS", err)
 		}
 		if got := Refusal(err).Code; got != gateway.CodeUnavailable {
 			t.Errorf("Refusal code = %s, want unavailable", got)
 		}
-		n := is.fetchCount()
-		if _, err := v.Verify(ctx, is.sign("k", is.claims(clock.Now()))); !errors.Is(err, ErrJWKS) {
+		n := is.Fetches()
+		if _, err := v.Verify(ctx, is.Sign("k", is.Claims(clock.Now()))); !errors.Is(err, ErrJWKS) {
 			t.Errorf("second Verify with the JWKS down = %v, want ErrJWKS", err)
 		}
-		if is.fetchCount() != n {
+		if is.Fetches() != n {
 			t.Error("a request right after a failed fetch fetched again, want it rate limited")
 		}
 	})
 	t.Run("known-keys-kept", func(t *testing.T) {
-		is.setDown(false)
+		is.SetDown(false)
 		if err := v.Fetch(ctx); err != nil {
 			t.Fatal(err)
 		}
-		is.setDown(true)
+		is.SetDown(true)
 		clock.Add(2 * time.Hour) // stale: the refresh fails
 		for range 3 {
-			if _, err := v.Verify(ctx, is.sign("k", is.claims(clock.Now()))); err != nil {
+			if _, err := v.Verify(ctx, is.Sign("k", is.Claims(clock.Now()))); err != nil {
 				t.Errorf("Verify with a stale JWKS and the provider down = %v, want the known key used", err)
 			}
 		}
-		if n := is.fetchCount(); n != 3 {
+		if n := is.Fetches(); n != 3 {
 			t.Errorf("JWKS fetched %d times, want 3: one failed, Fetch, one failed refresh, not one per request", n)
 		}
 	})
@@ -260,12 +261,12 @@ func TestVerifyCache(t *testing.T) {
 	ctx := context.Background()
 	is, srv := newTestIssuer(t)
 	clock := newClock()
-	is.addKey("k1", jose.ES256)
+	is.AddKey("k1", jose.ES256)
 	v := mustVerifier(t, is, srv.URL, clock)
-	c := is.claims(clock.Now())
+	c := is.Claims(clock.Now())
 	c["exp"] = clock.Now().Add(3 * time.Hour).Unix()
-	long := is.sign("k1", c)
-	short := is.sign("k1", is.claims(clock.Now()))
+	long := is.Sign("k1", c)
+	short := is.Sign("k1", is.Claims(clock.Now()))
 	for _, tok := range []string{long, short} {
 		if _, err := v.Verify(ctx, tok); err != nil {
 			t.Fatal(err)
@@ -278,8 +279,8 @@ func TestVerifyCache(t *testing.T) {
 		}
 	})
 	t.Run("cached-token-of-retired-key", func(t *testing.T) {
-		is.addKey("k2", jose.ES256)
-		is.unpublish("k1")
+		is.AddKey("k2", jose.ES256)
+		is.Unpublish("k1")
 		clock.Add(time.Hour) // the JWKS is due a refresh
 		if _, err := v.Verify(ctx, long); !errors.Is(err, ErrUnknownKey) {
 			t.Errorf("Verify(cached, key unpublished) = %v, want ErrUnknownKey", err)
@@ -294,20 +295,20 @@ func BenchmarkVerify(b *testing.B) {
 	is, srv := newTestIssuer(b)
 	clock := newClock()
 	for _, alg := range Algorithms {
-		is.addKey(string(alg), alg)
+		is.AddKey(string(alg), alg)
 	}
 	ctx := context.Background()
 	for _, mode := range []struct {
 		name string
 		size int
 	}{{"first-use", -1}, {"reuse", 0}} {
-		v, err := New(Config{Issuer: is.url, Audience: "aigate", JWKSURL: srv.URL, Now: clock.Now, CacheSize: mode.size})
+		v, err := New(Config{Issuer: is.Iss, Audience: "aigate", JWKSURL: srv.URL, Now: clock.Now, CacheSize: mode.size})
 		if err != nil {
 			b.Fatal(err)
 		}
 		for _, alg := range Algorithms {
 			b.Run(mode.name+"/"+string(alg), func(b *testing.B) {
-				tok := is.sign(string(alg), is.claims(clock.Now()))
+				tok := is.Sign(string(alg), is.Claims(clock.Now()))
 				b.ReportAllocs()
 				for b.Loop() {
 					if _, err := v.Verify(ctx, tok); err != nil {
@@ -322,9 +323,9 @@ func BenchmarkVerify(b *testing.B) {
 func FuzzVerify(f *testing.F) {
 	is, srv := newTestIssuer(f)
 	clock := newClock()
-	is.addKey("k", jose.EdDSA)
+	is.AddKey("k", jose.EdDSA)
 	v := mustVerifier(f, is, srv.URL, clock)
-	f.Add(is.sign("k", is.claims(clock.Now())))
+	f.Add(is.Sign("k", is.Claims(clock.Now())))
 	f.Add(rawToken(map[string]any{"alg": "none"}, map[string]any{"sub": "x"}, nil))
 	f.Add("a.b.c")
 	f.Fuzz(func(t *testing.T, s string) {
