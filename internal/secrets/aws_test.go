@@ -9,10 +9,10 @@ import (
 func TestAWS(t *testing.T) {
 	f, srv := startFakeSecretsManager(t)
 	key := "k-" + mustRandomHex(t, 8)
-	f.set("prod/openai", "  "+key+"\n")
-	f.set("prod/llm", `{"openai":"`+key+`","n":3}`)
-	f.set("prod/text", "not json")
-	f.set("arn:aws:secretsmanager:eu-west-1:000000000000:secret:prod/eu-AbCdEf", `{"k":"`+key+`"}`)
+	f.Set("prod/openai", "  "+key+"\n")
+	f.Set("prod/llm", `{"openai":"`+key+`","n":3}`)
+	f.Set("prod/text", "not json")
+	f.Set("arn:aws:secretsmanager:eu-west-1:000000000000:secret:prod/eu-AbCdEf", `{"k":"`+key+`"}`)
 	a := &AWS{Endpoint: srv.URL, MaxAttempts: 1}
 
 	tests := []struct {
@@ -53,12 +53,11 @@ func TestAWS(t *testing.T) {
 		})
 	}
 	t.Run("arn-signed-for-its-region", func(t *testing.T) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		if got := f.regions[2]; got != "eu-west-1" {
+		regions := f.Regions()
+		if got := regions[2]; got != "eu-west-1" {
 			t.Errorf("the ARN read was signed for %q, want eu-west-1", got)
 		}
-		if got := f.regions[0]; got != "us-east-1" {
+		if got := regions[0]; got != "us-east-1" {
 			t.Errorf("a name read was signed for %q, want AWS_REGION us-east-1", got)
 		}
 	})
@@ -66,17 +65,15 @@ func TestAWS(t *testing.T) {
 
 func TestAWSWrongCredentials(t *testing.T) {
 	f, srv := startFakeSecretsManager(t)
-	f.set("prod/openai", "x")
-	f.badSigOK = true
+	f.Set("prod/openai", "x")
+	f.ExpectBadSignatures()
 	t.Setenv("AWS_SECRET_ACCESS_KEY", mustRandomHex(t, 20)) // not the fake's
 	a := &AWS{Endpoint: srv.URL, MaxAttempts: 1}
 	_, err := a.Read(context.Background(), Ref{Scheme: SchemeAWS, Path: "prod/openai"})
 	if err == nil || !contains(err.Error(), "InvalidSignatureException") {
 		t.Fatalf("Read with a wrong secret access key = %v, want InvalidSignatureException", err)
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.sigErrs) == 0 {
+	if len(f.SignatureErrors()) == 0 {
 		t.Error("the fake accepted a signature made with the wrong key")
 	}
 	if contains(err.Error(), os.Getenv("AWS_SECRET_ACCESS_KEY")) {

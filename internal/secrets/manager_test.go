@@ -75,17 +75,17 @@ var backends = []struct {
 		return backend{
 			sources: map[Scheme]Source{SchemeAWS: &AWS{Endpoint: srv.URL}},
 			ref:     "aws-sm:prod/llm#openai",
-			set:     func(v string) { f.set("prod/llm", `{"openai":"`+v+`","other":"x"}`) },
-			fail:    f.setDeny,
+			set:     func(v string) { f.Set("prod/llm", `{"openai":"`+v+`","other":"x"}`) },
+			fail:    f.SetDeny,
 		}
 	}},
 	{"vault", func(t *testing.T) backend {
 		f, srv := startFakeVault(t)
 		return backend{
-			sources: map[Scheme]Source{SchemeVault: &Vault{Addr: srv.URL, Token: gateway.NewSecret(f.newToken())}},
+			sources: map[Scheme]Source{SchemeVault: &Vault{Addr: srv.URL, Token: gateway.NewSecret(f.NewToken())}},
 			ref:     "vault:secret/aigate/llm#openai",
-			set:     func(v string) { f.put("secret/data/aigate/llm", map[string]string{"openai": v}) },
-			fail:    f.setSealed,
+			set:     func(v string) { f.Put("secret/data/aigate/llm", map[string]string{"openai": v}) },
+			fail:    f.SetSealed,
 		}
 	}},
 }

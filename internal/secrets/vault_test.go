@@ -11,8 +11,8 @@ import (
 func TestVault(t *testing.T) {
 	f, srv := startFakeVault(t)
 	key := "k-" + mustRandomHex(t, 8)
-	f.put("secret/data/aigate/llm", map[string]string{"openai": key})
-	tok := f.newToken()
+	f.Put("secret/data/aigate/llm", map[string]string{"openai": key})
+	tok := f.NewToken()
 
 	tests := []struct {
 		name    string
@@ -22,9 +22,9 @@ func TestVault(t *testing.T) {
 	}{
 		{"token", &Vault{Addr: srv.URL, Token: gateway.NewSecret(tok)}, "vault:secret/aigate/llm#openai", ""},
 		{"api-path", &Vault{Addr: srv.URL, Token: gateway.NewSecret(tok)}, "vault:secret/data/aigate/llm#openai", ""},
-		{"approle", &Vault{Addr: srv.URL, RoleID: f.roleID, SecretID: gateway.NewSecret(f.secretID)}, "vault:secret/aigate/llm#openai", ""},
+		{"approle", &Vault{Addr: srv.URL, RoleID: f.RoleID, SecretID: gateway.NewSecret(f.SecretID)}, "vault:secret/aigate/llm#openai", ""},
 		{"wrong-token", &Vault{Addr: srv.URL, Token: gateway.NewSecret("hvs.wrong")}, "vault:secret/aigate/llm#openai", "403 permission denied"},
-		{"wrong-secret-id", &Vault{Addr: srv.URL, RoleID: f.roleID, SecretID: gateway.NewSecret("nope")}, "vault:secret/aigate/llm#openai", "approle login"},
+		{"wrong-secret-id", &Vault{Addr: srv.URL, RoleID: f.RoleID, SecretID: gateway.NewSecret("nope")}, "vault:secret/aigate/llm#openai", "approle login"},
 		{"no-credentials", &Vault{Addr: srv.URL}, "vault:secret/aigate/llm#openai", "no credentials"},
 		{"no-addr", &Vault{Token: gateway.NewSecret(tok)}, "vault:secret/aigate/llm#openai", "VAULT_ADDR is not set"},
 		{"not-found", &Vault{Addr: srv.URL, Token: gateway.NewSecret(tok)}, "vault:secret/other#openai", "404"},
@@ -41,7 +41,7 @@ func TestVault(t *testing.T) {
 				if err == nil || !contains(err.Error(), tt.wantErr) {
 					t.Fatalf("Read(%s) = %v, want an error containing %q", tt.ref, err, tt.wantErr)
 				}
-				for _, secret := range []string{key, tok, f.secretID} {
+				for _, secret := range []string{key, tok, f.SecretID} {
 					if contains(err.Error(), secret) {
 						t.Errorf("Read(%s) error quotes a secret: %v", tt.ref, err)
 					}
@@ -60,9 +60,9 @@ func TestVault(t *testing.T) {
 
 func TestVaultAppRoleToken(t *testing.T) {
 	f, srv := startFakeVault(t)
-	f.put("secret/data/app", map[string]string{"k": "v"})
+	f.Put("secret/data/app", map[string]string{"k": "v"})
 	clock := newFakeClock()
-	v := &Vault{Addr: srv.URL, RoleID: f.roleID, SecretID: gateway.NewSecret(f.secretID), Now: clock.Now, Namespace: "team-a"}
+	v := &Vault{Addr: srv.URL, RoleID: f.RoleID, SecretID: gateway.NewSecret(f.SecretID), Now: clock.Now, Namespace: "team-a"}
 	ref := Ref{Scheme: SchemeVault, Path: "secret/app", Field: "k"}
 	read := func(t *testing.T) {
 		t.Helper()
@@ -70,7 +70,7 @@ func TestVaultAppRoleToken(t *testing.T) {
 			t.Fatalf("Read: %v", err)
 		}
 	}
-	logins := func() int { f.mu.Lock(); defer f.mu.Unlock(); return f.logins }
+	logins := f.Logins
 
 	t.Run("reused-within-lease", func(t *testing.T) {
 		read(t)
@@ -88,16 +88,14 @@ func TestVaultAppRoleToken(t *testing.T) {
 		}
 	})
 	t.Run("login-again-when-token-revoked", func(t *testing.T) {
-		f.revokeAll()
+		f.RevokeAll()
 		read(t)
 		if n := logins(); n != 3 {
 			t.Errorf("logins = %d, want 3", n)
 		}
 	})
 	t.Run("namespace-header", func(t *testing.T) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		for _, ns := range f.namespace {
+		for _, ns := range f.Namespaces() {
 			if ns != "team-a" {
 				t.Errorf("X-Vault-Namespace = %q, want team-a", ns)
 			}
@@ -107,9 +105,9 @@ func TestVaultAppRoleToken(t *testing.T) {
 
 func TestVaultKV1Refused(t *testing.T) {
 	f, srv := startFakeVault(t)
-	f.put("secret/data/app", map[string]string{"k": "v"})
-	f.kv1 = true
-	v := &Vault{Addr: srv.URL, Token: gateway.NewSecret(f.newToken())}
+	f.Put("secret/data/app", map[string]string{"k": "v"})
+	f.SetKV1(true)
+	v := &Vault{Addr: srv.URL, Token: gateway.NewSecret(f.NewToken())}
 	_, err := v.Read(context.Background(), Ref{Scheme: SchemeVault, Path: "secret/app", Field: "k"})
 	if err == nil || !contains(err.Error(), "KV version 2") {
 		t.Errorf("Read of a KV v1 response = %v, want a KV version 2 error", err)

@@ -1,22 +1,26 @@
-package secrets
+package secretsfake
 
 import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 )
 
-// fakeVault speaks the part of Vault's HTTP API the client uses: KV v2 reads
+// Vault speaks the part of Vault's HTTP API the client uses: KV v2 reads
 // at /v1/MOUNT/data/PATH with X-Vault-Token, and AppRole login at
 // /v1/auth/approle/login.
-type fakeVault struct {
-	t        *testing.T
-	roleID   string
-	secretID string
-	lease    int // lease_duration of login tokens, seconds
+type Vault struct {
+	t testing.TB
+	// RoleID and SecretID are the AppRole credentials the fake accepts.
+	RoleID   string
+	SecretID string
+	// Lease is the lease_duration of login tokens, in seconds; set it
+	// before the first login.
+	Lease int
 
 	mu        sync.Mutex                   // protects the fields below
 	tokens    map[string]bool              // valid tokens
@@ -27,13 +31,14 @@ type fakeVault struct {
 	namespace []string // X-Vault-Namespace of each read
 }
 
-func startFakeVault(t *testing.T) (*fakeVault, *httptest.Server) {
+// StartVault starts the fake on 127.0.0.1; it stops when the test ends.
+func StartVault(t testing.TB) (*Vault, *httptest.Server) {
 	t.Helper()
-	f := &fakeVault{
+	f := &Vault{
 		t:        t,
-		roleID:   "role-" + mustRandomHex(t, 4),
-		secretID: mustRandomHex(t, 16),
-		lease:    3600,
+		RoleID:   "role-" + MustRandomHex(t, 4),
+		SecretID: MustRandomHex(t, 16),
+		Lease:    3600,
 		tokens:   map[string]bool{},
 		kv:       map[string]map[string]string{},
 	}
@@ -42,31 +47,55 @@ func startFakeVault(t *testing.T) (*fakeVault, *httptest.Server) {
 	return f, srv
 }
 
-// newToken returns a fresh valid token.
-func (f *fakeVault) newToken() string {
-	tok := "hvs." + mustRandomHex(f.t, 12)
+// NewToken returns a fresh valid token.
+func (f *Vault) NewToken() string {
+	tok := "hvs." + MustRandomHex(f.t, 12)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.tokens[tok] = true
 	return tok
 }
 
-func (f *fakeVault) revokeAll() {
+// RevokeAll makes every token issued so far invalid.
+func (f *Vault) RevokeAll() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.tokens = map[string]bool{}
 }
 
-func (f *fakeVault) put(apiPath string, data map[string]string) {
+// Put stores data at the API path apiPath (secret/data/x).
+func (f *Vault) Put(apiPath string, data map[string]string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.kv[apiPath] = data
 }
 
-func (f *fakeVault) setSealed(v bool) {
+// SetSealed makes every read answer 503 "Vault is sealed" (true) or not.
+func (f *Vault) SetSealed(v bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.sealed = v
+}
+
+// SetKV1 makes reads answer with the KV v1 shape (true) or v2.
+func (f *Vault) SetKV1(v bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.kv1 = v
+}
+
+// Logins returns how many AppRole logins succeeded.
+func (f *Vault) Logins() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.logins
+}
+
+// Namespaces returns the X-Vault-Namespace header of each read, in order.
+func (f *Vault) Namespaces() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.namespace)
 }
 
 func vaultErrors(w http.ResponseWriter, status int, msgs ...string) {
@@ -78,7 +107,7 @@ func vaultErrors(w http.ResponseWriter, status int, msgs ...string) {
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": msgs})
 }
 
-func (f *fakeVault) serve(w http.ResponseWriter, r *http.Request) {
+func (f *Vault) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/v1/auth/approle/login" {
 		f.login(w, r)
 		return
@@ -122,7 +151,7 @@ func (f *fakeVault) serve(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (f *fakeVault) login(w http.ResponseWriter, r *http.Request) {
+func (f *Vault) login(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		vaultErrors(w, http.StatusMethodNotAllowed)
 		return
@@ -135,11 +164,11 @@ func (f *fakeVault) login(w http.ResponseWriter, r *http.Request) {
 		vaultErrors(w, http.StatusBadRequest, "failed to parse JSON input")
 		return
 	}
-	if in.RoleID != f.roleID || in.SecretID != f.secretID {
+	if in.RoleID != f.RoleID || in.SecretID != f.SecretID {
 		vaultErrors(w, http.StatusBadRequest, "invalid role or secret ID")
 		return
 	}
-	tok := f.newToken()
+	tok := f.NewToken()
 	f.mu.Lock()
 	f.logins++
 	f.mu.Unlock()
@@ -147,7 +176,7 @@ func (f *fakeVault) login(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"auth": map[string]any{
 			"client_token": tok, "accessor": "a", "policies": []string{"default"},
-			"lease_duration": f.lease, "renewable": true,
+			"lease_duration": f.Lease, "renewable": true,
 		},
 	})
 }

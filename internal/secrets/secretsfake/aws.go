@@ -1,4 +1,8 @@
-package secrets
+// Package secretsfake holds fake AWS Secrets Manager and HashiCorp Vault
+// servers speaking the real HTTP APIs (SigV4-checked JSON 1.1 for AWS, KV v2
+// and AppRole for Vault), started on 127.0.0.1 by tests. It is for tests
+// only: the secrets package's own and the gateway's end-to-end ones.
+package secretsfake
 
 import (
 	"bytes"
@@ -19,13 +23,15 @@ import (
 	"testing"
 )
 
-// fakeSecretsManager speaks the AWS Secrets Manager JSON 1.1 protocol for
+// SecretsManager speaks the AWS Secrets Manager JSON 1.1 protocol for
 // GetSecretValue and checks every request's SigV4 signature against the
 // credentials the test generated.
-type fakeSecretsManager struct {
-	t         *testing.T
-	accessKey string
-	secretKey string
+type SecretsManager struct {
+	t testing.TB
+	// AccessKey and SecretKey are the credentials the fake accepts; the
+	// environment holds them too.
+	AccessKey string
+	SecretKey string
 
 	mu       sync.Mutex        // protects the fields below
 	secrets  map[string]string // SecretId → SecretString
@@ -38,9 +44,9 @@ type fakeSecretsManager struct {
 
 var authRE = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([a-z0-9-]+)/secretsmanager/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$`)
 
-// mustRandomHex returns n random bytes in hex, for key material generated
+// MustRandomHex returns n random bytes in hex, for key material generated
 // at test run time.
-func mustRandomHex(t testing.TB, n int) string {
+func MustRandomHex(t testing.TB, n int) string {
 	t.Helper()
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
@@ -49,21 +55,21 @@ func mustRandomHex(t testing.TB, n int) string {
 	return hex.EncodeToString(b)
 }
 
-// startFakeSecretsManager starts the fake on 127.0.0.1 and points the
+// StartSecretsManager starts the fake on 127.0.0.1 and points the
 // standard credential chain at generated credentials through the
 // environment, away from any real AWS configuration.
-func startFakeSecretsManager(t *testing.T) (*fakeSecretsManager, *httptest.Server) {
+func StartSecretsManager(t testing.TB) (*SecretsManager, *httptest.Server) {
 	t.Helper()
-	f := &fakeSecretsManager{
+	f := &SecretsManager{
 		t:         t,
-		accessKey: "TESTKEY" + strings.ToUpper(mustRandomHex(t, 6)),
-		secretKey: mustRandomHex(t, 20),
+		AccessKey: "TESTKEY" + strings.ToUpper(MustRandomHex(t, 6)),
+		SecretKey: MustRandomHex(t, 20),
 		secrets:   map[string]string{},
 	}
 	dir := t.TempDir()
 	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID":           f.accessKey,
-		"AWS_SECRET_ACCESS_KEY":       f.secretKey,
+		"AWS_ACCESS_KEY_ID":           f.AccessKey,
+		"AWS_SECRET_ACCESS_KEY":       f.SecretKey,
 		"AWS_SESSION_TOKEN":           "",
 		"AWS_REGION":                  "us-east-1",
 		"AWS_PROFILE":                 "",
@@ -79,26 +85,57 @@ func startFakeSecretsManager(t *testing.T) (*fakeSecretsManager, *httptest.Serve
 	return f, srv
 }
 
-func (f *fakeSecretsManager) set(name, value string) {
+// Set stores value as the SecretString of the secret name.
+func (f *SecretsManager) Set(name, value string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.secrets[name] = value
 }
 
-func (f *fakeSecretsManager) setDeny(deny bool) {
+// SetDeny makes every read fail with AccessDeniedException (true) or not.
+func (f *SecretsManager) SetDeny(deny bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.deny = deny
 }
 
-func (f *fakeSecretsManager) awsError(w http.ResponseWriter, status int, typ, msg string) {
+// ExpectBadSignatures stops a signature that does not verify from failing
+// the test (it is still refused and recorded).
+func (f *SecretsManager) ExpectBadSignatures() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.badSigOK = true
+}
+
+// Regions returns the credential scope region of each read, in order.
+func (f *SecretsManager) Regions() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.regions)
+}
+
+// Calls returns how many correctly signed reads arrived.
+func (f *SecretsManager) Calls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls
+}
+
+// SignatureErrors returns why each refused signature did not verify.
+func (f *SecretsManager) SignatureErrors() []error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.sigErrs)
+}
+
+func (f *SecretsManager) awsError(w http.ResponseWriter, status int, typ, msg string) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.Header().Set("X-Amzn-ErrorType", typ)
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]string{"__type": typ, "message": msg})
 }
 
-func (f *fakeSecretsManager) serve(w http.ResponseWriter, r *http.Request) {
+func (f *SecretsManager) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	if r.Method != http.MethodPost || r.URL.Path != "/" {
 		f.t.Errorf("fake secrets manager: %s %s, want POST /", r.Method, r.URL.Path)
@@ -153,13 +190,13 @@ func (f *fakeSecretsManager) serve(w http.ResponseWriter, r *http.Request) {
 
 // checkSignature recomputes the AWS Signature Version 4 of r over the
 // headers it says it signed, and returns the credential scope's region.
-func (f *fakeSecretsManager) checkSignature(r *http.Request, body []byte) (string, error) {
+func (f *SecretsManager) checkSignature(r *http.Request, body []byte) (string, error) {
 	m := authRE.FindStringSubmatch(r.Header.Get("Authorization"))
 	if m == nil {
 		return "", fmt.Errorf("Authorization header has not the SigV4 shape")
 	}
 	akid, date, region, signed, sig := m[1], m[2], m[3], m[4], m[5]
-	if akid != f.accessKey {
+	if akid != f.AccessKey {
 		return "", fmt.Errorf("signed with access key %q, want the one from the environment", akid)
 	}
 	amzDate := r.Header.Get("X-Amz-Date")
@@ -197,7 +234,7 @@ func (f *fakeSecretsManager) checkSignature(r *http.Request, body []byte) (strin
 	scope := date + "/" + region + "/secretsmanager/aws4_request"
 	creqHash := sha256.Sum256([]byte(creq))
 	sts := "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hex.EncodeToString(creqHash[:])
-	key := []byte("AWS4" + f.secretKey)
+	key := []byte("AWS4" + f.SecretKey)
 	for _, part := range []string{date, region, "secretsmanager", "aws4_request"} {
 		key = hmacSHA256(key, part)
 	}
