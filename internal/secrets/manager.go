@@ -58,6 +58,8 @@ type Manager struct {
 	values map[string]*Value // by reference string
 
 	refreshMu sync.Mutex // serialises refreshes (ticker and SIGHUP)
+
+	gen atomic.Uint64 // counts value changes; see Generation
 }
 
 // Value is one resolved reference. [Value.Load] is lock-free and is what the
@@ -227,6 +229,7 @@ func (m *Manager) refresh(ctx context.Context, v *Value) error {
 	if !s.Equal(v.Load()) {
 		v.cur.Store(&s)
 		v.st.Changed = now
+		m.gen.Add(1)
 		m.log().LogAttrs(ctx, slog.LevelInfo, "secret changed", slog.String("ref", v.ref.String()))
 	}
 	if v.st.Failures > 0 {
@@ -258,6 +261,11 @@ func (m *Manager) run(ctx context.Context, tick <-chan time.Time) error {
 		}
 	}
 }
+
+// Generation counts the value changes refreshes have made: a caller that
+// built something from the values rebuilds it when Generation differs
+// from what it was then. Adding a reference does not count.
+func (m *Manager) Generation() uint64 { return m.gen.Load() }
 
 // Status returns the state of every reference, sorted by reference.
 func (m *Manager) Status() []Status {

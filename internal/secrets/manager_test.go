@@ -128,10 +128,16 @@ func TestManagerRefresh(t *testing.T) {
 			}
 
 			t.Run("rotation-without-restart", func(t *testing.T) {
+				if err := m.Refresh(ctx); err != nil || m.Generation() != 0 {
+					t.Fatalf("Refresh with nothing rotated = %v, Generation %d; want nil and 0", err, m.Generation())
+				}
 				be.set(second)
 				clock.Add(time.Minute)
 				if err := m.Refresh(ctx); err != nil {
 					t.Fatalf("Refresh: %v", err)
+				}
+				if g := m.Generation(); g != 1 {
+					t.Errorf("Generation() after a rotation = %d, want 1", g)
 				}
 				if got := v.Load().Reveal(); got != second {
 					t.Errorf("Load() after rotation = %q, want the second value", got)
@@ -177,6 +183,9 @@ func TestManagerRefresh(t *testing.T) {
 				}
 				if st := v.Status(); st.Failures != 0 || !st.Updated.Equal(clock.Now()) {
 					t.Errorf("Status() = %+v, want no failures and Updated now", st)
+				}
+				if g := m.Generation(); g != 1 {
+					t.Errorf("Generation() after failing and recovering with the same value = %d, want 1", g)
 				}
 			})
 
