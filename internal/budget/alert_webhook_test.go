@@ -413,3 +413,31 @@ func (r refusingLedger) Reserve(ctx context.Context, bs []budget.Budget, _ budge
 	spent, _, _ := r.Spent(ctx, bs[0], now)
 	return budget.Hold{}, &budget.ExceededError{Budget: bs[0], Spent: spent}
 }
+
+// TestAlertWebhookCurrentURL: with CurrentWebhook set (a webhook URL kept
+// in a secret manager and refreshed), each alert goes to the URL in force
+// when it is posted, not to the one the Alerter was built with.
+func TestAlertWebhookCurrentURL(t *testing.T) {
+	old, cur := newWebhook(t, nil), newWebhook(t, nil)
+	var mu sync.Mutex
+	url := old.URL
+	a := &budget.Alerter{Webhook: gateway.NewSecret(old.URL), CurrentWebhook: func() gateway.Secret {
+		mu.Lock()
+		defer mu.Unlock()
+		return gateway.NewSecret(url)
+	}}
+	l := newAlertLedger()
+	b := budget.Budget{Kind: budget.ScopeTeam, ID: "research", Amount: budget.Amount{Cap: 100, Period: budget.PeriodDay}}
+	mu.Lock()
+	url = cur.URL
+	mu.Unlock()
+	l.set(b, 100)
+	a.Check(context.Background(), l, b, time.Now())
+	cur.wait(t, 1)
+	a.Close(context.Background())
+	old.mu.Lock()
+	defer old.mu.Unlock()
+	if old.posts != 0 {
+		t.Errorf("the webhook the Alerter was built with got %d posts after the URL changed, want 0", old.posts)
+	}
+}

@@ -43,6 +43,10 @@ type Alerter struct {
 	Thresholds []float64
 	// Webhook is the URL alerts are posted to; zero: log only.
 	Webhook gateway.Secret
+	// CurrentWebhook, if set, returns the URL to post each alert to, for a
+	// secret refreshed while the gateway runs; Webhook still decides
+	// whether alerts are posted at all.
+	CurrentWebhook func() gateway.Secret
 	// Client posts the webhook; nil uses a client with a 10s timeout.
 	Client *http.Client
 	// Backoff is the first retry delay, doubled per attempt; zero means 1s.
@@ -212,7 +216,11 @@ func (a *Alerter) post(ctx context.Context, al Alert) {
 			}
 			delay *= 2
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.Webhook.Reveal(), bytes.NewReader(body))
+		hook := a.Webhook
+		if a.CurrentWebhook != nil {
+			hook = a.CurrentWebhook()
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook.Reveal(), bytes.NewReader(body))
 		if err != nil {
 			last = "invalid webhook URL"
 			break
