@@ -42,6 +42,9 @@ type File struct {
 	Budgets    Budgets    `yaml:"budgets"`
 	// Tokens configure short-lived end-user tokens; see tokens.go.
 	Tokens Tokens `yaml:"tokens"`
+	// IdentityProviders let keys accept JWTs of the app's own identity
+	// provider; see identity.go.
+	IdentityProviders []IdentityProvider `yaml:"identity_providers"`
 	// Prices add to or replace the embedded price table: model (or prefix
 	// of dated ids) → dollars per million tokens.
 	Prices map[string]budget.PriceText `yaml:"prices"`
@@ -233,6 +236,7 @@ func (f *File) Validate() error {
 	}
 	f.validateLimits(add)
 	f.Tokens.validate(add)
+	f.validateIdentityProviders(add)
 	errs = append(errs, f.validatePolicies()...)
 	return errors.Join(errs...)
 }
