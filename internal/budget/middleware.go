@@ -323,10 +323,18 @@ func (b *Budgets) stopped(err error) error {
 		Message: fmt.Sprintf("the stream was stopped: the budget of %s for %s is exhausted", ee.Budget.Amount.Cap, ee.Budget.Label())}
 }
 
-// enqueue queues s for the writer. A [Local] ledger settles the hold in
-// memory first, at once, so the next reservation sees the actual cost.
+// nowSettler is a ledger that keeps holds outside the store ([Local],
+// [Redis]) and settles them when the request ends, before the store is
+// written.
+type nowSettler interface {
+	settleNow(Settlement) Settlement
+}
+
+// enqueue queues s for the writer. A [Local] or [Redis] ledger settles the
+// hold first, at once, so the next reservation sees the actual cost; the
+// store gets the spend and the record behind, in batches.
 func (b *Budgets) enqueue(s Settlement) {
-	if l, ok := b.Ledger.(*Local); ok {
+	if l, ok := b.Ledger.(nowSettler); ok {
 		s = l.settleNow(s)
 	}
 	b.jobs <- job{s: s}

@@ -87,6 +87,15 @@ func (l *failoverLimiter) AllowN(ctx context.Context, key string, lim ratelimit.
 	return ratelimit.Result{}, fmt.Errorf("%s limit: %w", l.name, ErrSharedDown)
 }
 
+// Failed reports that a call to the store made outside the wrapped
+// limiters (the budget ledger) failed: the store is marked down as when a
+// limiter fails. Errors of calls whose own context ended are the caller's
+// to filter out.
+func (f *Failover) Failed(name string, err error) {
+	f.init()
+	f.markDown(name, err)
+}
+
 // markDown records that the store failed and starts the probe, once per
 // outage.
 func (f *Failover) markDown(name string, err error) {
