@@ -3,8 +3,6 @@ package pii
 import (
 	"net/netip"
 	"strings"
-
-	"github.com/nyaruka/phonenumbers"
 )
 
 // scanner holds the state of one Find call.
@@ -553,7 +551,7 @@ func (s *scanner) nino(p int) {
 
 // phone tries a phone number at i (a digit, '+' or '('). Candidates are
 // runs of digits joined by single spaces, hyphens, dots or parentheses,
-// 7 to 15 digits long; phonenumbers validates them. Numbers that the
+// 7 to 15 digits long; phoneValid validates them as phonenumbers would. Numbers that the
 // library cannot validate for the default region still count when a cue
 // such as "phone:" or "call me at" precedes them (or "-Fax" follows).
 func (s *scanner) phone(i int) (end int) {
@@ -633,10 +631,7 @@ scan:
 	if t[i] == '+' {
 		region = ""
 	}
-	valid := false
-	if num, err := phonenumbers.Parse(cand, region); err == nil {
-		valid = phonenumbers.IsValidNumber(num)
-	}
+	valid := phoneValid(cand, region)
 	switch {
 	case valid && t[i] == '+':
 		s.add(Phone, i, end, 0.95)
