@@ -150,4 +150,38 @@ func (f *Failover) log() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-var _ ratelimit.Limiter = (*failoverLimiter)(nil)
+// WrapConcurrency is Wrap for a concurrency limit. A slot taken on the
+// local limiter while the store is down is released there, whenever the
+// store comes back.
+func (f *Failover) WrapConcurrency(name string, shared, local ratelimit.ConcurrencyLimiter) ratelimit.ConcurrencyLimiter {
+	f.init()
+	return &failoverConcurrency{f: f, name: name, shared: shared, local: local}
+}
+
+type failoverConcurrency struct {
+	f             *Failover
+	name          string
+	shared, local ratelimit.ConcurrencyLimiter
+}
+
+func (c *failoverConcurrency) Acquire(ctx context.Context, key string, max int) (func(), bool, error) {
+	if !c.f.down.Load() {
+		rel, ok, err := c.shared.Acquire(ctx, key, max)
+		switch {
+		case err == nil, errors.Is(err, ratelimit.ErrInvalidLimit):
+			return rel, ok, err
+		case ctx.Err() != nil:
+			return rel, ok, err
+		}
+		c.f.markDown(c.name, err)
+	}
+	if c.f.FailOpen {
+		return c.local.Acquire(ctx, key, max)
+	}
+	return nil, false, fmt.Errorf("%s limit: %w", c.name, ErrSharedDown)
+}
+
+var (
+	_ ratelimit.Limiter            = (*failoverLimiter)(nil)
+	_ ratelimit.ConcurrencyLimiter = (*failoverConcurrency)(nil)
+)

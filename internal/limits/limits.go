@@ -133,9 +133,17 @@ func (l *Limiter) Middleware(next gateway.Handler) gateway.Handler {
 			}
 			releases = append(releases, rel)
 		}
+		// From here the slots are released exactly once on every path:
+		// an error, a panic in next (re-raised after), or the response's
+		// end (OnDone, which streams cancelled by the client reach too).
+		handedOff := false
+		defer func() {
+			if !handedOff {
+				releaseAll()
+			}
+		}()
 		resp, err := next.Serve(ctx, req)
 		if err != nil {
-			releaseAll()
 			l.settleTokens(context.WithoutCancel(ctx), spent, 0)
 			return nil, err
 		}
@@ -159,6 +167,7 @@ func (l *Limiter) Middleware(next gateway.Handler) gateway.Handler {
 			}
 			l.settleTokens(context.WithoutCancel(ctx), spent, actual)
 		})
+		handedOff = true
 		return resp, nil
 	})
 }
