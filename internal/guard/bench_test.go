@@ -1,9 +1,12 @@
 package guard
 
 import (
+	_ "embed"
 	"encoding/json"
+	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -11,34 +14,18 @@ import (
 	"github.com/aigate-dev/aigate/internal/provider/openai"
 )
 
-// benchMessage is about 2 KB of ordinary support-chat text, none of it
-// repeated, with an e-mail address and a phone number in it.
-var benchMessage = func() string {
-	s := "Hi, I ordered a pair of running shoes last week (order 1042) and they arrived in the wrong size. " +
-		"Could you tell me how returns work, whether I pay for shipping, and how long the refund takes? " +
-		"You can reach me at jane.roe@example.org or call me at +1 415 555 0134 in the afternoon. " +
-		"The box is still sealed and I kept the receipt, the packing slip and the original tags. " +
-		"I would prefer an exchange for size 42 if you have it in the same colour, otherwise a refund to my card is fine. " +
-		"Last time I returned something it took almost three weeks before the money showed up on my statement, " +
-		"so I would like to know whether that is normal or whether something went wrong on your side. " +
-		"Also, your website says that members get free return shipping, but when I logged in to my account " +
-		"the return form asked me to pay for the label. Is the membership discount applied later, or do I need " +
-		"to contact someone else about that? I have been a member since 2019 and usually order two or three times a year. " +
-		"One more thing: the delivery driver left the parcel with my neighbour without asking, which was a little annoying, " +
-		"because I was at home the whole day. Could you pass that on to the courier company, or tell me whom to write to? " +
-		"If it helps, the tracking number on the email I received starts with JD and the parcel weighed about two kilos. " +
-		"I am also interested in the trail version of the same shoe; does it run true to size, or should I go half a size up? " +
-		"My current pair from another brand is a 42 and fits well with thin socks, a little tight with winter ones. " +
-		"Finally, do you ship to Norway? My sister lives in Bergen and would like to order the same model for her husband, " +
-		"but the checkout page only lists countries in the European Union. Thanks a lot for your help, and have a nice day!"
-	return s[:min(len(s), 2048)]
-}()
+// benchMessage is 2 KB of ordinary support-chat text, none of it repeated,
+// with an e-mail address, a phone number, a (test) card number, a date and
+// the everyday numbers prose has (order number, sizes, years, a version).
+//
+//go:embed testdata/message_2k.txt
+var benchMessage string
 
 func benchPolicy(b *testing.B) *Policy {
 	b.Helper()
 	p, err := NewPolicy("bench", PolicySpec{
 		SystemPrompt: "You are the support assistant of Example Shop. Only answer questions about Example Shop orders, returns and products.",
-		PII:          map[string]string{"default": "redact", "EMAIL": "pseudonymize", "PHONE": "pseudonymize", "CREDIT_CARD": "block"},
+		PII:          map[string]string{"default": "redact", "EMAIL": "pseudonymize", "PHONE": "pseudonymize", "CREDIT_CARD": "mask"},
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -46,45 +33,137 @@ func benchPolicy(b *testing.B) *Policy {
 	return p
 }
 
-// BenchmarkInputGuards runs every input guard of a policy (pinned prompt,
-// secrets, injection, PII with pseudonyms, role markers) on one 2 KB user
-// message, decode and re-encode included, and reports p50 and p99:
-//
-//	go test ./internal/guard -run '^$' -bench InputGuards
-func BenchmarkInputGuards(b *testing.B) {
-	p := benchPolicy(b)
-	body, _ := json.Marshal(map[string]any{"model": "gpt-4o-mini", "messages": []any{map[string]any{"role": "user", "content": benchMessage}}})
-	ad := openai.Adapter{}
-	lat := make([]time.Duration, 0, b.N)
-	b.SetBytes(int64(len(benchMessage)))
-	b.ReportAllocs()
-	for b.Loop() {
-		t0 := time.Now()
-		req, err := ad.Decode(gateway.OpChatCompletions, "", body)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := p.checkInput(req, ad); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := ad.Encode(req); err != nil {
-			b.Fatal(err)
-		}
-		lat = append(lat, time.Since(t0))
+func benchRequest(b *testing.B) (body []byte, req *gateway.Request) {
+	b.Helper()
+	body, _ = json.Marshal(map[string]any{"model": "gpt-4o-mini", "messages": []any{map[string]any{"role": "user", "content": benchMessage}}})
+	req, err := openai.Adapter{}.Decode(gateway.OpChatCompletions, "", body)
+	if err != nil {
+		b.Fatal(err)
 	}
-	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
+	return body, req
+}
+
+// threadCPU returns the CPU time of the calling OS thread (Linux
+// RUSAGE_THREAD; zero elsewhere).
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	if runtime.GOOS != "linux" || syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// latencies collects per-operation times and reports p50 and p99 (wall
+// clock) and cpu-µs (this thread's CPU time per operation, which a shared
+// machine's neighbours do not inflate).
+type latencies struct {
+	b    *testing.B
+	lat  []time.Duration
+	cpu0 time.Duration
+}
+
+func newLatencies(b *testing.B) *latencies {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchMessage)))
+	runtime.LockOSThread()
+	return &latencies{b: b, lat: make([]time.Duration, 0, 1<<14), cpu0: threadCPU()}
+}
+
+func (l *latencies) report() {
+	cpu := threadCPU() - l.cpu0
+	runtime.UnlockOSThread()
+	if len(l.lat) == 0 {
+		return
+	}
+	slices.Sort(l.lat)
+	us := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
+	l.b.ReportMetric(us(l.lat[len(l.lat)/2]), "p50-µs")
+	l.b.ReportMetric(us(l.lat[len(l.lat)*99/100]), "p99-µs")
+	if cpu > 0 {
+		l.b.ReportMetric(us(cpu)/float64(len(l.lat)), "cpu-µs/op")
+	}
+}
+
+// BenchmarkInputGuards runs the input guards of a policy on one 2 KB user
+// message (testdata/message_2k.txt) and reports p50, p99 and CPU time per
+// operation: each guard alone (pii: redaction with pseudonyms; secrets;
+// injection), and all of them together (pinned prompt, secrets, injection,
+// PII, role markers) with the request's decode and re-encode included.
+// The target is p99 ≤ 50 µs for "all":
+//
+//	go test ./internal/guard -run '^$' -bench InputGuards -benchtime 5000x
+func BenchmarkInputGuards(b *testing.B) {
+	// each runs one guard on req, whose texts are reset before every run.
+	each := func(b *testing.B, check func(p *Policy, req *gateway.Request) error) {
+		p := benchPolicy(b)
+		_, req := benchRequest(b)
+		texts := checkedTexts(req, true)
+		orig := make([]string, len(texts))
+		for i, t := range texts {
+			orig[i] = t.Value
+		}
+		l := newLatencies(b)
+		for b.Loop() {
+			for i, t := range texts {
+				t.Set(orig[i])
+			}
+			req.Findings = req.Findings[:0]
+			t0 := time.Now()
+			if err := check(p, req); err != nil {
+				b.Fatal(err)
+			}
+			l.lat = append(l.lat, time.Since(t0))
+		}
+		l.report()
+	}
+	b.Run("pii", func(b *testing.B) {
+		each(b, func(p *Policy, req *gateway.Request) error {
+			v, err := p.checkPII(req)
+			if err == nil && v.Len() != 2 {
+				b.Fatalf("pii: %d pseudonyms, want 2 (e-mail and phone)", v.Len())
+			}
+			return err
+		})
+	})
+	b.Run("secrets", func(b *testing.B) {
+		each(b, func(p *Policy, req *gateway.Request) error { return p.checkSecrets(req) })
+	})
+	b.Run("injection", func(b *testing.B) {
+		each(b, func(p *Policy, req *gateway.Request) error { return p.checkInjection(req) })
+	})
+	b.Run("all", func(b *testing.B) {
+		p := benchPolicy(b)
+		body, _ := benchRequest(b)
+		ad := openai.Adapter{}
+		l := newLatencies(b)
+		for b.Loop() {
+			t0 := time.Now()
+			req, err := ad.Decode(gateway.OpChatCompletions, "", body)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := p.checkInput(req, ad); err != nil {
+				b.Fatal(err)
+			}
+			out, err := ad.Encode(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			l.lat = append(l.lat, time.Since(t0))
+			if len(out) == 0 {
+				b.Fatal("empty body")
+			}
+		}
+		l.report()
+	})
 }
 
 // BenchmarkOutputGuard feeds a 2 KB answer through the output guard in
 // 16-byte deltas (canary, verbatim-prompt check and pseudonym restore).
 func BenchmarkOutputGuard(b *testing.B) {
 	p := benchPolicy(b)
-	body, _ := json.Marshal(map[string]any{"model": "gpt-4o-mini", "messages": []any{map[string]any{"role": "user", "content": benchMessage}}})
-	ad := openai.Adapter{}
-	req, _ := ad.Decode(gateway.OpChatCompletions, "", body)
-	vault, err := p.checkInput(req, ad)
+	_, req := benchRequest(b)
+	vault, err := p.checkInput(req, openai.Adapter{})
 	if err != nil || vault == nil {
 		b.Fatalf("checkInput: vault %v, err %v", vault, err)
 	}
