@@ -132,6 +132,7 @@ type app struct {
 	// and is told of changes made on other instances (through Redis).
 	keyCache *keys.Cache
 	tok      tokenWiring        // end-user tokens; see tokens.go
+	idp      identityWiring     // identity-provider JWTs; see identity.go
 	cors     *corsUnion         // the preflight policy; see cors.go
 	rotation *rotation.Reminder // provider key age reminders; nil when the store keeps no key ages
 	srv      *http.Server
@@ -178,6 +179,7 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 	}
 	a.cors = &corsUnion{db: a.db, log: func(err error) { a.log.Warn("could not read the keys' CORS origins; keeping the last", "error", err) }}
 	a.initTokens()
+	a.initIdentity()
 	a.proxy = proxy.NewServer(a.state(rt), a.log, a.metrics)
 	a.admin = &admin.Handler{Keys: a.keys, Credential: a.adminKey, Logger: a.log}
 	if a.acct.ledger != nil {
@@ -246,7 +248,7 @@ func (a *app) state(rt *config.Runtime) *proxy.State {
 	policy := &guard.PolicyGuard{Policies: rt.Policies, Adapters: byDialect, Logger: a.log}
 	return &proxy.State{
 		Adapters:     adapters,
-		Handler:      gateway.Chain(fw, a.acct.mustChain(rt, withCORSCheck(a.tokenAuth(rt, auth.Middleware)), gateway.Guards(validate), policy.Middleware)...),
+		Handler:      gateway.Chain(fw, a.acct.mustChain(rt, withCORSCheck(a.identityAuth(rt, a.tokenAuth(rt, auth.Middleware))), gateway.Guards(validate), policy.Middleware)...),
 		MaxBodyBytes: int64(v.MaxBodyBytes),
 		Preflight:    a.cors.policy,
 	}
