@@ -492,3 +492,44 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// A prompt template stored at OpenAI carries instructions aigate cannot
+// read: under a pinned prompt it is refused (reject and strip alike), and
+// the provider never sees the request. Without a policy it passes, with no
+// input of its own (the template may hold it).
+func TestStoredPromptRefusedUnderPin(t *testing.T) {
+	for _, policy := range []string{"support-bot", "strip-bot"} {
+		t.Run(policy, func(t *testing.T) {
+			g, key := mustPolicyGateway(t, nil, policy)
+			oc := openaiClient(g, key)
+			_, err := oc.Responses.New(context.Background(), responses.ResponseNewParams{
+				Model:  "gpt-4o-mini",
+				Prompt: responses.ResponsePromptParam{ID: "pmpt_" + randomHex(8)},
+				Input:  responses.ResponseNewParamsInputUnion{OfString: openai.String("hello")},
+			})
+			var apiErr *openai.Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || !strings.Contains(apiErr.Message, "prompt templates") {
+				t.Fatalf("stored prompt: err = %v, want a 400 naming prompt templates", err)
+			}
+			if g.upstream.count() != 0 {
+				t.Error("the request reached the provider")
+			}
+			if !strings.Contains(g.log.String(), `"rule":"stored_prompt"`) {
+				t.Error("the log lacks the stored_prompt finding")
+			}
+		})
+	}
+	t.Run("no-policy", func(t *testing.T) {
+		g := mustRunGateway(t, "")
+		oc := openaiClient(g, g.key)
+		if _, err := oc.Responses.New(context.Background(), responses.ResponseNewParams{
+			Model:  "gpt-4o-mini",
+			Prompt: responses.ResponsePromptParam{ID: "pmpt_" + randomHex(8)},
+		}); err != nil {
+			t.Fatalf("stored prompt without a policy: %v", err)
+		}
+		if !strings.Contains(string(g.upstream.last(t).body), `"prompt"`) {
+			t.Error("the prompt reference did not reach the provider")
+		}
+	})
+}

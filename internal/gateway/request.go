@@ -66,6 +66,10 @@ type Request struct {
 	MaxTokens int64  // output cap asked for; 0 when absent
 	User      string // end-user id claimed by the app (OpenAI user, Anthropic metadata.user_id, X-Aigate-User)
 	Messages  []Message
+	// StoredPrompt is set when the request names a prompt template stored
+	// at the provider (OpenAI Responses prompt.id): instructions aigate
+	// cannot read, so a policy treats them as client system content.
+	StoredPrompt bool
 
 	// Header holds the client headers that may be forwarded upstream; the
 	// front door allow-lists them, so it never holds a credential.

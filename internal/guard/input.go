@@ -120,6 +120,12 @@ func (p *Policy) pinSystem(req *gateway.Request, ad provider.Adapter) error {
 			client++
 		}
 	}
+	if req.StoredPrompt && p.clientSystem != ClientSystemAllow {
+		// A stored template's instructions are unseen and cannot be
+		// stripped apart from its variables: refused under reject and strip.
+		req.AddFinding(gateway.Finding{Guard: "system", Rule: "stored_prompt", Action: "block", Count: 1})
+		return gateway.Errorf(gateway.CodeInvalid, "this gateway does not accept prompt templates stored at the provider (prompt) for this aigate key: their instructions would replace the ones it governs; send the text as input instead")
+	}
 	if client > 0 && p.clientSystem == ClientSystemReject {
 		req.AddFinding(gateway.Finding{Guard: "system", Rule: "client_system", Action: "block", Count: client})
 		msg := "this gateway does not accept system or developer messages (or instructions) for this aigate key"

@@ -88,7 +88,7 @@ func (v *Validator) Check(_ context.Context, req *gateway.Request) error {
 			return gateway.Errorf(gateway.CodeInvalid, "message %d is %s characters; the limit for a user message is %s: shorten it or split it", i, thousands(chars), thousands(maxChars))
 		}
 	}
-	if users == 0 && needsUserInput(req.Operation) {
+	if users == 0 && needsUserInput(req.Operation) && !req.StoredPrompt {
 		return gateway.Errorf(gateway.CodeInvalid, "the request has no user input")
 	}
 	return nil

@@ -257,6 +257,7 @@ func (d *decoder) member(key string, v []byte, off int) error {
 		}
 		d.instructions, err = d.text(at("instructions"), v, off)
 	case "prompt":
+		d.req.StoredPrompt = jsonscan.Kind(v) == '{'
 		err = d.promptVariables(v, off)
 	case "input":
 		if d.op == gateway.OpEmbeddings {
