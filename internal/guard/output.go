@@ -10,7 +10,8 @@ import (
 )
 
 // output is a policy's [gateway.OutputGuard] for one response. Per choice,
-// each piece of text goes through three stages:
+// each piece of text goes through three stages (the arguments of tool calls
+// too, which the adapters hand over as text of their own choice keys):
 //
 //  1. leak check: the canary, or a long verbatim run of the pinned prompt,
 //     in the text so far refuses the rest of the answer;
@@ -130,10 +131,11 @@ func (o *output) checkLeak(st *choiceState, piece string) error {
 const maxHoldBack = 256
 
 // holdBack returns where to cut s so that the trailing token, which the
-// next piece may continue, waits: after the last space or line break, or
+// next piece may continue, waits: after the last space, line break or
+// double quote (tool-call arguments are JSON, often without spaces), or
 // before a trailing run of phone-like characters (digits, spaces, + - ( ) .).
 func holdBack(s string) int {
-	i := strings.LastIndexAny(s, " \n\t")
+	i := strings.LastIndexAny(s, " \n\t\"")
 	cut := i + 1
 	// Extend back over a phone-number-like run that spans spaces.
 	j := len(s)

@@ -1,6 +1,9 @@
 package provider
 
-import "github.com/aigate-dev/aigate/internal/gateway"
+import (
+	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/jsonscan"
+)
 
 // SystemPinner is implemented by adapters that can place a system prompt
 // held by the gateway in the dialect's native place: the first system
@@ -36,6 +39,14 @@ type OutputSpan struct {
 // OutputText is implemented by adapters that can locate the text a model
 // generated, so output guards can read it and rewrite it in place (with
 // [gateway.Splice] and [gateway.QuoteJSON] over the spans).
+//
+// Generated text includes the arguments of tool calls: OpenAI's
+// tool_calls[].function.arguments (a string of JSON, streamed in
+// fragments), Anthropic's tool_use input (an object; streamed as
+// input_json_delta fragments of JSON text) and Gemini's functionCall.args
+// (an object). A string of JSON is one span; in an object, every string
+// value is a span of its own (see [ArgStrings]), so a rewrite keeps the
+// JSON valid.
 type OutputText interface {
 	// ResponseText returns the generated text in a whole response body of
 	// req (for Gemini's JSON-array stream, the whole array), in order.
@@ -50,4 +61,31 @@ type StreamErrorer interface {
 	// StreamError returns the event name (empty for none) and data that
 	// carry e. e.Message reaches the client; e.Err never does.
 	StreamError(e *gateway.Error) (name string, data []byte)
+}
+
+// ArgsChoice keys the tool-call arguments of a choice apart from its text:
+// call n of choice c.
+func ArgsChoice(c, n int) int { return 1<<24 | c<<12 | n&0xfff }
+
+// ArgStrings appends a span for every string value in the JSON value v
+// found at off (an object's member values, an array's elements, at any
+// depth; not the keys), each Whole and keyed choice<<8 | k for the k-th.
+func ArgStrings(v []byte, off, choice int, out []OutputSpan) []OutputSpan {
+	k := 0
+	var walk func(v []byte, off int)
+	walk = func(v []byte, off int) {
+		switch jsonscan.Kind(v) {
+		case '"':
+			if s, err := jsonscan.String(v); err == nil {
+				out = append(out, OutputSpan{Choice: choice<<8 | k&0xff, Whole: true, Text: gateway.Text{Value: s, Start: off, End: off + len(v)}})
+				k++
+			}
+		case '{':
+			_ = jsonscan.Object(v, func(_ string, m []byte, moff int) bool { walk(m, off+moff); return true })
+		case '[':
+			_ = jsonscan.Array(v, func(_ int, e []byte, eoff int) bool { walk(e, off+eoff); return true })
+		}
+	}
+	walk(v, off)
+	return out
 }

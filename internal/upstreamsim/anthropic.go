@@ -103,6 +103,12 @@ func anthropicServe(w http.ResponseWriter, r *http.Request) {
 		StopReason: &stop,
 		Usage:      anthropicUsage{InputTokens: input, OutputTokens: output},
 	}
+	if args := simToolArgs(body); args != "" {
+		msg.Content = append(msg.Content, anthropicBlock{Type: "tool_use", ID: fmt.Sprintf("toolu_sim_%08x", anthropicHash(req.Model, total)&0xffffffff), Name: SimToolName, Input: json.RawMessage(args)})
+		if stop != "max_tokens" {
+			stop = "tool_use"
+		}
+	}
 	if !req.Stream {
 		anthropicJSON(w, http.StatusOK, msg)
 		return
@@ -132,9 +138,32 @@ type anthropicMessage struct {
 	Usage        anthropicUsage   `json:"usage"`
 }
 
+// anthropicBlock is a text block, or a tool_use block when Type says so.
 type anthropicBlock struct {
-	Type string `json:"type"`
-	Text string `json:"text"`
+	Type  string
+	Text  string
+	ID    string          // tool_use
+	Name  string          // tool_use
+	Input json.RawMessage // tool_use
+}
+
+func (b anthropicBlock) MarshalJSON() ([]byte, error) {
+	if b.Type == "tool_use" {
+		input := b.Input
+		if input == nil {
+			input = json.RawMessage("{}")
+		}
+		return json.Marshal(struct {
+			Type  string          `json:"type"`
+			ID    string          `json:"id"`
+			Name  string          `json:"name"`
+			Input json.RawMessage `json:"input"`
+		}{b.Type, b.ID, b.Name, input})
+	}
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		Text string `json:"text"`
+	}{b.Type, b.Text})
 }
 
 type anthropicUsage struct {
@@ -213,6 +242,18 @@ func anthropicStream(w http.ResponseWriter, msg anthropicMessage) {
 		})
 	}
 	send("content_block_stop", map[string]any{"type": "content_block_stop", "index": 0})
+	for i, b := range msg.Content[1:] {
+		start := b
+		start.Input = json.RawMessage("{}")
+		send("content_block_start", map[string]any{"type": "content_block_start", "index": i + 1, "content_block": start})
+		for _, piece := range argPieces(string(b.Input)) {
+			send("content_block_delta", map[string]any{
+				"type": "content_block_delta", "index": i + 1,
+				"delta": map[string]string{"type": "input_json_delta", "partial_json": piece},
+			})
+		}
+		send("content_block_stop", map[string]any{"type": "content_block_stop", "index": i + 1})
+	}
 	send("message_delta", map[string]any{
 		"type":  "message_delta",
 		"delta": map[string]any{"stop_reason": msg.StopReason, "stop_sequence": nil},

@@ -1,13 +1,15 @@
 package upstreamsim
 
 import (
+	"bytes"
 	"encoding/json"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
-// Two markers, placed by a caller in the user's text, make the simulated
-// models say more than the deterministic sentence, so the demo and the
+// Markers, placed by a caller in the user's text, make the simulated
+// models say or do more than the deterministic sentence, so the demo and the
 // gateway's tests can show output guards at work. Without a marker the
 // reply never depends on the request's text.
 const (
@@ -19,7 +21,76 @@ const (
 	// model talked into leaking it would, so the gateway's canary check
 	// shows.
 	LeakMarker = "[[sim:drill-7]]"
+	// ToolCallMarker makes the reply, after its sentence, call the tool
+	// SimToolName with the arguments {"note": TEXT}, TEXT being what follows
+	// the marker in the request's text (to the end of that string), as a
+	// model passing the user's words on to a tool would, so the gateway's
+	// checks of tool-call arguments show. Streamed, the arguments arrive
+	// in fragments of a few bytes.
+	ToolCallMarker = "[[sim:tool-call]]"
+	// SimToolName is the tool ToolCallMarker calls.
+	SimToolName = "record_note"
 )
+
+// simToolArgs returns the JSON arguments of the tool call ToolCallMarker
+// asks for in body, or "" when there is no marker.
+func simToolArgs(body []byte) string {
+	if !bytes.Contains(body, []byte(ToolCallMarker)) {
+		return ""
+	}
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return ""
+	}
+	note, ok := afterMarker(v)
+	if !ok {
+		return ""
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // models write < and > as they are
+	_ = enc.Encode(map[string]string{"note": note})
+	return strings.TrimSpace(b.String())
+}
+
+// afterMarker finds the first string in v holding ToolCallMarker and
+// returns what follows the marker, trimmed.
+func afterMarker(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		if _, after, ok := strings.Cut(v, ToolCallMarker); ok {
+			return strings.TrimSpace(after), true
+		}
+	case []any:
+		for _, e := range v {
+			if s, ok := afterMarker(e); ok {
+				return s, true
+			}
+		}
+	case map[string]any:
+		for _, e := range v {
+			if s, ok := afterMarker(e); ok {
+				return s, true
+			}
+		}
+	}
+	return "", false
+}
+
+// argPieces cuts a tool call's JSON arguments into the small fragments a
+// streamed call arrives in, so values are split across events.
+func argPieces(s string) []string {
+	var out []string
+	for s != "" {
+		n := min(7, len(s))
+		for n < len(s) && !utf8.RuneStart(s[n]) {
+			n++
+		}
+		out = append(out, s[:n])
+		s = s[n:]
+	}
+	return out
+}
 
 // placeholderRE matches pseudonym placeholders such as <EMAIL_1>.
 var placeholderRE = regexp.MustCompile(`<[A-Z][A-Z_]*_[0-9]+>`)

@@ -77,6 +77,14 @@ func geminiServe(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		chunks := geminiGenerate(model, req, simExtra(body))
+		if args := simToolArgs(body); args != "" {
+			// The call comes in a chunk of its own, after the text.
+			last := chunks[len(chunks)-1]
+			last.Candidates = []geminiCandidate{{Content: geminiContent{Role: "model", Parts: []geminiPart{{FunctionCall: &geminiFunctionCall{Name: SimToolName, Args: json.RawMessage(args)}}}},
+				FinishReason: last.Candidates[0].FinishReason}}
+			chunks[len(chunks)-1].Candidates[0].FinishReason = ""
+			chunks = append(chunks, last)
+		}
 		switch {
 		case method == "generateContent":
 			geminiJSON(w, http.StatusOK, geminiJoin(chunks))
@@ -169,7 +177,13 @@ type geminiContent struct {
 }
 
 type geminiPart struct {
-	Text string `json:"text,omitempty"`
+	Text         string              `json:"text,omitempty"`
+	FunctionCall *geminiFunctionCall `json:"functionCall,omitempty"`
+}
+
+type geminiFunctionCall struct {
+	Name string          `json:"name"`
+	Args json.RawMessage `json:"args"`
 }
 
 func (c *geminiContent) chars() int {
@@ -280,11 +294,17 @@ func geminiGenerate(model string, req geminiGenerateRequest, extra string) []gem
 func geminiJoin(chunks []geminiResponse) geminiResponse {
 	last := chunks[len(chunks)-1]
 	var text strings.Builder
+	var calls []geminiPart
 	for _, c := range chunks {
-		text.WriteString(c.Candidates[0].Content.Parts[0].Text)
+		for _, p := range c.Candidates[0].Content.Parts {
+			if p.FunctionCall != nil {
+				calls = append(calls, p)
+			}
+			text.WriteString(p.Text)
+		}
 	}
 	last.Candidates = []geminiCandidate{{
-		Content:      geminiContent{Role: "model", Parts: []geminiPart{{Text: text.String()}}},
+		Content:      geminiContent{Role: "model", Parts: append([]geminiPart{{Text: text.String()}}, calls...)},
 		FinishReason: last.Candidates[0].FinishReason,
 	}}
 	return last

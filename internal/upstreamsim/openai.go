@@ -84,7 +84,7 @@ func openaiServe(w http.ResponseWriter, r *http.Request) {
 		if !openaiDecode(w, body, &req) {
 			return
 		}
-		openaiChat(w, req, simExtra(body))
+		openaiChat(w, req, simExtra(body), simToolArgs(body))
 	case "/v1/responses":
 		var req openaiResponsesRequest
 		if !openaiDecode(w, body, &req) {
@@ -281,7 +281,7 @@ type openaiChunkChoice struct {
 	FinishReason any            `json:"finish_reason"`
 }
 
-func openaiChat(w http.ResponseWriter, req openaiChatRequest, extra string) {
+func openaiChat(w http.ResponseWriter, req openaiChatRequest, extra, toolArgs string) {
 	if req.Messages == nil {
 		openaiError(w, http.StatusBadRequest, "invalid_request_error", "", "Missing required parameter: 'messages'.")
 		return
@@ -298,17 +298,25 @@ func openaiChat(w http.ResponseWriter, req openaiChatRequest, extra string) {
 	finish := "stop"
 	if cut {
 		finish = "length"
+	} else if toolArgs != "" {
+		finish = "tool_calls"
 	}
 	usage := &openaiChatUsage{PromptTokens: openaiTokens(total), CompletionTokens: out}
 	usage.TotalTokens = usage.PromptTokens + usage.CompletionTokens
 	id := openaiID("chatcmpl-sim", req.Model, last)
 
+	callID := "call_sim_" + id[len(id)-8:]
 	if !req.Stream {
+		message := map[string]any{"role": "assistant", "content": answer, "refusal": nil, "annotations": []any{}}
+		if toolArgs != "" {
+			message["tool_calls"] = []any{map[string]any{"id": callID, "type": "function",
+				"function": map[string]any{"name": SimToolName, "arguments": toolArgs}}}
+		}
 		openaiJSON(w, http.StatusOK, map[string]any{
 			"id": id, "object": "chat.completion", "created": openaiCreated, "model": req.Model,
 			"choices": []any{map[string]any{
 				"index":         0,
-				"message":       map[string]any{"role": "assistant", "content": answer, "refusal": nil, "annotations": []any{}},
+				"message":       message,
 				"logprobs":      nil,
 				"finish_reason": finish,
 			}},
@@ -335,6 +343,13 @@ func openaiChat(w http.ResponseWriter, req openaiChatRequest, extra string) {
 	send(chunk(map[string]any{"role": "assistant", "content": "", "refusal": nil}, nil))
 	for _, p := range openaiPieces(answer) {
 		send(chunk(map[string]any{"content": p}, nil))
+	}
+	if toolArgs != "" {
+		send(chunk(map[string]any{"tool_calls": []any{map[string]any{"index": 0, "id": callID, "type": "function",
+			"function": map[string]any{"name": SimToolName, "arguments": ""}}}}, nil))
+		for _, p := range argPieces(toolArgs) {
+			send(chunk(map[string]any{"tool_calls": []any{map[string]any{"index": 0, "function": map[string]any{"arguments": p}}}}, nil))
+		}
 	}
 	send(chunk(map[string]any{}, finish))
 	if withUsage {

@@ -10,7 +10,8 @@ import (
 )
 
 // ResponseText returns the text blocks of a whole message, keyed by their
-// index in content.
+// index in content, and the string values in the input of its tool_use
+// blocks.
 func (Adapter) ResponseText(_ *gateway.Request, body []byte) []provider.OutputSpan {
 	v, off, ok := jsonscan.Get(body, "content")
 	if !ok || jsonscan.Kind(v) != '[' {
@@ -20,14 +21,28 @@ func (Adapter) ResponseText(_ *gateway.Request, body []byte) []provider.OutputSp
 	_ = jsonscan.Array(v, func(i int, b []byte, boff int) bool {
 		if s, ok := textBlock(b, off+boff); ok {
 			out = append(out, provider.OutputSpan{Choice: i, Whole: true, Text: s})
+		} else if in, inoff, ok := toolInput(b); ok {
+			out = provider.ArgStrings(in, off+boff+inoff, i, out)
 		}
 		return true
 	})
 	return out
 }
 
-// EventText returns the text of a content_block_delta (text_delta) or of
-// the text block a content_block_start opens, keyed by the block's index.
+// toolInput returns the input object of a tool_use block b.
+func toolInput(b []byte) (in []byte, off int, ok bool) {
+	if jsonscan.Kind(b) != '{' {
+		return nil, 0, false
+	}
+	if typ, _, _ := jsonscan.Get(b, "type"); string(typ) != `"tool_use"` {
+		return nil, 0, false
+	}
+	return jsonscan.Get(b, "input")
+}
+
+// EventText returns the text of a content_block_delta (a text_delta, or an
+// input_json_delta's fragment of tool input) or of the text block a
+// content_block_start opens, keyed by the block's index.
 func (Adapter) EventText(_ *gateway.Request, data []byte) []provider.OutputSpan {
 	if jsonscan.Kind(data) != '{' {
 		return nil
@@ -49,13 +64,40 @@ func (Adapter) EventText(_ *gateway.Request, data []byte) []provider.OutputSpan 
 	if !ok {
 		return nil
 	}
-	s, ok := textBlock(b, off)
-	if !ok {
-		return nil
-	}
 	n, _, _ := jsonscan.Get(data, "index")
 	idx, _ := strconv.Atoi(string(n))
+	s, ok := textBlock(b, off)
+	if !ok {
+		s, ok = inputJSONDelta(b, off)
+	}
+	if !ok {
+		if in, inoff, ok := toolInput(b); ok {
+			// A tool_use block's start, its input normally still empty.
+			return provider.ArgStrings(in, off+inoff, provider.ArgsChoice(idx, 0), nil)
+		}
+		return nil
+	}
 	return []provider.OutputSpan{{Choice: idx, Text: s}}
+}
+
+// inputJSONDelta returns the partial_json of an input_json_delta b at off:
+// the next fragment of a tool_use block's input, as JSON text.
+func inputJSONDelta(b []byte, off int) (gateway.Text, bool) {
+	if jsonscan.Kind(b) != '{' {
+		return gateway.Text{}, false
+	}
+	if typ, _, _ := jsonscan.Get(b, "type"); string(typ) != `"input_json_delta"` {
+		return gateway.Text{}, false
+	}
+	t, toff, ok := jsonscan.Get(b, "partial_json")
+	if !ok || jsonscan.Kind(t) != '"' {
+		return gateway.Text{}, false
+	}
+	s, err := jsonscan.String(t)
+	if err != nil {
+		return gateway.Text{}, false
+	}
+	return gateway.Text{Value: s, Start: off + toff, End: off + toff + len(t)}, true
 }
 
 // textBlock returns the text of a text block or text_delta b at off.

@@ -101,7 +101,8 @@ func (Adapter) EventText(_ *gateway.Request, data []byte) []provider.OutputSpan 
 }
 
 // candidates returns candidates[c].content.parts[p].text of the response
-// r at off, keyed c<<8|p.
+// r at off, keyed c<<8|p, and the strings in the args of its functionCall
+// parts (Whole, keyed apart from the text).
 func candidates(r []byte, off int) []provider.OutputSpan {
 	if jsonscan.Kind(r) != '{' {
 		return nil
@@ -132,6 +133,13 @@ func candidates(r []byte, off int) []provider.OutputSpan {
 		base := off + coff + ioff + ctoff + psoff
 		_ = jsonscan.Array(ps, func(j int, p []byte, poff int) bool {
 			if jsonscan.Kind(p) != '{' {
+				return true
+			}
+			if fc, fcoff, ok := jsonscan.Get(p, "functionCall"); ok && jsonscan.Kind(fc) == '{' {
+				if args, aoff, ok := jsonscan.Get(fc, "args"); ok {
+					// Each string in the call's arguments is checked whole.
+					out = provider.ArgStrings(args, base+poff+fcoff+aoff, provider.ArgsChoice(idx, j)<<8, out)
+				}
 				return true
 			}
 			t, toff, ok := jsonscan.Get(p, "text")

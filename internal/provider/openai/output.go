@@ -9,7 +9,8 @@ import (
 )
 
 // ResponseText returns the assistant text of a whole chat completion
-// (choices[i].message.content) or Responses object (the output_text parts
+// (choices[i].message.content and the arguments of its tool_calls) or
+// Responses object (the output_text parts
 // of its output messages).
 func (Adapter) ResponseText(req *gateway.Request, body []byte) []provider.OutputSpan {
 	var out []provider.OutputSpan
@@ -25,7 +26,7 @@ func (Adapter) ResponseText(req *gateway.Request, body []byte) []provider.Output
 }
 
 // EventText returns the text of one stream event: a chat completion
-// chunk's choices[i].delta.content, or the text a Responses API event
+// chunk's choices[i].delta.content and tool-call argument fragments, or the text a Responses API event
 // carries (deltas by output and content index; the full text repeated by
 // the done, item and response events, as whole texts).
 func (Adapter) EventText(req *gateway.Request, data []byte) []provider.OutputSpan {
@@ -64,6 +65,38 @@ func chatChoices(data []byte, field string, delta bool, out []provider.OutputSpa
 		t, toff, ok := jsonscan.Get(m, "content")
 		if s, ok2 := stringAt(t, off+coff+moff+toff, ok); ok2 {
 			out = append(out, provider.OutputSpan{Choice: idx, Whole: !delta, Text: s})
+		}
+		out = toolCallArgs(m, off+coff+moff, idx, delta, out)
+		return true
+	})
+	return out
+}
+
+// toolCallArgs appends tool_calls[j].function.arguments of a message or
+// delta m at off, keyed provider.ArgsChoice(choice, j) (a delta's calls by
+// their "index", which continues a call across chunks).
+func toolCallArgs(m []byte, off, choice int, delta bool, out []provider.OutputSpan) []provider.OutputSpan {
+	tc, tcoff, ok := jsonscan.Get(m, "tool_calls")
+	if !ok || jsonscan.Kind(tc) != '[' {
+		return out
+	}
+	_ = jsonscan.Array(tc, func(j int, call []byte, calloff int) bool {
+		if jsonscan.Kind(call) != '{' {
+			return true
+		}
+		n := j
+		if v, _, ok := jsonscan.Get(call, "index"); ok {
+			if k, err := strconv.Atoi(string(v)); err == nil {
+				n = k
+			}
+		}
+		fn, fnoff, ok := jsonscan.Get(call, "function")
+		if !ok || jsonscan.Kind(fn) != '{' {
+			return true
+		}
+		a, aoff, ok := jsonscan.Get(fn, "arguments")
+		if s, ok := stringAt(a, off+tcoff+calloff+fnoff+aoff, ok); ok {
+			out = append(out, provider.OutputSpan{Choice: provider.ArgsChoice(choice, n), Whole: !delta, Text: s})
 		}
 		return true
 	})
