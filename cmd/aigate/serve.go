@@ -26,7 +26,8 @@ config file are references (env:NAME, file:/path), never the keys themselves.
 Configuration sections (README.md shows each with an example): listen,
 database (sqlite:PATH or postgres://…), redis, admin_key, providers,
 validation (with per-model overrides), limits, budgets, prices, policies,
-default_policy, tokens, server, log. Secret fields take env:NAME, file:/path,
+default_policy, tokens, identity_providers (JWTs of your own identity
+provider), server, log. Secret fields take env:NAME, file:/path,
 aws-sm:NAME[#field] or vault:PATH#FIELD.
 
 Defaults: listen 127.0.0.1:8080, database sqlite:aigate.db, user messages up
