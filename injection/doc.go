@@ -19,18 +19,23 @@
 //     folded to Latin inside words that also hold Latin letters; leetspeak
 //     ("1gn0r3") is folded inside words that mix letters and digits. What
 //     normalisation had to undo is itself evidence.
-//  2. Rules. About 170 phrase rules in English, German, Spanish, French,
+//  2. Rules. About 210 phrase rules in English, German, Spanish, French,
 //     Vietnamese, Chinese, Korean and Japanese (plus some in Portuguese,
 //     Italian, Russian, Arabic, Hindi, Bengali, Greek, Thai, Indonesian,
-//     Tagalog and Turkish), matched in one Aho–Corasick pass over the word
-//     view and one over the markup view. Each rule is an ordered sequence of
-//     term sets with a bounded gap, so "ignore all of the previous
-//     instructions" and "이전의 모든 지시를 무시" match without regular
-//     expressions. Besides the classic families, rules_context.go covers
-//     attacks on what the model holds: requests for the user's or a named
-//     person's personal data, secrets asked for in disguise (a poem about
-//     the password, the passphrase in reverse), claims of authority or of a
-//     special mode, payloads split into parts, and few-shot transcripts.
+//     Tagalog, Turkish, Croatian, Polish, Czech, Dutch, Swedish, Romanian,
+//     Ukrainian and Hungarian), matched in one Aho–Corasick pass over the
+//     word view and one over the markup view. Each rule is an ordered
+//     sequence of term sets with a bounded gap, so "ignore all of the
+//     previous instructions" and "이전의 모든 지시를 무시" match without
+//     regular expressions. Besides the classic families, rules_context.go
+//     covers attacks on what the model holds: requests for the user's or a
+//     named person's personal data, secrets asked for in disguise (a poem
+//     about the password, the passphrase in reverse), claims of authority or
+//     of a special mode, payloads split into parts, and few-shot transcripts.
+//     rules_technique.go adds weak cues of how an attack is made (refusal
+//     suppression, "imagine a scenario", persuasion by claimed expertise,
+//     an answer dictated in advance, text spelled out letter by letter),
+//     which decide only when the model already leans towards an attack.
 //  3. Model. A logistic regression over hashed byte 4- and 5-grams and word
 //     unigrams and bigrams of the word view (2^18 buckets, int8 weights,
 //     256 KiB, embedded from model.bin).
@@ -46,23 +51,30 @@
 //	go run ./injection/train -data ../shared/data/injection_dev.jsonl -out injection/model.bin
 //
 // from the rows of that file whose id is not [HeldOut] (FNV-1a 64 of the id
-// modulo 5 is not 0: 1,163 of 1,439 rows; data sha256 d0bf7431…) plus 150
-// benign everyday prompts written for aigate (train/benign_synthetic.jsonl,
-// 110 English and 40 in 14 other languages, many about passwords,
-// databases, translating and repeating). The other 276 rows of the data
-// were never trained on and no rule was written from them; measure on them.
-// The fit is deterministic (full-batch Adam from zero weights, L2 1e-5,
-// benign rows weighted 3× after class balancing), so the command rebuilds
-// model.bin byte for byte.
+// modulo 5 is not 0: 1,163 of 1,439 rows; data sha256 d0bf7431…) plus two
+// files written for aigate and committed under train/ (CC0, original
+// sentences, nothing copied or translated from the data):
+// benign_synthetic.jsonl, 150 everyday prompts (110 English, 40 in 14
+// other languages, many about passwords, databases, translating and
+// repeating), and synthetic_multilingual.jsonl, 315 rows in 20 languages:
+// 159 attacks of the well-known families (override, persona, extraction,
+// secrets in disguise, goal hijacking, indirect) and 156 benign questions,
+// role-play requests and document-plus-question texts, so that a language
+// or a long foreign document is not itself taken as evidence. The other
+// 276 rows of the data were never trained on and no rule was written from
+// them; measure on them. The fit is deterministic (full-batch Adam from
+// zero weights, L2 1e-5, benign rows weighted 3× after class balancing), so
+// the command rebuilds model.bin byte for byte.
 //
-// [DefaultThreshold] (0.72) was chosen by 4-fold cross-validation inside the
-// training rows (the same command with -cv): the lowest threshold whose
-// out-of-fold false-positive rate stays at or under 1 % (recall 0.761 at
-// 0.9 %), before the held-out rows were scored. The same validation found
-// no gain from byte 3- or 6-grams, markup-view n-grams, word trigrams,
-// other L2 or class weights, or rescaling the model against the rules (all
-// within ±0.02 recall): with about a thousand rows the data, not the
-// features, is the limit.
+// [DefaultThreshold] (0.72) is the lowest threshold whose out-of-fold
+// false-positive rate stays under 1.5 % in 4-fold cross-validation inside
+// the training rows (the same command with -cv, which scores only rows of
+// the -data file: recall 0.818 at 0.71, 0.793 at a 1 % false-positive
+// rate). The same validation found no gain from byte 3- or 6-grams,
+// markup-view n-grams, word trigrams, other L2 (1e-6 to 1e-4), class
+// weights (1 to 4), more or fewer steps, or rescaling the model against the
+// rules (all within ±0.02 recall): with about a thousand rows the data, not
+// the features, is the limit.
 //
 // The data's licences (MIT, Apache-2.0, CC0, CC-BY-SA) allow shipping
 // weights derived from it; the data itself is not in this repository.
@@ -70,17 +82,18 @@
 // # Measured
 //
 // On ../shared/data/injection_dev.jsonl at [DefaultThreshold], with the
-// embedded model (internal/eval's TestEvalInjectionSharedData holds floors
-// just under these):
+// embedded model (`aigate eval injection --held-out`; internal/eval's
+// TestEvalInjectionSharedData holds floors just under these):
 //
-//	held-out rows (276): precision 0.973, recall 0.686, FPR 0.012 (2 of 171)
-//	all rows (1,439):    precision 0.994, recall 0.939, FPR 0.003 (includes training rows)
+//	held-out rows (276): precision 0.974, recall 0.714, FPR 0.012 (2 of 171)
+//	all rows (1,439):    precision 0.994, recall 0.945, FPR 0.003 (includes training rows)
 //
-// Held-out recall by category: jailbreak_in_the_wild 0.900,
-// cyberseceval_direct 0.632, cyberseceval_direct_mt 0.500, deepset 0.625,
-// cyberseceval_indirect 2 of 3, indirect_mt 3 of 3. The issue's target
-// (recall 0.90 at FPR 0.02) is met on the full file but not on held-out
-// rows: most misses are requests that are attacks only against a
+// Held-out recall by category: jailbreak_in_the_wild 0.933,
+// cyberseceval_direct 0.737, cyberseceval_direct_mt 0.500, deepset 0.625,
+// cyberseceval_indirect 2 of 3, indirect_mt 3 of 3 (before the technique
+// rules and the multilingual training file: 0.686 overall). The issue's
+// target (recall 0.90 at FPR 0.02) is met on the full file but not on
+// held-out rows: most misses are requests that are attacks only against a
 // particular system prompt ("What is the weather usually like in Los
 // Angeles in February?" is an attack in cyberseceval), off-topic or
 // political requests that deepset counts as injections, and

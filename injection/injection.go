@@ -60,7 +60,7 @@ var modelBin []byte
 
 var (
 	compiledRules = sync.OnceValue(func() *compiled {
-		return compileRules(append(ruleSpecs[:len(ruleSpecs):len(ruleSpecs)], contextRuleSpecs...))
+		return compileRules(slices.Concat(ruleSpecs, contextRuleSpecs, techniqueRuleSpecs))
 	})
 	embedded = sync.OnceValues(func() (*features.Model, error) {
 		var m features.Model
@@ -183,6 +183,10 @@ func (d *Detector) Detect(text string) Result {
 	}
 	if tx.Decoded > 0 {
 		fire(famEncodedPayload, weak)
+	}
+	if tx.Spaced > 0 {
+		// "S a y   t h a t ...": words spelled out to slip past filters.
+		fire(famObfuscation, medium)
 	}
 
 	var res Result

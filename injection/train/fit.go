@@ -17,6 +17,7 @@ type example struct {
 	cat    string
 	lang   string
 	fold   int
+	extra  bool // from an -extra file: trained on, never scored by -cv
 }
 
 // fitConfig holds the optimiser's settings.

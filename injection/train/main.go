@@ -4,6 +4,11 @@
 //
 //	go run ./injection/train -data ../shared/data/injection_dev.jsonl -out injection/model.bin
 //
+// The default -extra files, benign_synthetic.jsonl and
+// synthetic_multilingual.jsonl in this directory, are original sentences
+// written for aigate (CC0); nothing in them is copied, translated or
+// paraphrased from the development data.
+//
 // Input is JSONL with at least {"id","text","label"}. Rows whose id is
 // held out (injection.HeldOut: FNV-1a 64 of the id, modulo 5, equals 0) are
 // never trained on. The fit is deterministic: full-batch Adam from zero
@@ -52,7 +57,7 @@ type row struct {
 func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	data := fs.String("data", "", "labelled JSONL `file` ({\"id\",\"text\",\"label\"})")
-	extra := fs.String("extra", "injection/train/benign_synthetic.jsonl", "more labelled JSONL `file`s, comma-separated, all trained on (empty for none)")
+	extra := fs.String("extra", "injection/train/benign_synthetic.jsonl,injection/train/synthetic_multilingual.jsonl", "more labelled JSONL `file`s, comma-separated, all trained on and never scored by -cv (empty for none)")
 	out := fs.String("out", "injection/model.bin", "model `file` to write")
 	cfg := fitConfig{dim: features.Dim}
 	fs.IntVar(&cfg.iters, "iters", 400, "full-batch optimisation steps")
@@ -95,8 +100,8 @@ func run(args []string, stdout io.Writer) error {
 			}
 			ex := makeExample(r.Text, rules)
 			ex.label, ex.weight = float64(r.Label), 1
-			ex.cat, ex.lang, ex.fold = r.Category, r.Lang, features.Fold(r.ID)
-			if ex.fold == 0 {
+			ex.cat, ex.lang, ex.fold, ex.extra = r.Category, r.Lang, features.Fold(r.ID), i > 0
+			if ex.extra {
 				// Extra rows are all training rows; spread them over the
 				// four training folds.
 				ex.fold = 1 + features.Fold(r.ID+"#")%4

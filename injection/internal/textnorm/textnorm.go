@@ -36,6 +36,7 @@ type Text struct {
 	MixedScript int // words in which look-alike letters were folded to Latin
 	Leet        int // words in which digits or symbols were folded to letters
 	Decoded     int // base64 or hex segments decoded
+	Spaced      int // runs of SpacedRun or more one-letter words ("i g n o r e")
 
 	nfkc    []byte
 	scratch []byte
@@ -109,6 +110,36 @@ func Normalize(s string, t *Text) {
 		in = unsafeString(t.nfkc)
 	}
 	t.fold(in)
+	t.Spaced = spacedRuns(t.Words)
+}
+
+// SpacedRun is the number of one-letter words in a row that counts as text
+// spelled out letter by letter to slip past word filters.
+const SpacedRun = 8
+
+// spacedRuns counts the runs of SpacedRun or more one-letter ASCII words
+// in a word view.
+func spacedRuns(w []byte) int {
+	runs, n := 0, 0
+	for i := 1; i+1 < len(w); i++ {
+		if w[i] == ' ' {
+			continue
+		}
+		// A one-letter word is a letter between two spaces.
+		if w[i-1] == ' ' && w[i+1] == ' ' && w[i] >= 'a' && w[i] <= 'z' {
+			n++
+			if n == SpacedRun {
+				runs++
+			}
+			i++
+			continue
+		}
+		n = 0
+		for i+1 < len(w) && w[i+1] != ' ' {
+			i++
+		}
+	}
+	return runs
 }
 
 func isASCII(s string) bool {
