@@ -40,13 +40,14 @@ type accounting struct {
 	log         *slog.Logger
 	requests    ratelimit.Limiter // requests per minute and per day, exact sliding windows
 	tokens      ratelimit.Limiter // tokens per minute, GCRA
-	concurrency *ratelimit.MemoryConcurrency
+	concurrency ratelimit.ConcurrencyLimiter
 	authFails   ratelimit.Limiter
 	ledger      ledgerStore     // nil when the database keeps no ledger
 	writer      *budget.Budgets // the background settlement writer
 	alerter     *budget.Alerter
 	redis       *goredis.Client  // nil without redis:
 	failover    *limits.Failover // nil without redis:
+	redisPrefix string           // the prefix of every Redis key
 	keyChanges  *keyChanges      // nil without redis:
 }
 
@@ -108,6 +109,20 @@ func newAccounting(ctx context.Context, db store, rt *config.Runtime, log *slog.
 		// Spend and records are written behind by the settlement writer.
 		ac.ledger = budget.NewLocal(ls)
 	}
+	if ac.redis != nil {
+		// Reservations and the current periods' spend live in Redis,
+		// shared by every instance; the database gets the spend of record
+		// and the usage records behind the requests, and seeds counters
+		// Redis does not hold.
+		rl, err := budget.NewRedis(ac.redis, ls, budget.RedisOptions{
+			Prefix: ac.redisPrefix, Health: ac.failover, FailOpen: ac.failover.FailOpen, Logger: log,
+		})
+		if err != nil {
+			return nil, err
+		}
+		ac.ledger = rl
+		log.Info("budgets are kept in redis", "on_redis_error", rt.File.Limits.OnRedisError)
+	}
 	prices, err := budget.DefaultPrices(rt.File.Prices)
 	if err != nil {
 		return nil, err
@@ -119,9 +134,9 @@ func newAccounting(ctx context.Context, db store, rt *config.Runtime, log *slog.
 }
 
 // shareLimits connects to rt's Redis and puts the request, token and
-// failed-authentication limits there, behind a Failover that follows
-// limits.on_redis_error. Concurrency stays per instance. Redis must answer
-// at start-up.
+// failed-authentication limits and the concurrency limit there, behind a
+// Failover that follows limits.on_redis_error (newAccounting puts the
+// budgets behind it too). Redis must answer at start-up.
 func (ac *accounting) shareLimits(ctx context.Context, rt *config.Runtime, opts accountingOptions) error {
 	ro, err := goredis.ParseURL(rt.File.Redis)
 	if err != nil {
@@ -169,6 +184,11 @@ func (ac *accounting) shareLimits(ctx context.Context, rt *config.Runtime, opts 
 		client.Close()
 		return err
 	}
+	conc, err := redislimit.NewConcurrency(client, redislimit.ConcurrencyOptions{Prefix: prefix})
+	if err != nil {
+		client.Close()
+		return err
+	}
 	up := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "aigate_redis_up", Help: "1 while Redis answers the shared rate limits, 0 while limits.on_redis_error applies.",
 	})
@@ -180,6 +200,7 @@ func (ac *accounting) shareLimits(ctx context.Context, rt *config.Runtime, opts 
 		opts.Registry.MustRegister(up, downs)
 	}
 	ac.redis = client
+	ac.redisPrefix = prefix
 	ac.failover = &limits.Failover{
 		FailOpen: rt.File.Limits.OnRedisError == config.FailOpenLocal,
 		Probe:    func(ctx context.Context) error { return client.Ping(ctx).Err() },
@@ -196,6 +217,7 @@ func (ac *accounting) shareLimits(ctx context.Context, rt *config.Runtime, opts 
 	ac.requests = ac.failover.Wrap("requests", window, ac.requests)
 	ac.tokens = ac.failover.Wrap("tokens", gcra, ac.tokens)
 	ac.authFails = ac.failover.Wrap("failed-authentication", window, ac.authFails)
+	ac.concurrency = ac.failover.WrapConcurrency("concurrency", conc, ac.concurrency)
 	ac.log.Info("rate limits are shared through redis", "on_redis_error", rt.File.Limits.OnRedisError)
 	return nil
 }

@@ -33,6 +33,7 @@ type cluster struct {
 	nodes    []*testGateway
 	upstream *recorder
 	dbURL    string
+	prefix   string // of every Redis key
 }
 
 // mustRunCluster starts n gateways on 127.0.0.1:0 with redisURL and a
@@ -41,6 +42,12 @@ type cluster struct {
 // run, deleted when the test ends.
 func mustRunCluster(t testing.TB, n int, redisURL, extra string) *cluster {
 	t.Helper()
+	return mustRunClusterWith(t, n, redisURL, extra, upstreamsim.New())
+}
+
+// mustRunClusterWith is mustRunCluster in front of provider.
+func mustRunClusterWith(t testing.TB, n int, redisURL, extra string, provider http.Handler) *cluster {
+	t.Helper()
 	dbURL, _ := pgtest.URL(t)
 	prefix := "aigate-test:" + rand.Text()[:12] + ":"
 	if redisURL == os.Getenv("AIGATE_TEST_REDIS_URL") {
@@ -48,7 +55,7 @@ func mustRunCluster(t testing.TB, n int, redisURL, extra string) *cluster {
 		// test's own goes away with it.
 		t.Cleanup(func() { deleteRedisPrefix(t, redisURL, prefix) })
 	}
-	c := &cluster{upstream: &recorder{next: upstreamsim.New()}, dbURL: dbURL}
+	c := &cluster{upstream: &recorder{next: provider}, dbURL: dbURL, prefix: prefix}
 	sim := httptest.NewServer(c.upstream)
 	t.Cleanup(sim.Close)
 
@@ -195,6 +202,126 @@ func TestClusterBudgetNeverOverspent(t *testing.T) {
 	t.Logf("burst statuses %v, then %d more served; spent %v of $1.00", got, more, spent)
 	if spent > budget.Dollar || spent < budget.Dollar-maxCost || held != 0 {
 		t.Errorf("spent %v, held %v; want ≤ $1.00, within %v of it, nothing held", spent, held, maxCost)
+	}
+	// The reservations were decided in Redis, whose counter agrees with
+	// the spend the database recorded behind the requests.
+	start, _ := budget.PeriodMonth.Window(time.Now())
+	rk := c.prefix + "budget:{key:" + id + "}:" + start.Format(time.DateOnly)
+	v, err := redisClient(t, testenv.Redis(t)).HMGet(context.Background(), rk, "spent", "held").Result()
+	if err != nil || fmt.Sprint(v) != fmt.Sprintf("[%d 0]", spent) {
+		t.Errorf("redis %s = %v (%v), want spent %d and nothing held", rk, v, err, spent)
+	}
+}
+
+func redisClient(t *testing.T, url string) *goredis.Client {
+	t.Helper()
+	opts, err := goredis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := goredis.NewClient(opts)
+	t.Cleanup(func() { client.Close() })
+	return client
+}
+
+// gate is a provider that holds every request until opened, counting how
+// many it holds at once.
+type gate struct {
+	next          http.Handler
+	open          chan struct{}
+	mu            sync.Mutex
+	inFlight, max int
+}
+
+func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	g.inFlight++
+	g.max = max(g.max, g.inFlight)
+	g.mu.Unlock()
+	<-g.open
+	g.next.ServeHTTP(w, r)
+	g.mu.Lock()
+	g.inFlight--
+	g.mu.Unlock()
+}
+
+// Three gateways share one concurrency limit: with 3 requests in flight
+// per user, 30 at once over all three nodes put exactly 3 in flight at the
+// provider and refuse the rest at once; when they end, their slots are
+// free again on every node.
+func TestClusterConcurrencyIsShared(t *testing.T) {
+	g := &gate{next: upstreamsim.New(), open: make(chan struct{})}
+	c := mustRunClusterWith(t, 3, testenv.Redis(t), "limits:\n  requests_per_minute: 0\n  tokens_per_minute: 0\n  concurrent: 3\n", g)
+	key, _ := c.nodes[0].mustKey(t, keys.CreateOptions{Name: "web-app", Owner: "alice"})
+	var mu sync.Mutex
+	got := map[int]int{}
+	refused := make(chan struct{}, 30)
+	var wg sync.WaitGroup
+	for i := range 30 {
+		n := c.nodes[i%3]
+		wg.Go(func() {
+			resp, _ := n.do(t, "POST", "/v1/chat/completions", clusterChat, bearerHeader(key))
+			mu.Lock()
+			got[resp.StatusCode]++
+			mu.Unlock()
+			if resp.StatusCode != 200 {
+				refused <- struct{}{}
+			}
+		})
+	}
+	timeout := time.After(10 * time.Second)
+	for range 27 {
+		select {
+		case <-refused:
+		case <-timeout:
+			close(g.open)
+			wg.Wait()
+			t.Fatalf("27 refusals did not come while 3 were held: %v", got)
+		}
+	}
+	close(g.open)
+	wg.Wait()
+	g.mu.Lock()
+	most := g.max
+	g.mu.Unlock()
+	if got[200] != 3 || got[429] != 27 || most != 3 {
+		t.Errorf("statuses %v, at most %d in flight at the provider; want 3×200, 27×429, 3 at once", got, most)
+	}
+	// Released everywhere: three at once pass again, over all nodes.
+	again := c.hammer(t, 3, clusterChat, key)
+	if again[200] != 3 {
+		t.Errorf("after the first ended: %v, want 3×200", again)
+	}
+}
+
+// Usage recorded before a graceful restart is all there after it when
+// budgets are kept in Redis: the records were written behind, and the
+// shutdown flushed them.
+func TestClusterUsageSurvivesRestart(t *testing.T) {
+	c := mustRunCluster(t, 1, testenv.Redis(t), "limits:\n  requests_per_minute: 0\n  tokens_per_minute: 0\n  concurrent: 0\n")
+	amount := budget.Amount{Cap: 5 * budget.Dollar, Period: budget.PeriodMonth}
+	key, _ := c.nodes[0].mustKey(t, keys.CreateOptions{Name: "web-app", Owner: "alice", Limits: keys.Limits{Budget: amount}})
+	g := c.nodes[0]
+	for range 4 {
+		if resp, data := g.do(t, "POST", "/v1/chat/completions", clusterChat, bearerHeader(key)); resp.StatusCode != 200 {
+			t.Fatalf("%d %s", resp.StatusCode, data)
+		}
+	}
+	ctx := context.Background()
+	if err := g.app.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(ctx, g.app.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Shutdown(ctx)
+	rows, err := a.acct.ledger.Usage(ctx, budget.UsageQuery{By: budget.ByUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Group != "alice" || rows[0].Requests != 4 || rows[0].Cost == 0 {
+		t.Errorf("usage after restart = %+v, want 4 priced requests for alice", rows)
 	}
 }
 

@@ -104,9 +104,9 @@ func (f *Failover) markDown(name string, err error) {
 	}
 	mode := "refusing requests (limits.on_redis_error: fail_closed)"
 	if f.FailOpen {
-		mode = "counting limits in this instance's memory (limits.on_redis_error: fail_open_local)"
+		mode = "counting limits in this instance's memory and budgets on its database (limits.on_redis_error: fail_open_local)"
 	}
-	f.log().Error("redis is unavailable for rate limits; "+mode, "limit", name, "error", err)
+	f.log().Error("redis is unavailable for rate limits and budgets; "+mode, "limit", name, "error", err)
 	if f.OnChange != nil {
 		f.OnChange(false)
 	}
@@ -134,7 +134,7 @@ func (f *Failover) probe() {
 		cancel()
 		if err == nil {
 			f.down.Store(false)
-			f.log().Info("redis is back; rate limits are shared again", "down_for", time.Since(since).Round(time.Millisecond).String())
+			f.log().Info("redis is back; rate limits and budgets are shared again", "down_for", time.Since(since).Round(time.Millisecond).String())
 			if f.OnChange != nil {
 				f.OnChange(true)
 			}
