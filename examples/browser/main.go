@@ -41,7 +41,9 @@ func run(args []string) error {
 	model := fs.String("model", "gpt-4o-mini", "the one `model` tokens allow")
 	ttl := fs.Duration("ttl", 10*time.Minute, "token lifetime (1s to 1h)")
 	vendor := fs.String("vendor", "node_modules/openai", "`directory` of the openai npm package (npm ci)")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	if *origin == "" {
