@@ -513,3 +513,94 @@ func metricsText(t *testing.T, g *testGateway) string {
 	_, data := g.do(t, "GET", "/metrics", "", nil)
 	return string(data)
 }
+
+// Budgets follow limits.on_redis_error too: with Redis stopped, a request
+// under a budget is refused with 503 (fail_closed) or reserved on the
+// instance's own ledger over the database (fail_open_local), the outage
+// is logged and counted once; with Redis back (empty), budgets are shared
+// again, seeded from the spend the database recorded.
+func TestClusterRedisFailureBudgets(t *testing.T) {
+	testenv.Postgres(t)
+	for _, mode := range []string{"fail_closed", "fail_open_local"} {
+		t.Run(mode, func(t *testing.T) {
+			rs := startOwnRedis(t, 0)
+			c := mustRunCluster(t, 1, rs.url(), "limits:\n  requests_per_minute: 0\n  concurrent: 0\n  tokens_per_minute: 0\n  on_redis_error: "+mode+"\n"+
+				"prices:\n  gpt-4o-mini: {input: \"10000\", output: \"10000\"}\n")
+			g := c.nodes[0]
+			amount := budget.Amount{Cap: budget.Dollar / 4, Period: budget.PeriodMonth} // 3 requests of at most 7¢
+			key, id := g.mustKey(t, keys.CreateOptions{Name: "web-app", Owner: "alice", Limits: keys.Limits{Budget: amount}})
+			body := `{"model":"gpt-4o-mini","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}`
+			status := func() (int, string) {
+				resp, data := g.do(t, "POST", "/v1/chat/completions", body, bearerHeader(key))
+				return resp.StatusCode, string(data)
+			}
+			if s, data := status(); s != 200 {
+				t.Fatalf("with redis: %d %s", s, data)
+			}
+			if err := g.acct.flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			rs.stop()
+			s, data := status()
+			switch mode {
+			case "fail_closed":
+				// The failed-authentication limit, ahead in the chain, may
+				// be the first to find Redis down.
+				if s != 503 || !strings.Contains(data, "aigate cannot check") {
+					t.Errorf("redis down, fail_closed: %d %s; want 503 saying limits cannot be checked", s, data)
+				}
+			case "fail_open_local":
+				if s != 200 {
+					t.Errorf("redis down, fail_open_local: %d %s; want 200 from the local ledger", s, data)
+				}
+			}
+			if !strings.Contains(g.log.String(), "redis is unavailable") {
+				t.Error("no transition logged")
+			}
+			if m := metricsText(t, g); !strings.Contains(m, "aigate_redis_up 0") || !strings.Contains(m, "aigate_redis_unavailable_total 1") {
+				t.Error("metrics while down lack aigate_redis_up 0 and one outage")
+			}
+
+			startOwnRedis(t, rs.port)
+			for deadline := time.Now().Add(5 * time.Second); !g.acct.failover.Up(); time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatal("redis did not come back")
+				}
+			}
+			if err := g.acct.flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			// Serve until the budget is spent: a counter that Redis
+			// started from zero, not from the database's spend, would let
+			// the total pass the cap.
+			served := 0
+			for range 10 {
+				s, data := status()
+				if s == 402 {
+					break
+				}
+				if s != 200 {
+					t.Fatalf("after recovery: %d %s", s, data)
+				}
+				served++
+				if err := g.acct.flush(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db, err := postgres.Open(context.Background(), c.dbURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if err := g.acct.flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			spent, _, err := db.Spent(context.Background(), budget.Budget{Kind: budget.ScopeKey, ID: id, Amount: amount}, time.Now())
+			maxCost := budget.Micros(7 * 10_000)
+			t.Logf("%d served after recovery; spent %v of %v", served, spent, amount.Cap)
+			if err != nil || spent > amount.Cap || spent < amount.Cap-maxCost {
+				t.Errorf("spent %v (%v), want at most %v and within %v of it", spent, err, amount.Cap, maxCost)
+			}
+		})
+	}
+}
