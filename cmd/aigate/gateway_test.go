@@ -489,8 +489,8 @@ func TestLogsHoldNoSecretsOrContent(t *testing.T) {
 	}
 }
 
-// Without alt=sse Gemini streams one JSON array; it is relayed as it comes
-// and its usage still counted.
+// Without alt=sse Gemini streams one JSON array; the gateway asks the
+// provider for SSE and writes the events back as the array's elements.
 func TestGeminiArrayStream(t *testing.T) {
 	g := mustRunGateway(t, "")
 	resp, data := g.do(t, "POST", "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
@@ -502,8 +502,11 @@ func TestGeminiArrayStream(t *testing.T) {
 	if err := json.Unmarshal(data, &chunks); err != nil || len(chunks) == 0 {
 		t.Fatalf("body is not a JSON array of chunks: %v", err)
 	}
-	if q := g.upstream.last(t).query; q != "" {
-		t.Errorf("provider got query %q, want none", q)
+	if q := g.upstream.last(t).query; q != "alt=sse" {
+		t.Errorf("provider got query %q, want alt=sse", q)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type = %q, want application/json", ct)
 	}
 	if !strings.Contains(g.log.String(), `"operation":"stream_generate_content"`) || strings.Contains(g.log.String(), `"tokens_out":0,`) {
 		t.Error("the access record lacks the stream's usage")

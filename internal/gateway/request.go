@@ -1,13 +1,12 @@
 package gateway
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Dialect is the wire format a client speaks: it decides how requests are
@@ -70,6 +69,10 @@ type Request struct {
 	// at the provider (OpenAI Responses prompt.id): instructions aigate
 	// cannot read, so a policy treats them as client system content.
 	StoredPrompt bool
+	// ArrayStream is set when the client reads the stream as one JSON array
+	// (Gemini without alt=sse) while the provider is asked for SSE: the
+	// relay writes each event's data as an element of the array.
+	ArrayStream bool
 
 	// Header holds the client headers that may be forwarded upstream; the
 	// front door allow-lists them, so it never holds a credential.
@@ -210,13 +213,62 @@ func Splice(src []byte, edits []Edit) []byte {
 	return append(out, src[at:]...)
 }
 
-// QuoteJSON returns s as a JSON string literal, without HTML escaping.
+// QuoteJSON returns s as a JSON string literal, without HTML escaping,
+// byte for byte as an encoding/json Encoder with SetEscapeHTML(false)
+// writes it: \" \\ \b \f \n \r \t, \u00XX for other control bytes,
+// \u2028 and \u2029, and \ufffd for each invalid UTF-8 byte.
 func QuoteJSON(s string) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // encoding a string cannot fail
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	b := make([]byte, 0, len(s)+2+len(s)/16)
+	b = append(b, '"')
+	const hex = "0123456789abcdef"
+	at := 0 // s[at:i] is still to copy
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[at:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			at = i
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b = append(b, s[at:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			at = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[at:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += n
+			at = i
+			continue
+		}
+		i += n
+	}
+	b = append(b, s[at:]...)
+	return append(b, '"')
 }
 
 // Principal is who a request acts for, as established by authentication.

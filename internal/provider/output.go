@@ -89,3 +89,16 @@ func ArgStrings(v []byte, off, choice int, out []OutputSpan) []OutputSpan {
 	walk(v, off)
 	return out
 }
+
+// ArrayStreamer is implemented by adapters whose API can stream either as
+// SSE or as one JSON array written piece by piece (Gemini's
+// streamGenerateContent without alt=sse). The gateway reads every stream
+// from the provider as SSE, so metering, output guards and cut-offs see one
+// event at a time, and writes the events back as array elements for a
+// client that asked for the array.
+type ArrayStreamer interface {
+	// ArrayStream reports whether the client of the streaming request req
+	// asked for the array form; if so it changes req.Query so that the
+	// provider streams SSE instead.
+	ArrayStream(req *gateway.Request) bool
+}

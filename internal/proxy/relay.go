@@ -22,7 +22,8 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, ad provider.Adapt
 	var u gateway.Usage
 	switch {
 	case !resp.Stream || resp.Output != nil && !isSSE(resp):
-		// A non-SSE stream with an output guard is checked whole.
+		// A non-SSE stream with an output guard is checked whole. (Gemini's
+		// array streams are read as SSE; see provider.ArrayStreamer.)
 		u = s.relayBody(w, ad, resp, rec)
 	default:
 		if s.Metrics != nil {
@@ -30,13 +31,22 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, ad provider.Adapt
 			defer s.Metrics.InFlightStreams.Dec()
 		}
 		w.Header().Del("Content-Length")
+		array := req.ArrayStream && isSSE(resp)
+		if array {
+			w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		}
 		w.WriteHeader(resp.Status)
 		rec.wroteHeader = true
 		rc := http.NewResponseController(w)
 		_ = rc.Flush()
-		if isSSE(resp) {
+		switch {
+		case array:
+			aw := newArrayWriter(w, rc.Flush)
+			u = relaySSE(aw, ad, req, resp, rec)
+			_ = aw.Close()
+		case isSSE(resp):
 			u = relaySSE(w, ad, req, resp, rec)
-		} else {
+		default:
 			u = relayChunks(w, rc, ad, resp.Body, rec)
 		}
 	}
@@ -90,7 +100,7 @@ func isSSE(resp *gateway.Response) bool {
 // before it is sent; an event that crosses one ends the stream with the
 // check's error event, and the usage returned is the meter's count
 // (reported, or estimated where the provider has not reported yet).
-func relaySSE(w http.ResponseWriter, ad provider.Adapter, req *gateway.Request, resp *gateway.Response, rec *record) gateway.Usage {
+func relaySSE(w io.Writer, ad provider.Adapter, req *gateway.Request, resp *gateway.Response, rec *record) gateway.Usage {
 	filter, _ := ad.(provider.StreamFilter)
 	var so *streamOutput
 	if resp.Output != nil {

@@ -237,6 +237,9 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request, st *State, rec *re
 			req.Query[k] = v
 		}
 	}
+	if as, ok := ad.(provider.ArrayStreamer); ok && req.Stream {
+		req.ArrayStream = as.ArrayStream(req)
+	}
 	req.Credential, req.CredentialInURL = credential(r.Header, q)
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		req.ClientIP = host

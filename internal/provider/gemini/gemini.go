@@ -1,7 +1,7 @@
 // Package gemini speaks the Gemini API (generativelanguage.googleapis.com):
 //
 //	POST /v1beta/models/{model}:generateContent
-//	POST /v1beta/models/{model}:streamGenerateContent   (SSE with ?alt=sse, else a JSON array)
+//	POST /v1beta/models/{model}:streamGenerateContent   (SSE with ?alt=sse, else a JSON array, read from the provider as SSE)
 //	POST /v1beta/models/{model}:countTokens
 //	POST /v1beta/models/{model}:embedContent
 //	POST /v1beta/models/{model}:batchEmbedContents
@@ -140,7 +140,7 @@ func (Adapter) Encode(req *gateway.Request) ([]byte, error) { return req.Body(),
 
 // Rewrite points pr.Out at u: the base URL (any path prefix kept), then
 // /v1beta/{models|tunedModels}/{name}:{method} built from req.Model and
-// req.Operation. Of the client's query only "alt" survives (the key
+// req.Operation. Of the request's query only "alt" survives (the key
 // parameter never does). Any credential header left on pr.Out is removed
 // before the upstream key is set in the header u.Auth names
 // (x-goog-api-key unless configured otherwise).
@@ -151,10 +151,8 @@ func (Adapter) Rewrite(pr *httputil.ProxyRequest, req *gateway.Request, u *provi
 		Host:   u.BaseURL.Host,
 		Path:   strings.TrimSuffix(u.BaseURL.Path, "/") + "/" + APIVersion + "/" + resource(req.Model) + ":" + opMethod(req.Operation),
 	}
-	if pr.In != nil {
-		if v, ok := pr.In.URL.Query()["alt"]; ok {
-			out.URL.RawQuery = url.Values{"alt": v}.Encode()
-		}
+	if v, ok := req.Query["alt"]; ok {
+		out.URL.RawQuery = url.Values{"alt": v}.Encode()
 	}
 	out.Host = ""
 
@@ -225,3 +223,17 @@ func (Adapter) WriteError(w http.ResponseWriter, e *gateway.Error) {
 }
 
 var _ provider.Adapter = Adapter{}
+
+// ArrayStream asks the provider for SSE when a streamGenerateContent client
+// did not: without alt=sse Gemini streams one JSON array, which the gateway
+// rebuilds from the SSE events (see [provider.ArrayStreamer]).
+func (Adapter) ArrayStream(req *gateway.Request) bool {
+	if req.Operation != gateway.OpStreamGenerate || req.Query.Get("alt") == "sse" {
+		return false
+	}
+	if req.Query == nil {
+		req.Query = url.Values{}
+	}
+	req.Query.Set("alt", "sse")
+	return true
+}

@@ -140,7 +140,11 @@ func TestRewrite(t *testing.T) {
 			}
 			pr := &httputil.ProxyRequest{In: in, Out: in.Clone(t.Context())}
 			u := &provider.Upstream{Name: "gemini", Type: provider.TypeGemini, BaseURL: mustURL(t, tt.base), Auth: tt.auth}
-			Adapter{}.Rewrite(pr, &gateway.Request{Operation: tt.op, Model: tt.model}, u, gateway.NewSecret(key))
+			req := &gateway.Request{Operation: tt.op, Model: tt.model, Query: url.Values{}}
+			if v, ok := in.URL.Query()["alt"]; ok { // as the front door does
+				req.Query["alt"] = v
+			}
+			Adapter{}.Rewrite(pr, req, u, gateway.NewSecret(key))
 
 			if got := pr.Out.URL.String(); got != tt.wantURL {
 				t.Errorf("Rewrite URL = %s, want %s", got, tt.wantURL)

@@ -264,6 +264,12 @@ func newMiniGateway(t *testing.T, upstream string, guard func(*gateway.Request) 
 		}
 		body, _ := io.ReadAll(r.Body)
 		req, err := ad.Decode(op, model, body)
+		if err == nil {
+			req.Query = url.Values{}
+			if v, ok := r.URL.Query()["alt"]; ok { // as the front door does
+				req.Query["alt"] = v
+			}
+		}
 		if err == nil && guard != nil {
 			err = guard(req)
 		}
