@@ -18,7 +18,7 @@ var (
 	alice = budget.Budget{Kind: budget.ScopeUser, ID: "alice", Amount: budget.Amount{Cap: budget.Dollar, Period: budget.PeriodMonth}}
 )
 
-func openSQLite(t *testing.T, path string) *sqlite.DB {
+func openSQLite(t testing.TB, path string) *sqlite.DB {
 	t.Helper()
 	db, err := sqlite.Open(t.Context(), path)
 	if err != nil {

@@ -33,7 +33,7 @@ func miniredisEnv(t *testing.T) redisEnv {
 	return redisEnv{client: client, prefix: "t:", mr: mr}
 }
 
-func realRedisEnv(t *testing.T) redisEnv {
+func realRedisEnv(t testing.TB) redisEnv {
 	url := testenv.Redis(t)
 	opts, err := goredis.ParseURL(url)
 	if err != nil {
@@ -57,7 +57,7 @@ func TestRedisLedger(t *testing.T) {
 	for _, srv := range []struct {
 		name string
 		env  func(*testing.T) redisEnv
-	}{{"miniredis", miniredisEnv}, {"redis", realRedisEnv}} {
+	}{{"miniredis", miniredisEnv}, {"redis", func(t *testing.T) redisEnv { return realRedisEnv(t) }}} {
 		t.Run(srv.name, func(t *testing.T) {
 			t.Run("ConcurrentNeverOverCap", func(t *testing.T) { testRedisConcurrent(t, srv.env(t)) })
 			t.Run("SettleAndRelease", func(t *testing.T) { testRedisSettle(t, srv.env(t)) })
