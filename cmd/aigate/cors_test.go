@@ -32,6 +32,9 @@ func TestCORSOffByDefault(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden || resp.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("preflight with CORS off: %d, ACAO %q; want 403 without CORS headers", resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"))
 	}
+	if log := g.log.String(); !strings.Contains(log, `"method":"OPTIONS"`) || !strings.Contains(log, `"status":403,"decision":"refused"`) {
+		t.Error("the refused preflight is not logged as refused")
+	}
 	resp, data := g.chatWith(t, g.key, chatBody, http.Header{"Origin": {"https://app.example"}})
 	wantRefusal(t, "browser request to a key without CORS origins", resp, data, 403, "origin")
 	if resp.Header.Get("Access-Control-Allow-Origin") != "" {

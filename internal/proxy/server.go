@@ -102,6 +102,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.status, rec.wroteHeader = http.StatusNoContent, true
 		if !ok {
 			rec.status = http.StatusForbidden
+			rec.err = gateway.Errorf(gateway.CodeForbidden, "preflight from an origin, method or header no key allows")
 		}
 		s.finish(rec)
 		return
