@@ -11,6 +11,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // ErrSyntax is returned for input that is not the expected JSON value.
@@ -124,29 +126,104 @@ func Kind(value []byte) byte {
 	return value[i]
 }
 
-// String decodes a raw JSON string value.
+// String decodes a raw JSON string value, as [encoding/json.Unmarshal]
+// would into a string.
 func String(value []byte) (string, error) {
 	if Kind(value) != '"' {
 		return "", ErrSyntax
 	}
-	// Fast path: no escapes.
-	if len(value) >= 2 {
-		plain := true
-		for _, c := range value[1 : len(value)-1] {
-			if c == '\\' || c < 0x20 || c >= 0x80 {
-				plain = false
-				break
-			}
-		}
-		if plain {
-			return string(value[1 : len(value)-1]), nil
-		}
+	if s, ok := unquote(value); ok {
+		return s, nil
 	}
 	var s string
 	if err := json.Unmarshal(value, &s); err != nil {
 		return "", ErrSyntax
 	}
 	return s, nil
+}
+
+// unquote decodes the JSON string literal v in one pass when it holds only
+// valid UTF-8 and escapes other than UTF-16 surrogates; otherwise ok is
+// false and encoding/json decides (invalid bytes and lone surrogates become
+// U+FFFD there, which this need not copy). It is the path almost every
+// message takes: text with line breaks, quotes or any non-ASCII letter.
+func unquote(v []byte) (s string, ok bool) {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return "", false
+	}
+	body := v[1 : len(v)-1]
+	i := 0
+	for i < len(body) && body[i] >= 0x20 && body[i] < utf8.RuneSelf && body[i] != '\\' && body[i] != '"' {
+		i++
+	}
+	if i == len(body) {
+		return string(body), true
+	}
+	b := make([]byte, i, len(body))
+	copy(b, body[:i])
+	for i < len(body) {
+		c := body[i]
+		switch {
+		case c == '\\':
+			if i+1 >= len(body) {
+				return "", false
+			}
+			switch e := body[i+1]; e {
+			case '"', '\\', '/':
+				b = append(b, e)
+			case 'b':
+				b = append(b, '\b')
+			case 'f':
+				b = append(b, '\f')
+			case 'n':
+				b = append(b, '\n')
+			case 'r':
+				b = append(b, '\r')
+			case 't':
+				b = append(b, '\t')
+			case 'u':
+				if i+6 > len(body) {
+					return "", false
+				}
+				r := rune(0)
+				for _, h := range body[i+2 : i+6] {
+					switch {
+					case '0' <= h && h <= '9':
+						h -= '0'
+					case 'a' <= h && h <= 'f':
+						h -= 'a' - 10
+					case 'A' <= h && h <= 'F':
+						h -= 'A' - 10
+					default:
+						return "", false
+					}
+					r = r<<4 | rune(h)
+				}
+				if utf16.IsSurrogate(r) {
+					return "", false
+				}
+				b = utf8.AppendRune(b, r)
+				i += 6
+				continue
+			default:
+				return "", false
+			}
+			i += 2
+		case c < 0x20 || c == '"':
+			return "", false
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			i++
+		default:
+			r, n := utf8.DecodeRune(body[i:])
+			if r == utf8.RuneError && n == 1 {
+				return "", false
+			}
+			b = append(b, body[i:i+n]...)
+			i += n
+		}
+	}
+	return string(b), true
 }
 
 func skipSpace(data []byte, i int) int {
