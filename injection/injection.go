@@ -53,6 +53,13 @@ type scratch struct {
 	occF []occ
 	cand []uint16
 	hit  []bool // by rule index
+	// seen marks the terms that occur in the text; viable caches, per rule
+	// tried, whether every slot after the first has a term that occurs
+	// (1) or not (-1), so a rule whose first term is common ("the", "you")
+	// is searched for at most once when the rest of it is absent.
+	seen    []bool   // by term index
+	viable  []int8   // by rule index
+	touched []uint16 // rules whose viable entry is set
 }
 
 //go:embed model.bin
@@ -141,15 +148,32 @@ func (d *Detector) Detect(text string) Result {
 	// rule is tried until it matches once.
 	if len(s.hit) < len(c.rules) {
 		s.hit = make([]bool, len(c.rules))
+		s.viable = make([]int8, len(c.rules))
 	}
-	s.cand = s.cand[:0]
+	if len(s.seen) < len(c.terms) {
+		s.seen = make([]bool, len(c.terms))
+	}
+	for _, o := range s.occW {
+		s.seen[o.term] = true
+	}
+	for _, o := range s.occF {
+		s.seen[o.term] = true
+	}
+	s.cand, s.touched = s.cand[:0], s.touched[:0]
 	for v, occs := range [...][]occ{viewWords: s.occW, viewFolded: s.occF} {
 		for i := range occs {
 			for _, ri := range c.termRules[occs[i].term] {
-				if s.hit[ri] {
+				if s.hit[ri] || s.viable[ri] < 0 {
 					continue
 				}
 				ru := &c.rules[ri]
+				if s.viable[ri] == 0 {
+					s.viable[ri] = ru.viable(s.seen)
+					s.touched = append(s.touched, ri)
+					if s.viable[ri] < 0 {
+						continue
+					}
+				}
 				if !c.matchAt(ru, occs, i) {
 					continue
 				}
@@ -164,6 +188,15 @@ func (d *Detector) Detect(text string) Result {
 	}
 	for _, ri := range s.cand {
 		s.hit[ri] = false
+	}
+	for _, ri := range s.touched {
+		s.viable[ri] = 0
+	}
+	for _, o := range s.occW {
+		s.seen[o.term] = false
+	}
+	for _, o := range s.occF {
+		s.seen[o.term] = false
 	}
 	// Signals from normalisation.
 	switch {

@@ -350,6 +350,24 @@ func (c *compiled) matchFrom(ru *rule, occs []occ, k int, pos int32) bool {
 	return false
 }
 
+// viable returns 1 if every slot of ru after the first holds a term marked
+// in seen, and -1 otherwise: a rule that is not viable cannot match.
+func (ru *rule) viable(seen []bool) int8 {
+	for _, slot := range ru.slots[1:] {
+		found := false
+		for _, id := range slot {
+			if seen[id] {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return -1
+		}
+	}
+	return 1
+}
+
 func (ru *rule) inSlot(k int, id uint16) bool {
 	return slices.Contains(ru.slots[k], id)
 }

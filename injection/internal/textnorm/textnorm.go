@@ -121,23 +121,21 @@ const SpacedRun = 8
 // in a word view.
 func spacedRuns(w []byte) int {
 	runs, n := 0, 0
-	for i := 1; i+1 < len(w); i++ {
-		if w[i] == ' ' {
-			continue
+	// Words are separated by single spaces, with one before the first.
+	for i := 1; i < len(w); {
+		j := bytes.IndexByte(w[i:], ' ')
+		if j < 0 {
+			break
 		}
-		// A one-letter word is a letter between two spaces.
-		if w[i-1] == ' ' && w[i+1] == ' ' && w[i] >= 'a' && w[i] <= 'z' {
+		if j == 1 && w[i] >= 'a' && w[i] <= 'z' {
 			n++
 			if n == SpacedRun {
 				runs++
 			}
-			i++
-			continue
+		} else {
+			n = 0
 		}
-		n = 0
-		for i+1 < len(w) && w[i+1] != ' ' {
-			i++
-		}
+		i += j + 1
 	}
 	return runs
 }
