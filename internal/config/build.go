@@ -35,11 +35,23 @@ type Resolver struct {
 	// Secrets reads aws-sm: and vault: references, afresh on every
 	// Resolve, so a reload picks up a rotated value; nil refuses them.
 	Secrets *secrets.Manager
+	// Track resolves every reference, env: and file: included, through
+	// Secrets.Add instead: the manager then keeps each value current, and
+	// a later Build with the same manager reads nothing, taking the values
+	// the manager holds. The gateway builds this way.
+	Track bool
 }
 
 // Resolve returns the secret ref points at. Errors name the variable or
 // file, never a value.
 func (r Resolver) Resolve(ref string) (gateway.Secret, error) {
+	if r.Track && r.Secrets != nil {
+		v, err := r.Secrets.Add(context.Background(), ref)
+		if err != nil {
+			return gateway.Secret{}, err
+		}
+		return v.Load(), nil
+	}
 	switch {
 	case strings.HasPrefix(ref, "env:"):
 		name := strings.TrimPrefix(ref, "env:")

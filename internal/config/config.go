@@ -45,6 +45,9 @@ type File struct {
 	// IdentityProviders let keys accept JWTs of the app's own identity
 	// provider; see identity.go.
 	IdentityProviders []IdentityProvider `yaml:"identity_providers"`
+	// Secrets configure the periodic re-reading of secret references; see
+	// secret_refresh.go.
+	Secrets SecretRefresh `yaml:"secrets"`
 	// Prices add to or replace the embedded price table: model (or prefix
 	// of dated ids) → dollars per million tokens.
 	Prices map[string]budget.PriceText `yaml:"prices"`
@@ -127,6 +130,7 @@ func Default() File {
 		Log:     Log{Level: "info"},
 		Limits:  defaultLimits(),
 		Budgets: defaultBudgets(),
+		Secrets: defaultSecretRefresh(),
 	}
 }
 
@@ -237,6 +241,7 @@ func (f *File) Validate() error {
 	f.validateLimits(add)
 	f.Tokens.validate(add)
 	f.validateIdentityProviders(add)
+	f.Secrets.validate(add)
 	errs = append(errs, f.validatePolicies()...)
 	return errors.Join(errs...)
 }
