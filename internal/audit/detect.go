@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aigate-dev/aigate/secretscan"
@@ -13,6 +14,10 @@ import (
 type detector struct {
 	sc    *secretscan.Scanner
 	rules map[string]secretscan.Rule
+	// reveal are the rule ids whose secrets are kept in revealed, by
+	// fingerprint; see Options.Reveal.
+	reveal   []string
+	revealed map[string]string
 }
 
 func (d *detector) rule(id string) secretscan.Rule {
@@ -58,6 +63,9 @@ func (d *detector) check(f Fragment) []Finding {
 		if l.Fingerprint == "" {
 			l.Fingerprint = lineFingerprint(l.CheckID, f.Path, string(x.text(idx)))
 		}
+		if l.secret != "" {
+			d.revealed[l.Fingerprint] = l.secret
+		}
 		fs = append(fs, l.Finding)
 	}
 	return fs
@@ -66,7 +74,8 @@ func (d *detector) check(f Fragment) []Finding {
 // located is a finding not yet placed on a line.
 type located struct {
 	Finding
-	off int
+	off    int
+	secret string // the secret, for rules in detector.reveal only
 }
 
 func newFinding(check string, off int) located {
@@ -83,6 +92,9 @@ func (d *detector) secrets(f Fragment, out []located) []located {
 		l := newFinding(CheckHardcodedSecret, m.Start)
 		l.Rule, l.Preview, l.Fingerprint = r.ID, secretscan.Mask(secret), secretscan.Fingerprint(secret)
 		l.Message = r.Description
+		if slices.Contains(d.reveal, r.ID) {
+			l.secret = string(secret)
+		}
 		switch r.ID {
 		case "jwt", "url-password":
 			l.Severity = SeverityMedium

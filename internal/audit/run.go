@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"runtime"
 	"slices"
 	"sync"
@@ -21,6 +22,11 @@ type Options struct {
 	// Progress, if non-nil, is called from one goroutine after each
 	// fragment with the running totals. It must be fast.
 	Progress func(fragments int, bytes int64)
+	// Reveal lists secretscan rule ids (such as "aigate-key") whose
+	// secrets are kept in Result.Revealed, for a caller that acts on them
+	// (aigate audit --revoke-live revokes leaked aigate keys). Empty keeps
+	// none.
+	Reveal []string
 }
 
 // Result is what a scan found.
@@ -32,6 +38,11 @@ type Result struct {
 	// skipped as binary or too large.
 	Fragments, Skipped int
 	Bytes              int64
+
+	// Revealed maps the Fingerprint of each unsuppressed finding whose
+	// rule Options.Reveal names to the secret itself. No report writes it;
+	// the caller must never print or log it.
+	Revealed map[string]string
 
 	envFiles []string // working-tree secrets files seen, for RepoChecks
 }
@@ -60,16 +71,24 @@ func Run(ctx context.Context, src Source, opt Options) (*Result, error) {
 	jobs := make(chan job, workers*2)
 	outs := make(chan out, workers*2)
 	var wg sync.WaitGroup
+	var revealMu sync.Mutex
+	revealed := map[string]string{}
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			d := detector{sc: sc}
+			if len(opt.Reveal) > 0 {
+				d.reveal, d.revealed = opt.Reveal, map[string]string{}
+			}
 			for j := range jobs {
 				fs := d.check(j.f)
 				putBuf(j.f.buf)
 				outs <- out{j.seq, fs}
 			}
+			revealMu.Lock()
+			maps.Copy(revealed, d.revealed)
+			revealMu.Unlock()
 		}()
 	}
 	var collected []out
@@ -125,6 +144,9 @@ func Run(ctx context.Context, src Source, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res.envFiles = envSeen
+	if len(opt.Reveal) > 0 {
+		res.Revealed = revealed
+	}
 
 	slices.SortFunc(collected, func(a, b out) int { return a.seq - b.seq })
 	seen := map[string]bool{}
