@@ -257,7 +257,18 @@ func (b *Budgets) Middleware(next gateway.Handler) gateway.Handler {
 			Time: now, RequestID: req.ID, KeyID: req.Principal.KeyID, User: req.Principal.User,
 			Team: req.Principal.Team, Model: req.Model,
 		}
+		// A panic below releases the hold (and is re-raised), so it does
+		// not keep budget until its lease runs out.
+		settled := false
+		defer func() {
+			if !settled {
+				rec.Provider = req.Provider
+				rec.Status = gateway.CodeInternal.Status()
+				b.enqueue(Settlement{Hold: hold, Release: true, Record: rec})
+			}
+		}()
 		resp, err := next.Serve(ctx, req)
+		settled = true
 		if err != nil {
 			rec.Provider = req.Provider
 			rec.Status = gateway.AsError(err).Code.Status()

@@ -15,6 +15,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/aigate-dev/aigate/internal/budget"
+	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/testenv"
 )
 
@@ -433,5 +434,52 @@ func TestRedisLedgerFailover(t *testing.T) {
 				t.Errorf("after recovery: %v", err)
 			}
 		})
+	}
+}
+
+// A panic below the budget middleware releases the request's hold at
+// once (and still reaches the caller), and its record is written.
+func TestMiddlewareReleasesOnPanic(t *testing.T) {
+	ctx := t.Context()
+	env := miniredisEnv(t)
+	store := tempStore(t)
+	r := newRedisLedger(t, env, store, budget.RedisOptions{})
+	prices, err := budget.DefaultPrices(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &budget.Budgets{Ledger: r, Log: r, Prices: prices, MaxOutputTokens: 100,
+		For: func(*gateway.Request) []budget.Budget { return []budget.Budget{alice} }, Now: func() time.Time { return noon }}
+	b.Start()
+	held := func() budget.Micros {
+		_, h, err := r.Spent(ctx, alice, noon)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	h := b.Middleware(gateway.HandlerFunc(func(context.Context, *gateway.Request) (*gateway.Response, error) {
+		if held() == 0 {
+			t.Error("nothing held while the request runs")
+		}
+		panic("boom")
+	}))
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic did not reach the caller")
+			}
+		}()
+		_, _ = h.Serve(ctx, &gateway.Request{Model: "gpt-4o-mini", MaxTokens: 10, Principal: &gateway.Principal{KeyID: "k1", User: "alice"}})
+	}()
+	if n := held(); n != 0 {
+		t.Errorf("after the panic %v is still held, want nothing", n)
+	}
+	if err := b.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := store.Usage(ctx, budget.UsageQuery{By: budget.ByUser})
+	if err != nil || len(rows) != 1 || rows[0].Requests != 1 || rows[0].Cost != 0 {
+		t.Errorf("usage = %+v (%v), want one request costing nothing", rows, err)
 	}
 }
