@@ -175,7 +175,7 @@ func (d *Detector) phoneRegion() string {
 func (d *Detector) Find(text string) []Entity {
 	var scratch [64]byte
 	var groups [24]int
-	s := scanner{text: text, region: d.phoneRegion(), ds: scratch[:0:32], low: scratch[32:32], gl: groups[:0]}
+	s := scanner{text: text, region: d.phoneRegion(), ds: scratch[:0:32], gl: groups[:0]}
 	s.emails()
 	s.numbers()
 	s.ipv6()

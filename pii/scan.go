@@ -12,7 +12,6 @@ type scanner struct {
 	found  []Entity
 	ds     []byte // scratch: significant digits of the current candidate
 	gl     []int  // scratch: group lengths
-	low    []byte // scratch: lower-cased cue window
 	lw     []byte // scratch: lower-cased word
 }
 
@@ -96,33 +95,48 @@ func (s *scanner) shape(want ...int) bool {
 	return true
 }
 
+// cueSet is a list of lower-case cue words, indexed by first byte.
+type cueSet struct {
+	first [256]bool
+	words []string
+}
+
+func newCues(words ...string) *cueSet {
+	cs := &cueSet{words: words}
+	for _, w := range words {
+		cs.first[w[0]] = true
+	}
+	return cs
+}
+
 // cue reports whether any of cues occurs, ASCII case-insensitively, in the
-// window bytes before i. Cues are lower case.
-func (s *scanner) cue(i, window int, cues []string) bool {
-	lo := max(i-window, 0)
-	s.low = s.low[:0]
-	for k := lo; k < i; k++ {
-		c := s.text[k]
+// window bytes before i, at the start of a word (so "tel" matches "Tel:"
+// but not "hotel"). It reads the window once, trying only the cues whose
+// first byte is there.
+func (s *scanner) cue(i, window int, cues *cueSet) bool {
+	t := s.text
+	for k := max(i-window, 0); k < i; k++ {
+		c := t[k]
 		if isUpper(c) {
 			c += 'a' - 'A'
 		}
-		s.low = append(s.low, c)
-	}
-	for _, c := range cues {
-		if s.containsWord(lo, c) {
-			return true
+		if !cues.first[c] || k > 0 && isAlpha(t[k-1]) {
+			continue
 		}
-	}
-	return false
-}
-
-// containsWord reports whether cue occurs in s.low (the text from lo on,
-// lower-cased) at the start of a word, so "tel" matches "Tel:" but not
-// "hotel".
-func (s *scanner) containsWord(lo int, cue string) bool {
-	b := s.low
-	for i := 0; i+len(cue) <= len(b); i++ {
-		if b[i] == cue[0] && string(b[i:i+len(cue)]) == cue && !(lo+i > 0 && isAlpha(s.text[lo+i-1])) {
+	words:
+		for _, w := range cues.words {
+			if w[0] != c || k+len(w) > i {
+				continue
+			}
+			for j := 1; j < len(w); j++ {
+				b := t[k+j]
+				if isUpper(b) {
+					b += 'a' - 'A'
+				}
+				if b != w[j] {
+					continue words
+				}
+			}
 			return true
 		}
 	}
@@ -271,16 +285,16 @@ func (s *scanner) ipv6() {
 }
 
 var (
-	birthCues = []string{"born", "birth", "dob", "d.o.b", "b-day", "bday", "ngày sinh", "geboren",
-		"né le", "née le", "nacid", "nascid", "生日", "出生", "生年月日", "วันเกิด"}
-	ssnCues      = []string{"ssn", "social security", "social sec"}
-	aadhaarCues  = []string{"aadhaar", "aadhar", "uidai", "आधार"}
-	cpfCues      = []string{"cpf"}
-	thaiCues     = []string{"thai", "บัตรประชาชน", "เลขประจำตัว", "national id", "id card", "citizen id"}
-	cccdCues     = []string{"cccd", "căn cước", "can cuoc", "cmnd", "citizen id", "id card", "identity card", "national id"}
-	phoneCues    = []string{"phone", "tel", "mobile", "mob.", "cell", "call", "fax", "sms", "text me", "whatsapp", "contact", "message", "registered", "reach me", "ring me", "my number", "number is", "điện thoại", "sđt", "teléfono", "telefone", "téléphone", "telefon", "電話", "电话", "手机", "โทร"}
-	versionCues  = []string{"version", "ver.", "v.", "release", "build", "firmware", "kernel", "rev.", "section", "sec.", "§", "rfc", "chapter", "clause", "paragraph", "step", "figure", "table", "item", "rule", "term:"}
-	notPhoneCues = []string{"card", "account", "acct", "iban", "ssn", "social security", "order", "invoice", "passport", "routing", "tracking", "cpf", "aadhaar", "id:"}
+	birthCues = newCues("born", "birth", "dob", "d.o.b", "b-day", "bday", "ngày sinh", "geboren",
+		"né le", "née le", "nacid", "nascid", "生日", "出生", "生年月日", "วันเกิด")
+	ssnCues      = newCues("ssn", "social security", "social sec")
+	aadhaarCues  = newCues("aadhaar", "aadhar", "uidai", "आधार")
+	cpfCues      = newCues("cpf")
+	thaiCues     = newCues("thai", "บัตรประชาชน", "เลขประจำตัว", "national id", "id card", "citizen id")
+	cccdCues     = newCues("cccd", "căn cước", "can cuoc", "cmnd", "citizen id", "id card", "identity card", "national id")
+	phoneCues    = newCues("phone", "tel", "mobile", "mob.", "cell", "call", "fax", "sms", "text me", "whatsapp", "contact", "message", "registered", "reach me", "ring me", "my number", "number is", "điện thoại", "sđt", "teléfono", "telefone", "téléphone", "telefon", "電話", "电话", "手机", "โทร")
+	versionCues  = newCues("version", "ver.", "v.", "release", "build", "firmware", "kernel", "rev.", "section", "sec.", "§", "rfc", "chapter", "clause", "paragraph", "step", "figure", "table", "item", "rule", "term:")
+	notPhoneCues = newCues("card", "account", "acct", "iban", "ssn", "social security", "order", "invoice", "passport", "routing", "tracking", "cpf", "aadhaar", "id:")
 )
 
 // numbers is the single pass for every digit-led type. At the start of
