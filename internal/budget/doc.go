@@ -3,8 +3,11 @@
 // Money is [Micros], millionths of a US dollar, never a float. [Prices] is
 // the price table (embedded, overridable from the configuration) that turns a
 // request's [gateway.Usage] into a cost. A [Ledger] holds budgets per key,
-// end user and team, each with a [Period]; [Budgets.Middleware] uses it in
-// the request chain:
+// end user and team, each with a [Period]: the database stores implement
+// it; [Local] keeps reservations in one process's memory over a store, and
+// [Redis] keeps them, with the current periods' spend, in Redis shared by
+// every instance, both writing the spend and usage records to the store
+// behind the requests. [Budgets.Middleware] uses it in the request chain:
 //
 //  1. Before the request is forwarded, reserve the most it can cost: the
 //     input estimate (characters/4) plus max_tokens, or the key's cap on
