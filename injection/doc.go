@@ -56,21 +56,24 @@
 // sentences, nothing copied or translated from the data):
 // benign_synthetic.jsonl, 150 everyday prompts (110 English, 40 in 14
 // other languages, many about passwords, databases, translating and
-// repeating), and synthetic_multilingual.jsonl, 315 rows in 20 languages:
+// repeating), and synthetic_multilingual.jsonl, 827 rows in 20 languages:
 // 159 attacks of the well-known families (override, persona, extraction,
-// secrets in disguise, goal hijacking, indirect) and 156 benign questions,
-// role-play requests and document-plus-question texts, so that a language
-// or a long foreign document is not itself taken as evidence. The other
+// secrets in disguise, goal hijacking, indirect), 156 benign questions,
+// role-play requests and document-plus-question texts, and 256 contrastive
+// pairs in 16 languages that join one framing (claimed expertise,
+// make-believe, a string of questions, a claimed role) to a harmful ask or
+// to an ordinary one, so that neither the framing, nor the language, nor a
+// long foreign document is itself taken as evidence. The other
 // 276 rows of the data were never trained on and no rule was written from
 // them; measure on them. The fit is deterministic (full-batch Adam from
 // zero weights, L2 1e-5, benign rows weighted 3× after class balancing), so
 // the command rebuilds model.bin byte for byte.
 //
-// [DefaultThreshold] (0.72) is the lowest threshold whose out-of-fold
-// false-positive rate stays under 1.5 % in 4-fold cross-validation inside
-// the training rows (the same command with -cv, which scores only rows of
-// the -data file: recall 0.818 at 0.71, 0.793 at a 1 % false-positive
-// rate). The same validation found no gain from byte 3- or 6-grams,
+// [DefaultThreshold] (0.72) keeps the out-of-fold false-positive rate at
+// or under 1 % in 4-fold cross-validation inside the training rows (the
+// same command with -cv, which scores only rows of the -data file: recall
+// 0.798 at 0.71 with a 1.0 % false-positive rate; 0.843 at 0.58 with
+// 1.9 %). The same validation found no gain from byte 3- or 6-grams,
 // markup-view n-grams, word trigrams, other L2 (1e-6 to 1e-4), class
 // weights (1 to 4), more or fewer steps, or rescaling the model against the
 // rules (all within ±0.02 recall): with about a thousand rows the data, not
@@ -85,13 +88,16 @@
 // embedded model (`aigate eval injection --held-out`; internal/eval's
 // TestEvalInjectionSharedData holds floors just under these):
 //
-//	held-out rows (276): precision 0.974, recall 0.714, FPR 0.012 (2 of 171)
-//	all rows (1,439):    precision 0.994, recall 0.945, FPR 0.003 (includes training rows)
+//	held-out rows (276): precision 0.987, recall 0.705, FPR 0.006 (1 of 171)
+//	all rows (1,439):    precision 0.996, recall 0.943, FPR 0.002 (includes training rows)
 //
-// Held-out recall by category: jailbreak_in_the_wild 0.933,
-// cyberseceval_direct 0.737, cyberseceval_direct_mt 0.500, deepset 0.625,
-// cyberseceval_indirect 2 of 3, indirect_mt 3 of 3 (before the technique
-// rules and the multilingual training file: 0.686 overall). The issue's
+// Held-out recall by category: jailbreak_in_the_wild 0.933 (28 of 30),
+// cyberseceval_direct 0.737 (14 of 19), cyberseceval_direct_mt 0.462 (12
+// of 26), deepset 0.625 (15 of 24), cyberseceval_indirect 2 of 3,
+// indirect_mt 3 of 3. Before the technique rules and the multilingual
+// training file it was 0.973 / 0.686 / 0.012: with 105 held-out attacks one
+// row is a point of recall, and the gain is within that noise. Out-of-fold
+// recall at a 1 % false-positive rate rose from 0.757 to 0.798. The issue's
 // target (recall 0.90 at FPR 0.02) is met on the full file but not on
 // held-out rows: most misses are requests that are attacks only against a
 // particular system prompt ("What is the weather usually like in Los

@@ -95,7 +95,7 @@ func runEval(_ context.Context, args []string, sio stdio) error {
 			return err
 		}
 		if !*asJSON {
-			return printInjection(sio.out, rep)
+			return printInjection(sio.out, rep, *heldOut)
 		}
 		report = rep
 	case "pii":
@@ -141,9 +141,13 @@ func runEval(_ context.Context, args []string, sio stdio) error {
 	return enc.Encode(report)
 }
 
-func printInjection(w io.Writer, rep eval.InjectionReport) error {
-	fmt.Fprintf(w, "prompt injection: %d rows (%d skipped), threshold %.2f, %.1f MB/s, p50 %.0f µs, p99 %.0f µs\n\n",
-		rep.Rows, rep.Skipped, rep.Threshold, rep.MBPerSec, rep.P50Micros, rep.P99Micros)
+func printInjection(w io.Writer, rep eval.InjectionReport, heldOut bool) error {
+	scope := fmt.Sprintf("%d rows (%d skipped)", rep.Rows, rep.Skipped)
+	if heldOut {
+		scope = fmt.Sprintf("%d held-out rows, never trained on (%d training rows skipped)", rep.Rows, rep.Skipped)
+	}
+	fmt.Fprintf(w, "prompt injection: %s, threshold %.2f, %.1f MB/s, p50 %.0f µs, p99 %.0f µs\n\n",
+		scope, rep.Threshold, rep.MBPerSec, rep.P50Micros, rep.P99Micros)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "slice\trows\tattacks\tprecision\trecall\tf1\tfpr\t")
 	row := func(name string, s *eval.InjectionScores) {
@@ -152,6 +156,9 @@ func printInjection(w io.Writer, rep eval.InjectionReport) error {
 	row("overall", &rep.Overall)
 	for _, k := range sortedKeys(rep.BySource) {
 		row("source "+shortSource(k), rep.BySource[k])
+	}
+	for _, k := range sortedKeys(rep.ByCategory) {
+		row("category "+k, rep.ByCategory[k])
 	}
 	for _, k := range sortedKeys(rep.ByLang) {
 		row("lang "+k, rep.ByLang[k])
