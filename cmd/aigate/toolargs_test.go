@@ -10,6 +10,7 @@ import (
 	"github.com/anthropics/anthropic-sdk-go/v2"
 	anthropicopt "github.com/anthropics/anthropic-sdk-go/v2/option"
 	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/responses"
 	"google.golang.org/genai"
 
 	"github.com/aigate-dev/aigate/internal/keys"
@@ -67,6 +68,39 @@ func toolSDKs(t *testing.T, g *testGateway, key, prompt string) map[string]toolC
 	}
 	if tc := acc.Choices[0].Message.ToolCalls; len(tc) == 1 {
 		got["openai-chat-stream"] = toolCall{tc[0].Function.Name, tc[0].Function.Arguments}
+	}
+	responsesCall := func(r *responses.Response) (toolCall, bool) {
+		for _, it := range r.Output {
+			if it.Type == "function_call" {
+				return toolCall{it.Name, it.Arguments.OfString}, true
+			}
+		}
+		return toolCall{}, false
+	}
+	rp := responses.ResponseNewParams{Model: "gpt-4o-mini", Input: responses.ResponseNewParamsInputUnion{OfString: openai.String(prompt)}}
+	rr, err := oc.Responses.New(ctx, rp)
+	if err != nil {
+		t.Fatalf("openai-responses: %v", err)
+	}
+	if c, ok := responsesCall(rr); ok {
+		got["openai-responses"] = c
+	}
+	rs := oc.Responses.NewStreaming(ctx, rp)
+	var deltas string
+	for rs.Next() {
+		switch ev := rs.Current(); ev.Type {
+		case "response.function_call_arguments.delta":
+			deltas += ev.Delta
+		case "response.completed":
+			if c, ok := responsesCall(&ev.Response); ok && c.args == deltas {
+				got["openai-responses-stream"] = c
+			} else if ok {
+				t.Errorf("openai-responses-stream: the deltas (%d bytes) do not add up to the final arguments (%d bytes)", len(deltas), len(c.args))
+			}
+		}
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatalf("openai-responses-stream: %v", err)
 	}
 
 	ac := anthropic.NewClient(anthropicopt.WithBaseURL(g.URL()), anthropicopt.WithAPIKey(key), anthropicopt.WithMaxRetries(0))
@@ -132,7 +166,7 @@ func toolSDKs(t *testing.T, g *testGateway, key, prompt string) map[string]toolC
 	return got
 }
 
-var toolCases = []string{"openai-chat", "openai-chat-stream", "anthropic", "anthropic-stream", "gemini", "gemini-stream"}
+var toolCases = []string{"openai-chat", "openai-chat-stream", "openai-responses", "openai-responses-stream", "anthropic", "anthropic-stream", "gemini", "gemini-stream"}
 
 // note returns the "note" argument of a call, failing when the arguments
 // are not the JSON object the model wrote.

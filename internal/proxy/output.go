@@ -87,6 +87,14 @@ func (so *streamOutput) write(out *sse.Writer, ev sse.Event) error {
 		}
 		return out.WriteRaw(ev.Raw)
 	}
+	if !slices.ContainsFunc(spans, func(sp provider.OutputSpan) bool { return !sp.Whole }) {
+		// Only whole texts (a Responses "done" event repeating what the
+		// deltas said): the deltas' held-back tail goes first, so a client
+		// that adds up the deltas reads it all before the done event.
+		if err := so.flush(out); err != nil {
+			return err
+		}
+	}
 	var edits []gateway.Edit
 	for _, sp := range spans {
 		var (

@@ -90,7 +90,7 @@ func openaiServe(w http.ResponseWriter, r *http.Request) {
 		if !openaiDecode(w, body, &req) {
 			return
 		}
-		openaiResponses(w, req, simExtra(body))
+		openaiResponses(w, req, simExtra(body), simToolArgs(body))
 	case "/v1/embeddings":
 		var req openaiEmbeddingsRequest
 		if !openaiDecode(w, body, &req) {
@@ -405,7 +405,7 @@ func (r *openaiResponsesRequest) chars() (total, last int) {
 	return total, last
 }
 
-func openaiResponses(w http.ResponseWriter, req openaiResponsesRequest, extra string) {
+func openaiResponses(w http.ResponseWriter, req openaiResponsesRequest, extra, toolArgs string) {
 	total, last := req.chars()
 	limit := openaiLimit(req.MaxOutputTokens)
 	answer, out, cut := openaiAnswer(req.Model, last, limit, extra)
@@ -446,7 +446,16 @@ func openaiResponses(w http.ResponseWriter, req openaiResponsesRequest, extra st
 		"output_tokens": out, "output_tokens_details": map[string]any{"reasoning_tokens": 0},
 		"total_tokens": openaiTokens(total) + out,
 	}
-	final := response(status, []any{item("completed", []any{part(answer)})}, usage)
+	fcID := openaiID("fc_sim", req.Model, last)
+	call := func(status, args string) map[string]any {
+		return map[string]any{"id": fcID, "type": "function_call", "status": status, "call_id": "call_sim_" + fcID[len(fcID)-8:],
+			"name": SimToolName, "arguments": args}
+	}
+	output := []any{item("completed", []any{part(answer)})}
+	if toolArgs != "" {
+		output = append(output, call("completed", toolArgs))
+	}
+	final := response(status, output, usage)
 	if !req.Stream {
 		openaiJSON(w, http.StatusOK, final)
 		return
@@ -474,6 +483,14 @@ func openaiResponses(w http.ResponseWriter, req openaiResponsesRequest, extra st
 	send("response.output_text.done", pos(map[string]any{"text": answer, "logprobs": []any{}}))
 	send("response.content_part.done", pos(map[string]any{"part": part(answer)}))
 	send("response.output_item.done", map[string]any{"output_index": 0, "item": item("completed", []any{part(answer)})})
+	if toolArgs != "" {
+		send("response.output_item.added", map[string]any{"output_index": 1, "item": call("in_progress", "")})
+		for _, p := range argPieces(toolArgs) {
+			send("response.function_call_arguments.delta", map[string]any{"item_id": fcID, "output_index": 1, "delta": p})
+		}
+		send("response.function_call_arguments.done", map[string]any{"item_id": fcID, "output_index": 1, "arguments": toolArgs})
+		send("response.output_item.done", map[string]any{"output_index": 1, "item": call("completed", toolArgs)})
+	}
 	send("response."+status, map[string]any{"response": final})
 }
 

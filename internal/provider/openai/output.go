@@ -10,8 +10,8 @@ import (
 
 // ResponseText returns the assistant text of a whole chat completion
 // (choices[i].message.content and the arguments of its tool_calls) or
-// Responses object (the output_text parts
-// of its output messages).
+// Responses object (the output_text parts of its output messages and the
+// arguments of its function_call items).
 func (Adapter) ResponseText(req *gateway.Request, body []byte) []provider.OutputSpan {
 	var out []provider.OutputSpan
 	switch req.Operation {
@@ -26,9 +26,10 @@ func (Adapter) ResponseText(req *gateway.Request, body []byte) []provider.Output
 }
 
 // EventText returns the text of one stream event: a chat completion
-// chunk's choices[i].delta.content and tool-call argument fragments, or the text a Responses API event
-// carries (deltas by output and content index; the full text repeated by
-// the done, item and response events, as whole texts).
+// chunk's choices[i].delta.content and tool-call argument fragments, or
+// the text a Responses API event carries (deltas by output and content
+// index, function-call argument deltas by output index; the full text
+// repeated by the done, item and response events, as whole texts).
 func (Adapter) EventText(req *gateway.Request, data []byte) []provider.OutputSpan {
 	if jsonscan.Kind(data) != '{' {
 		return nil // [DONE]
@@ -128,8 +129,16 @@ func outputItems(v []byte, off int, out []provider.OutputSpan) []provider.Output
 	return out
 }
 
-// itemContent appends the output_text parts of one output item.
+// itemContent appends the output_text parts of one output item, or the
+// arguments of a function_call item.
 func itemContent(item []byte, off, index int, out []provider.OutputSpan) []provider.OutputSpan {
+	if typ, _, _ := jsonscan.Get(item, "type"); string(typ) == `"function_call"` {
+		a, aoff, ok := jsonscan.Get(item, "arguments")
+		if s, ok := stringAt(a, off+aoff, ok); ok {
+			out = append(out, provider.OutputSpan{Choice: provider.ArgsChoice(index, 0), Whole: true, Text: s})
+		}
+		return out
+	}
 	c, coff, ok := jsonscan.Get(item, "content")
 	if !ok || jsonscan.Kind(c) != '[' {
 		return out
@@ -176,6 +185,16 @@ func responsesEvent(data []byte) []provider.OutputSpan {
 		t, off, ok := jsonscan.Get(data, "text")
 		if s, ok := stringAt(t, off, ok); ok {
 			return []provider.OutputSpan{{Choice: index("output_index")<<10 | index("content_index"), Whole: true, Text: s}}
+		}
+	case `"response.function_call_arguments.delta"`:
+		t, off, ok := jsonscan.Get(data, "delta")
+		if s, ok := stringAt(t, off, ok); ok {
+			return []provider.OutputSpan{{Choice: provider.ArgsChoice(index("output_index"), 0), Text: s}}
+		}
+	case `"response.function_call_arguments.done"`:
+		t, off, ok := jsonscan.Get(data, "arguments")
+		if s, ok := stringAt(t, off, ok); ok {
+			return []provider.OutputSpan{{Choice: provider.ArgsChoice(index("output_index"), 0), Whole: true, Text: s}}
 		}
 	case `"response.content_part.added"`, `"response.content_part.done"`:
 		p, off, ok := jsonscan.Get(data, "part")
