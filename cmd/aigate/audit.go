@@ -20,7 +20,14 @@ secrets files that are not git-ignored, keys in URLs, keys shipped to
 browsers, keys and prompts written to logs, user input concatenated into
 prompts, and AI SDK clients built with a literal key.
 
-Exit status: 0 clean, 1 findings at or above --fail-on, 2 error.
+With --revoke-live --admin-url URL, every aigate key found (recognised by
+its checksum, so look-alikes are never sent) is revoked through that
+gateway's admin API, and each is listed by id, name and where it was found,
+never the key. The admin credential comes from --admin-key, a secret
+reference (default env:AIGATE_ADMIN_KEY), never from the command line.
+
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 error (a failed
+revocation included).
 
 Flags:
 `
@@ -39,6 +46,9 @@ func runAudit(ctx context.Context, args []string, io stdio) error {
 	failOn := fs.String("fail-on", "low", "exit 1 when a finding is at or above this severity: low, medium or high")
 	baseline := fs.String("baseline", "", "ignore the findings accepted in this baseline `file`")
 	writeBaseline := fs.String("write-baseline", "", "write the current findings to this baseline `file` and exit 0")
+	revokeLive := fs.Bool("revoke-live", false, "revoke the aigate keys found through the admin API at --admin-url")
+	adminURL := fs.String("admin-url", "", "the gateway's base `URL` for --revoke-live (https, or http for localhost)")
+	adminKey := fs.String("admin-key", "env:AIGATE_ADMIN_KEY", "secret `reference` to the admin credential for --revoke-live (env:NAME, file:/path, aws-sm:…, vault:…)")
 	// Flags may come before or after PATH.
 	var paths []string
 	for {
@@ -73,6 +83,17 @@ func runAudit(ctx context.Context, args []string, io stdio) error {
 	default:
 		return usageError(fmt.Sprintf("audit: --format %q: want text, json or sarif", *format))
 	}
+	var rv *revoker
+	switch {
+	case *revokeLive && *writeBaseline != "":
+		return usageError("audit: --revoke-live and --write-baseline cannot be combined")
+	case *revokeLive:
+		if rv, err = newRevoker(*adminURL, *adminKey); err != nil {
+			return err
+		}
+	case *adminURL != "":
+		return usageError("audit: --admin-url is for --revoke-live")
+	}
 	if st, err := os.Stat(root); err != nil {
 		return &exitError{code: 2, msg: "audit: " + err.Error()}
 	} else if !st.IsDir() {
@@ -102,7 +123,11 @@ func runAudit(ctx context.Context, args []string, io stdio) error {
 		src = audit.WorkTree(ctx, root, audit.Limits{})
 	}
 	prog := newProgress(io.err)
-	res, err := audit.Run(ctx, src, audit.Options{Progress: prog.update})
+	opts := audit.Options{Progress: prog.update}
+	if rv != nil {
+		opts.Reveal = []string{aigateKeyRule}
+	}
+	res, err := audit.Run(ctx, src, opts)
 	prog.done()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
@@ -140,6 +165,15 @@ func runAudit(ctx context.Context, args []string, io stdio) error {
 	}
 	if err != nil {
 		return &exitError{code: 2, msg: "audit: writing report: " + err.Error()}
+	}
+	if rv != nil {
+		w := io.out
+		if *format != "text" {
+			w = io.err // keep the JSON or SARIF report parseable
+		}
+		if failed := rv.revokeAll(ctx, w, leakedKeys(res)); failed > 0 {
+			return &exitError{code: 2, msg: fmt.Sprintf("audit: %d of the aigate keys found could not be revoked (see above); fix the cause and run again, or revoke them with aigate keys", failed)}
+		}
 	}
 	for _, f := range res.Findings {
 		if f.Severity >= threshold {

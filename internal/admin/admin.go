@@ -6,6 +6,7 @@
 //	POST /admin/keys              create a key; the response holds it, once
 //	GET  /admin/keys/{id}         one key
 //	POST /admin/keys/{id}/revoke  revoke: {"reason": "..."}
+//	POST /admin/keys/revoke-leaked  revoke a leaked key by the key itself: {"key": "agk_…"}
 //	POST /admin/keys/{id}/rotate  rotate: {"grace": "24h"}; the response holds the new key, once
 //	PATCH /admin/keys/{id}        change settings: {"team": "T", "limits": {"rpm": 10, "budget": "5.00/month"}}
 //	GET  /admin/usage?by=key|user|team|model|day&since=2026-11-01&until=…  spend, tokens, requests
@@ -66,6 +67,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	mux.HandleFunc("POST /admin/keys", h.create)
 	mux.HandleFunc("GET /admin/keys/{id}", h.show)
 	mux.HandleFunc("POST /admin/keys/{id}/revoke", h.revoke)
+	mux.HandleFunc("POST /admin/keys/revoke-leaked", h.revokeLeaked)
 	mux.HandleFunc("POST /admin/keys/{id}/rotate", h.rotate)
 	mux.HandleFunc("PATCH /admin/keys/{id}", h.update)
 	mux.HandleFunc("GET /admin/usage", h.usage)
