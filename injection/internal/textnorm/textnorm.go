@@ -110,35 +110,11 @@ func Normalize(s string, t *Text) {
 		in = unsafeString(t.nfkc)
 	}
 	t.fold(in)
-	t.Spaced = spacedRuns(t.Words)
 }
 
 // SpacedRun is the number of one-letter words in a row that counts as text
 // spelled out letter by letter to slip past word filters.
 const SpacedRun = 8
-
-// spacedRuns counts the runs of SpacedRun or more one-letter ASCII words
-// in a word view.
-func spacedRuns(w []byte) int {
-	runs, n := 0, 0
-	// Words are separated by single spaces, with one before the first.
-	for i := 1; i < len(w); {
-		j := bytes.IndexByte(w[i:], ' ')
-		if j < 0 {
-			break
-		}
-		if j == 1 && w[i] >= 'a' && w[i] <= 'z' {
-			n++
-			if n == SpacedRun {
-				runs++
-			}
-		} else {
-			n = 0
-		}
-		i += j + 1
-	}
-	return runs
-}
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -190,6 +166,7 @@ func (t *Text) fold(s string) {
 		tokLatin, tokConfuse bool
 		tokNonDigit          bool
 		fSpace               = true // last byte written to f was a space
+		oneLetter            int    // one-letter words in a row, for Spaced
 	)
 	endTok := func() {
 		if tokStart < 0 {
@@ -215,6 +192,13 @@ func (t *Text) fold(s string) {
 		if tokLatin && tokConfuse {
 			w = t.foldConfusables(w, tokStart)
 			t.MixedScript++
+		}
+		if len(w)-tokStart == 1 && w[tokStart] >= 'a' && w[tokStart] <= 'z' {
+			if oneLetter++; oneLetter == SpacedRun {
+				t.Spaced++
+			}
+		} else {
+			oneLetter = 0
 		}
 		tokStart, tokLetters, tokLeet = -1, 0, 0
 		tokLatin, tokConfuse, tokNonDigit = false, false, false
