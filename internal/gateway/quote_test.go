@@ -49,3 +49,12 @@ func BenchmarkQuoteJSON(b *testing.B) {
 		QuoteJSON(s)
 	}
 }
+
+func BenchmarkQuoteJSONEncoder(b *testing.B) {
+	s := string(bytes.Repeat([]byte("A support answer with \"quotes\", a line break\nand ünïcödé. "), 32))
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		encoderQuote(s)
+	}
+}

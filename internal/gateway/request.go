@@ -223,8 +223,16 @@ func QuoteJSON(s string) []byte {
 	const hex = "0123456789abcdef"
 	at := 0 // s[at:i] is still to copy
 	for i := 0; i < len(s); {
+		if i&7 == 0 { // at most one word test per 8 bytes of non-ASCII text
+			for i+8 <= len(s) && plainWord(s, i) {
+				i += 8
+			}
+			if i == len(s) {
+				break
+			}
+		}
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		if plainByte[c] {
 			i++
 			continue
 		}
@@ -250,7 +258,7 @@ func QuoteJSON(s string) []byte {
 			at = i
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := utf8.DecodeRuneInString(s[i:min(i+utf8.UTFMax, len(s))])
 		if r == utf8.RuneError && n == 1 {
 			b = append(b, s[at:i]...)
 			b = append(b, `\ufffd`...)
@@ -269,6 +277,28 @@ func QuoteJSON(s string) []byte {
 	}
 	b = append(b, s[at:]...)
 	return append(b, '"')
+}
+
+// plainByte marks the bytes a JSON string holds as they are: ASCII other
+// than control bytes, '"' and '\\'.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// plainWord reports whether none of the 8 bytes of s at i needs attention
+// in a JSON string: no control byte, '"', '\\' or non-ASCII byte.
+func plainWord(s string, i int) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	_ = s[i+7]
+	x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	ctl := (x - ones*0x20) & ^x // a byte below 0x20 (or a high byte: caught below too)
+	q := x ^ (ones * '"')       // a zero byte where x has '"'
+	bs := x ^ (ones * '\\')     // a zero byte where x has '\\'
+	return (ctl|(q-ones)&^q|(bs-ones)&^bs|x)&highs == 0
 }
 
 // Principal is who a request acts for, as established by authentication.

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // ErrSyntax is returned for input that is not the expected JSON value.
@@ -152,8 +153,12 @@ func unquote(v []byte) (s string, ok bool) {
 		return "", false
 	}
 	body := v[1 : len(v)-1]
+	str := unsafe.String(unsafe.SliceData(body), len(body)) // read only
 	i := 0
-	for i < len(body) && body[i] >= 0x20 && body[i] < utf8.RuneSelf && body[i] != '\\' && body[i] != '"' {
+	for i+8 <= len(str) && plainWord(str, i) {
+		i += 8
+	}
+	for i < len(body) && plainByte[body[i]] {
 		i++
 	}
 	if i == len(body) {
@@ -212,10 +217,20 @@ func unquote(v []byte) (s string, ok bool) {
 		case c < 0x20 || c == '"':
 			return "", false
 		case c < utf8.RuneSelf:
-			b = append(b, c)
-			i++
+			// A run of plain bytes: a word at a time where it is ASCII.
+			j := i + 1
+			for j < len(body) && plainByte[body[j]] {
+				j++
+				if j&7 == 0 {
+					for j+8 <= len(str) && plainWord(str, j) {
+						j += 8
+					}
+				}
+			}
+			b = append(b, body[i:j]...)
+			i = j
 		default:
-			r, n := utf8.DecodeRune(body[i:])
+			r, n := utf8.DecodeRune(body[i:min(i+utf8.UTFMax, len(body))])
 			if r == utf8.RuneError && n == 1 {
 				return "", false
 			}
@@ -223,7 +238,29 @@ func unquote(v []byte) (s string, ok bool) {
 			i += n
 		}
 	}
-	return string(b), true
+	return unsafe.String(unsafe.SliceData(b), len(b)), true // b is ours alone
+}
+
+// plainByte marks the bytes a JSON string holds as they are: ASCII other
+// than control bytes, '"' and '\\'.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// plainWord reports whether none of the 8 bytes of s at i needs attention
+// in a JSON string: no control byte, '"', '\\' or non-ASCII byte.
+func plainWord(s string, i int) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	_ = s[i+7]
+	x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	ctl := (x - ones*0x20) & ^x // a byte below 0x20 (or a high byte: caught below too)
+	q := x ^ (ones * '"')       // a zero byte where x has '"'
+	bs := x ^ (ones * '\\')     // a zero byte where x has '\\'
+	return (ctl|(q-ones)&^q|(bs-ones)&^bs|x)&highs == 0
 }
 
 func skipSpace(data []byte, i int) int {

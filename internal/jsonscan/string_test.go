@@ -42,3 +42,31 @@ func FuzzString(f *testing.F) {
 		checkString(t, enc)
 	})
 }
+
+func benchLiteral() []byte {
+	s := ""
+	for range 32 {
+		s += "A support answer with \"quotes\", a line break\nand ünïcödé. "
+	}
+	v, _ := json.Marshal(s)
+	return v
+}
+
+func BenchmarkString(b *testing.B) {
+	v := benchLiteral()
+	b.SetBytes(int64(len(v)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = String(v)
+	}
+}
+
+func BenchmarkStringUnmarshal(b *testing.B) {
+	v := benchLiteral()
+	b.SetBytes(int64(len(v)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var s string
+		_ = json.Unmarshal(v, &s)
+	}
+}
