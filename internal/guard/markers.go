@@ -29,10 +29,11 @@ func neutralizeMarkers(s string) (string, int) {
 		last int
 	)
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '<' && c != '[' && c != '#' && c != '\n' {
-			continue
+		k := strings.IndexAny(s[i:], "<[#\n")
+		if k < 0 {
+			break
 		}
+		i += k
 		end, repl := marker(s, i)
 		if end < 0 {
 			continue
