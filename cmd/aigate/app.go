@@ -135,6 +135,7 @@ type app struct {
 	idp      identityWiring     // identity-provider JWTs; see identity.go
 	cors     *corsUnion         // the preflight policy; see cors.go
 	rotation *rotation.Reminder // provider key age reminders; nil when the store keeps no key ages
+	sec      secretWiring       // secret references kept current; see secretrefresh.go
 	srv      *http.Server
 	ln       net.Listener
 
@@ -157,16 +158,18 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	rt, err := f.Build(resolver(env))
+	a := &app{opts: opts, level: new(slog.LevelVar), metrics: metrics.New()}
+	a.level.Set(logging.ParseLevel(f.Log.Level))
+	a.log = logging.New(opts.logOut, a.level)
+	a.initSecretMetrics()
+	rt, sm, err := a.buildRuntime(f, env)
 	if err != nil {
 		return nil, err
 	}
 	if len(rt.Upstreams) == 0 {
 		return nil, errors.New("no provider is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY, or list providers in a --config file")
 	}
-	a := &app{opts: opts, level: new(slog.LevelVar), metrics: metrics.New(), rt: rt}
-	a.level.Set(logging.ParseLevel(f.Log.Level))
-	a.log = logging.New(opts.logOut, a.level)
+	a.adoptRuntime(rt, sm)
 	a.db, err = openStore(ctx, f.Database)
 	if err != nil {
 		return nil, err
@@ -177,6 +180,7 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 		a.db.Close()
 		return nil, err
 	}
+	a.acct.alerter.CurrentWebhook = a.alertWebhook
 	a.cors = &corsUnion{db: a.db, log: func(err error) { a.log.Warn("could not read the keys' CORS origins; keeping the last", "error", err) }}
 	a.initTokens()
 	a.initIdentity()
@@ -275,7 +279,9 @@ func (a *app) handler() http.Handler {
 	return mux
 }
 
-// ready reports whether the gateway can serve: the store answers.
+// ready reports whether the gateway can serve: the store answers, and no
+// secret has been failing to refresh for longer than secrets.max_stale
+// (stale ones within it are named in the body; see secretReadiness).
 func (a *app) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -286,7 +292,13 @@ func (a *app) ready(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "database: unavailable\n")
 		return
 	}
-	_, _ = io.WriteString(w, "ok\n")
+	lines, unready := a.secretReadiness(time.Now())
+	if unready {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, readinessBody("secrets: stale", lines))
+		return
+	}
+	_, _ = io.WriteString(w, readinessBody("ok", lines))
 }
 
 // Start listens and serves in the background.
@@ -315,6 +327,7 @@ func (a *app) Start() error {
 	if a.rotation != nil {
 		a.rotation.Start() // checks now, then daily
 	}
+	a.startSecretRefresh()
 	return nil
 }
 
@@ -326,17 +339,23 @@ func (a *app) URL() string { return "http://" + a.Addr() }
 
 // Reload re-reads the configuration and its secrets and swaps them in.
 // Requests in flight finish with the state they started with. On error the
-// running configuration stays.
+// running configuration stays, and its secrets are refreshed instead, so a
+// secret that cannot be read is counted and reported by /readyz.
 func (a *app) Reload() error {
+	a.sec.reloadMu.Lock()
+	defer a.sec.reloadMu.Unlock()
 	f, env, err := a.opts.source.load()
 	if err == nil {
-		var rt *config.Runtime
-		rt, err = f.Build(resolver(env))
+		var (
+			rt *config.Runtime
+			sm *secrets.Manager
+		)
+		rt, sm, err = a.buildRuntime(f, env)
 		if err == nil {
 			a.mu.Lock()
 			listenChanged, dbChanged := rt.File.Listen != a.rt.File.Listen, rt.File.Database != a.rt.File.Database
-			a.rt = rt
 			a.mu.Unlock()
+			a.adoptRuntime(rt, sm)
 			a.level.Set(logging.ParseLevel(f.Log.Level))
 			a.proxy.Swap(a.state(rt))
 			a.metrics.ConfigReloads.WithLabelValues("ok").Inc()
@@ -349,6 +368,7 @@ func (a *app) Reload() error {
 	}
 	a.metrics.ConfigReloads.WithLabelValues("error").Inc()
 	a.log.Error("configuration reload failed; keeping the running configuration", "error", err)
+	_ = a.refreshSecretsLocked(context.Background()) // logged, counted and shown by /readyz
 	return err
 }
 
@@ -356,6 +376,7 @@ func (a *app) Reload() error {
 // flight (streams included) to finish; then it closes the store.
 func (a *app) Shutdown(ctx context.Context) error {
 	var err error
+	a.stopSecretRefresh()
 	if a.rotation != nil {
 		a.rotation.Stop()
 	}

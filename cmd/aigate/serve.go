@@ -27,8 +27,9 @@ Configuration sections (README.md shows each with an example): listen,
 database (sqlite:PATH or postgres://…), redis, admin_key, providers,
 validation (with per-model overrides), limits, budgets, prices, policies,
 default_policy, tokens, identity_providers (JWTs of your own identity
-provider), server, log. Secret fields take env:NAME, file:/path,
-aws-sm:NAME[#field] or vault:PATH#FIELD.
+provider), secrets, server, log. Secret fields take env:NAME, file:/path,
+aws-sm:NAME[#field] or vault:PATH#FIELD, re-read every
+secrets.refresh_interval (default 5m) and on SIGHUP.
 
 Defaults: listen 127.0.0.1:8080, database sqlite:aigate.db, user messages up
 to 2000 characters, 50 messages, max_tokens up to 4096, bodies up to 1 MiB,
