@@ -36,4 +36,12 @@
 // A verified token yields an [Identity]: sub is the end-user id that
 // limits and budgets apply to, and the configured PolicyClaim, if any,
 // names the policy.
+//
+// # In the gateway
+//
+// An [Authenticator] holds the configured providers, each bound to an
+// aigate key. Its middleware sends a credential that is a JWT to the
+// provider its iss names and turns the verified token into the key's
+// principal for the end user sub; every other credential goes on to key
+// authentication.
 package jwtauth
