@@ -28,24 +28,46 @@ func neutralizeMarkers(s string) (string, int) {
 		n    int
 		last int
 	)
-	for i := 0; i < len(s); i++ {
-		k := strings.IndexAny(s[i:], "<[#\n")
-		if k < 0 {
+	// next[k] is the next offset of trigger byte k (-1: none left), each
+	// found with the vectorised strings.IndexByte.
+	const triggers = "<[#\n"
+	var next [len(triggers)]int
+	find := func(k, from int) {
+		next[k] = -1
+		if j := strings.IndexByte(s[from:], triggers[k]); j >= 0 {
+			next[k] = from + j
+		}
+	}
+	for k := range next {
+		find(k, 0)
+	}
+	for {
+		i := -1
+		for _, j := range next {
+			if j >= 0 && (i < 0 || j < i) {
+				i = j
+			}
+		}
+		if i < 0 {
 			break
 		}
-		i += k
 		end, repl := marker(s, i)
-		if end < 0 {
-			continue
+		from := i + 1
+		if end >= 0 {
+			if n == 0 {
+				b.Grow(len(s) + 8)
+			}
+			b.WriteString(s[last:i])
+			b.WriteString(repl)
+			last = end
+			n++
+			from = end
 		}
-		if n == 0 {
-			b.Grow(len(s) + 8)
+		for k, j := range next {
+			if j >= 0 && j < from {
+				find(k, from)
+			}
 		}
-		b.WriteString(s[last:i])
-		b.WriteString(repl)
-		last = end
-		n++
-		i = end - 1
 	}
 	if n == 0 {
 		return s, 0
