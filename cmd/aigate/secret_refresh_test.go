@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -163,4 +168,74 @@ func metricValue(t *testing.T, g *testGateway, series string) float64 {
 		}
 	}
 	return -1
+}
+
+// TestSecretRefreshKeepsStreamsInFlight: a provider key in a file (as a
+// Kubernetes secret mount) changes while a stream is in flight; new
+// requests get the new key within the interval, and the stream, started
+// with the old state, finishes untouched.
+func TestSecretRefreshKeepsStreamsInFlight(t *testing.T) {
+	release := make(chan struct{})
+	var cancelled atomic.Bool
+	slow, sim := slowStream(release, &cancelled), upstreamsim.New()
+	upstream := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("slow") != "" || strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+			slow.ServeHTTP(w, r)
+			return
+		}
+		sim.ServeHTTP(w, r)
+	})
+	g := mustRunGatewayWith(t, upstream, "secrets:\n  refresh_interval: 1s\n"+
+		"limits:\n  requests_per_minute: 60000\n  tokens_per_minute: 100000000\n", nil)
+	keyFile := filepath.Join(t.TempDir(), "openai")
+	v1, v2 := "prov-file-v1-"+randomHex(12), "prov-file-v2-"+randomHex(12)
+	if err := os.WriteFile(keyFile, []byte(v1+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := os.ReadFile(g.cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := strings.Replace(string(cfg), "api_key: env:TEST_OPENAI_KEY", "api_key: file:"+keyFile, 1)
+	if err := os.WriteFile(g.cfgPath, []byte(moved), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Reload(); err != nil {
+		t.Fatalf("Reload with the key in a file: %v", err)
+	}
+
+	req, _ := http.NewRequest("POST", g.URL()+"/v1/chat/completions",
+		strings.NewReader(`{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+g.key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body := bufio.NewReader(resp.Body)
+	if line, err := body.ReadString('\n'); err != nil || !strings.Contains(line, `"content":"hi"`) {
+		t.Fatalf("first stream line = %q, %v", line, err)
+	}
+	if got := g.upstream.last(t).header.Get("Authorization"); got != "Bearer "+v1 {
+		t.Fatalf("the stream reached the provider with the file's key: %v, want true", got == "Bearer "+v1)
+	}
+
+	if err := os.WriteFile(keyFile, []byte(v2+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	chat := `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}`
+	if !eventually(5*time.Second, func() bool {
+		resp, _ := g.do(t, "POST", "/v1/chat/completions", chat, bearerHeader(g.key))
+		return resp.StatusCode == 200 && g.upstream.last(t).header.Get("Authorization") == "Bearer "+v2
+	}) {
+		t.Fatal("the key rewritten in the file did not reach the provider within 5s (refresh_interval 1s)")
+	}
+
+	close(release)
+	rest, err := io.ReadAll(body)
+	if err != nil || !strings.Contains(string(rest), "data: [DONE]") || cancelled.Load() {
+		t.Errorf("the stream in flight during the refresh: rest %q, %v, upstream cancelled %v; want it to finish", rest, err, cancelled.Load())
+	}
 }
