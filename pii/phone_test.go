@@ -95,8 +95,8 @@ func TestPhoneValidMatchesLibrary(t *testing.T) {
 	// region (AR, BR and MX have national-prefix transform rules).
 	others := []string{"GB", "DE", "FR", "IN", "BR", "AR", "MX", "VN", "SG", "TH", "CN", "JP", "IT", "AU", "RU", "KR", "ES"}
 	checked, valid, mismatches := 0, 0, 0
-	for _, c := range cases {
-		if !scannerShaped(c) {
+	for k, c := range cases {
+		if !scannerShaped(c) || testing.Short() && k%5 != 0 {
 			continue
 		}
 		regs := []string{"US", others[r.IntN(len(others))]}
@@ -119,7 +119,7 @@ func TestPhoneValidMatchesLibrary(t *testing.T) {
 		}
 	}
 	t.Logf("%d candidates checked, %d valid, %d mismatches", checked, valid, mismatches)
-	if valid < checked/10 {
+	if valid < checked/12 {
 		t.Fatalf("only %d of %d candidates valid: the cases do not exercise validation", valid, checked)
 	}
 }
