@@ -141,6 +141,8 @@ func New(opts Options) (*Detector, error) {
 	if _, ok := phonenumbers.GetSupportedRegions()[d.region]; !ok {
 		return nil, fmt.Errorf("pii: unknown phone region %q", opts.Region)
 	}
+	// Compile the default region's phone patterns now, not on a request.
+	_ = phoneTab().region(d.region)
 	types := opts.Types
 	if len(types) == 0 {
 		types = allTypes[:]
