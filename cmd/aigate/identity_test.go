@@ -272,6 +272,20 @@ func TestJWTEndToEnd(t *testing.T) {
 		wantRefusal(t, "earlier token of the retired key", resp, data, 401, "token")
 	})
 
+	t.Run("key-rotated", func(t *testing.T) {
+		// The provider names its key by name: a rotation carries it over
+		// to the successor, while the old key still has its grace period.
+		_, next, err := g.keys.Rotate(ctx, j.webID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, data := g.chatWith(t, j.sign("k2", j.claims("user-k")), chatBody, nil)
+		if rec := lastAccess(t, g); resp.StatusCode != 200 || rec["key_id"] != next.ID {
+			t.Errorf("after rotation: %d %s for key %v, want 200 for the successor %s", resp.StatusCode, data, rec["key_id"], next.ID)
+		}
+		j.webID = next.ID
+	})
+
 	t.Run("revoked-parent", func(t *testing.T) {
 		// A second provider, bound by id, added by a reload.
 		partner := jwttest.New(t, "https://partner.example.test/")

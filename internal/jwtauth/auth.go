@@ -28,7 +28,7 @@ const (
 	msgInURL       = "identity tokens must not be sent in the URL; send the token as Authorization: Bearer, x-api-key or x-goog-api-key"
 	msgNoProvider  = "invalid credential: this identity token's issuer is not accepted by this gateway; sign in again or ask the app's operator"
 	msgBadSubject  = "invalid identity token: its sub claim is not a usable user id"
-	msgParentGone  = "the aigate key behind this identity provider was revoked or expired; ask the app's operator"
+	msgParentGone  = "the aigate key behind this identity provider is revoked, expired or not found; ask the app's operator"
 	msgPolicy      = "this identity token selects a policy its identity provider may not use; ask the app's operator"
 	msgParentCheck = "aigate cannot check identity tokens right now; the request was not sent to the provider. Retry later"
 )
