@@ -136,6 +136,7 @@ type app struct {
 	cors     *corsUnion         // the preflight policy; see cors.go
 	rotation *rotation.Reminder // provider key age reminders; nil when the store keeps no key ages
 	sec      secretWiring       // secret references kept current; see secretrefresh.go
+	dbLock   *os.File           // held while serving a SQLite database; see lockSQLite
 	srv      *http.Server
 	ln       net.Listener
 
@@ -174,10 +175,16 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	if dsn, ok := strings.CutPrefix(f.Database, "sqlite:"); ok {
+		if a.dbLock, err = lockSQLite(dsn); err != nil {
+			a.db.Close()
+			return nil, err
+		}
+	}
 	a.keyCache = &keys.Cache{Store: a.db}
 	a.keys = &keys.Service{Store: a.keyCache}
 	if a.acct, err = newAccounting(ctx, a.db, rt, a.log, accountingOptions{Registry: a.metrics.Registry, RedisPrefix: opts.redisPrefix, KeyCache: a.keyCache}); err != nil {
-		a.db.Close()
+		a.closeDB()
 		return nil, err
 	}
 	a.acct.alerter.CurrentWebhook = a.alertWebhook
@@ -386,5 +393,14 @@ func (a *app) Shutdown(ctx context.Context) error {
 			_ = a.srv.Close()
 		}
 	}
-	return errors.Join(err, a.acct.close(ctx), a.db.Close())
+	return errors.Join(err, a.acct.close(ctx), a.closeDB())
+}
+
+// closeDB closes the store, then gives up its lock.
+func (a *app) closeDB() error {
+	err := a.db.Close()
+	if a.dbLock != nil {
+		err = errors.Join(err, a.dbLock.Close())
+	}
+	return err
 }
