@@ -29,14 +29,32 @@ type occ struct {
 
 // automaton is an Aho–Corasick matcher over bytes with a dense transition
 // table on byte classes. It is immutable once built.
+//
+// A term that needs a word boundary at its start is stored with a leading
+// space. In the word view every byte is a letter, a digit, a byte of a
+// multi-byte rune or a space, and the view starts with a space, so "starts
+// at a word boundary" is the same as "follows a space". Stored that way, the
+// automaton never reports the many rejected matches inside words ("ai" in
+// "said", "the" in "other"), and in the middle of a word that starts no
+// term it sits in the root state, whose row stays in cache.
 type automaton struct {
-	class  [256]uint8
-	nClass int
-	// delta maps state*nClass + class to next*nClass, negated minus one
+	class [256]uint8
+	// shift is log2 of the row stride: rows are a power of two wide so that
+	// the state of a row offset is a shift, not a division.
+	shift uint
+	// delta maps state<<shift + class to next<<shift, negated minus one
 	// when the next state has outputs, so scan tests one sign per byte.
 	delta   []int32
 	out     [][]uint16 // term ids ending at each state, fail links folded in
 	termLen []int32    // by term id
+}
+
+// automatonKey is the byte string the automaton matches for t.
+func automatonKey(t term) string {
+	if t.boundary {
+		return " " + t.text
+	}
+	return t.text
 }
 
 func buildAutomaton(terms []term, v view) *automaton {
@@ -48,17 +66,22 @@ func buildAutomaton(terms []term, v view) *automaton {
 		if t.view != v {
 			continue
 		}
-		for i := 0; i < len(t.text); i++ {
-			used[t.text[i]] = true
+		k := automatonKey(t)
+		for i := 0; i < len(k); i++ {
+			used[k[i]] = true
 		}
 	}
-	a.nClass = 1
+	nClass := 1
 	for b := range 256 {
 		if used[b] {
-			a.class[b] = uint8(a.nClass)
-			a.nClass++
+			a.class[b] = uint8(nClass)
+			nClass++
 		}
 	}
+	for 1<<a.shift < nClass {
+		a.shift++
+	}
+	stride := 1 << a.shift
 	// Trie.
 	type node struct {
 		next map[uint8]int32
@@ -70,9 +93,10 @@ func buildAutomaton(terms []term, v view) *automaton {
 		if t.view != v {
 			continue
 		}
+		k := automatonKey(t)
 		s := int32(0)
-		for i := 0; i < len(t.text); i++ {
-			c := a.class[t.text[i]]
+		for i := 0; i < len(k); i++ {
+			c := a.class[k[i]]
 			nx, ok := nodes[s].next[c]
 			if !ok {
 				nx = int32(len(nodes))
@@ -85,11 +109,11 @@ func buildAutomaton(terms []term, v view) *automaton {
 	}
 	// Breadth-first fail links, then a dense delta.
 	n := len(nodes)
-	a.delta = make([]int32, n*a.nClass)
+	a.delta = make([]int32, n*stride)
 	a.out = make([][]uint16, n)
 	fail := make([]int32, n)
 	queue := make([]int32, 0, n)
-	for c := range a.nClass {
+	for c := range nClass {
 		if nx, ok := nodes[0].next[uint8(c)]; ok {
 			a.delta[c] = nx
 			queue = append(queue, nx)
@@ -100,18 +124,18 @@ func buildAutomaton(terms []term, v view) *automaton {
 		s := queue[0]
 		queue = queue[1:]
 		a.out[s] = append(append([]uint16(nil), nodes[s].out...), a.out[fail[s]]...)
-		for c := range a.nClass {
+		for c := range nClass {
 			if nx, ok := nodes[s].next[uint8(c)]; ok {
-				fail[nx] = a.delta[int(fail[s])*a.nClass+c]
-				a.delta[int(s)*a.nClass+c] = nx
+				fail[nx] = a.delta[int(fail[s])*stride+c]
+				a.delta[int(s)*stride+c] = nx
 				queue = append(queue, nx)
 			} else {
-				a.delta[int(s)*a.nClass+c] = a.delta[int(fail[s])*a.nClass+c]
+				a.delta[int(s)*stride+c] = a.delta[int(fail[s])*stride+c]
 			}
 		}
 	}
 	for i, nx := range a.delta {
-		a.delta[i] = nx * int32(a.nClass)
+		a.delta[i] = nx << a.shift
 		if len(a.out[nx]) > 0 {
 			a.delta[i] = -a.delta[i] - 1
 		}
@@ -120,26 +144,21 @@ func buildAutomaton(terms []term, v view) *automaton {
 }
 
 // scan appends the occurrences of terms in text that satisfy their
-// boundary rules.
+// boundary rules. text is a view from textnorm: for the word view, see
+// [automaton] for why the start boundary needs no check here.
 func (a *automaton) scan(dst []occ, text []byte, terms []term) []occ {
-	var s int32 // state * nClass
-	nc := int32(a.nClass)
-	delta, class := a.delta, &a.class
+	var s int32 // state << shift
+	delta, class, shift := a.delta, &a.class, a.shift
 	for i := 0; i < len(text); i++ {
 		s = delta[s+int32(class[text[i]])]
 		if s < 0 {
 			s = -s - 1
 			end := i + 1
-			for _, id := range a.out[s/nc] {
+			for _, id := range a.out[s>>shift] {
 				start := end - int(a.termLen[id])
 				t := &terms[id]
-				if t.boundary {
-					if start > 0 && isWordByte(text[start-1]) {
-						continue
-					}
-					if !t.prefix && end < len(text) && isWordByte(text[end]) {
-						continue
-					}
+				if t.boundary && !t.prefix && end < len(text) && isWordByte(text[end]) {
+					continue
 				}
 				dst = append(dst, occ{term: id, start: int32(start), end: int32(end)})
 			}
