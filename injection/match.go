@@ -47,6 +47,10 @@ type automaton struct {
 	delta   []int32
 	out     [][]uint16 // term ids ending at each state, fail links folded in
 	termLen []int32    // by term id
+	// rootStays marks the bytes that lead from the root state back to it:
+	// in the word view, every letter and digit, as no stored key starts
+	// with one. scan skips runs of them without the dependent table walk.
+	rootStays [256]bool
 }
 
 // automatonKey is the byte string the automaton matches for t.
@@ -140,6 +144,9 @@ func buildAutomaton(terms []term, v view) *automaton {
 			a.delta[i] = -a.delta[i] - 1
 		}
 	}
+	for b := range 256 {
+		a.rootStays[b] = a.delta[a.class[b]] == 0
+	}
 	return a
 }
 
@@ -148,8 +155,16 @@ func buildAutomaton(terms []term, v view) *automaton {
 // [automaton] for why the start boundary needs no check here.
 func (a *automaton) scan(dst []occ, text []byte, terms []term) []occ {
 	var s int32 // state << shift
-	delta, class, shift := a.delta, &a.class, a.shift
+	delta, class, shift, stays := a.delta, &a.class, a.shift, &a.rootStays
 	for i := 0; i < len(text); i++ {
+		if s == 0 {
+			for i < len(text) && stays[text[i]] {
+				i++
+			}
+			if i == len(text) {
+				break
+			}
+		}
 		s = delta[s+int32(class[text[i]])]
 		if s < 0 {
 			s = -s - 1
