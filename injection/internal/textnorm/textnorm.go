@@ -229,12 +229,46 @@ func (t *Text) fold(s string) {
 			lc := asciiLower[c]
 			switch asciiClass[c] {
 			case clsLetter:
+				// Most input is runs of ASCII letters, each followed by one
+				// space. Copy a run in a tight loop on local slices (w and f
+				// are shared with the closures, so every append to them goes
+				// through memory), and when the run is a whole word followed
+				// by a space, close the word here with what endTok would do
+				// for a word of plain letters.
+				wordStart := tokStart < 0
 				startTok()
-				w = append(w, lc)
-				tokLetters++
+				ww, ff := w, f
+				j := i - 1
+				for ; j < len(s); j++ {
+					b := s[j]
+					if b >= utf8.RuneSelf || asciiClass[b] != clsLetter {
+						break
+					}
+					b |= 0x20 // A-Z to a-z; a-z unchanged
+					ww = append(ww, b)
+					ff = append(ff, b)
+				}
+				tokLetters += j - i + 1
+				i = j
+				if wordStart && j < len(s) && s[j] == ' ' {
+					// endTok for a word with no leet, no look-alikes and no
+					// trailing symbols, then the space.
+					if len(ww)-tokStart == 1 {
+						if oneLetter++; oneLetter == SpacedRun {
+							t.Spaced++
+						}
+					} else {
+						oneLetter = 0
+					}
+					tokStart, tokLetters = -1, 0
+					w, f = append(ww, ' '), append(ff, ' ')
+					fSpace = true
+					i++
+					continue
+				}
+				w, f = ww, ff
 				tokLatin = true
 				tokNonDigit = true
-				f = append(f, lc)
 				fSpace = false
 			case clsDigit:
 				startTok()
