@@ -338,24 +338,30 @@ func (t *Text) fold(s string) {
 		if r >= 0x3040 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3 {
 			// Kana, CJK ideographs and Hangul syllables: caseless letters
 			// with no look-alikes; the common case for CJK text.
+			// All of these are three bytes long, so the input bytes are
+			// the rune's encoding.
 			startTok()
-			w = utf8.AppendRune(w, r)
+			w = append(w, s[i-3], s[i-2], s[i-1])
 			tokLetters++
 			tokNonDigit = true
-			f = utf8.AppendRune(f, r)
+			f = append(f, s[i-3], s[i-2], s[i-1])
 			fSpace = false
 			continue
 		}
 		if r == 0xFEFF && i == size {
 			continue // a leading byte-order mark is encoding, not content
 		}
-		if isInvisible(r) {
+		p := runeTable[r&(runeTableLen-1)]
+		if r >= runeTableLen {
+			p = runeProps(r)
+		}
+		switch kind := p >> kindShift & kindMask; kind {
+		case kInvisible:
 			t.Invisible++
 			continue
-		}
-		if unicode.IsSpace(r) {
+		case kSpace, kNewline:
 			endTok()
-			if r == '\u2028' || r == '\u2029' || r == 0x85 {
+			if kind == kNewline {
 				if n := len(f); n > 0 && f[n-1] == ' ' {
 					f[n-1] = '\n'
 				} else if n > 0 && f[n-1] != '\n' {
@@ -367,21 +373,21 @@ func (t *Text) fold(s string) {
 			fSpace = true
 			continue
 		}
-		r = unicode.ToLower(r)
+		r = rune(p & lowerMask)
 		f = utf8.AppendRune(f, r)
 		fSpace = false
-		switch {
-		case unicode.IsLetter(r) || unicode.IsMark(r):
+		switch p >> kindShift & kindMask {
+		case kLetter, kMark:
 			startTok()
 			w = utf8.AppendRune(w, r)
-			if !unicode.IsMark(r) {
+			if p>>kindShift&kindMask == kLetter {
 				tokLetters++
 			}
 			tokNonDigit = true
-			if r < rune(len(confusableTable)) && confusableTable[r] != 0 {
+			if p&confusableBit != 0 {
 				tokConfuse = true
 			}
-		case unicode.IsDigit(r):
+		case kDigit:
 			startTok()
 			w = utf8.AppendRune(w, r)
 		default:
@@ -397,6 +403,64 @@ func (t *Text) fold(s string) {
 	}
 	t.Words, t.Folded = w, f
 }
+
+// Rune properties for the fold loop's non-ASCII path, packed in a uint32:
+// the rune's lower case, what kind of character the fold treats it as, and
+// whether the lower case is a Latin look-alike.
+const (
+	lowerMask     = 1<<21 - 1
+	kindShift     = 24
+	kindMask      = 7
+	confusableBit = 1 << 27
+
+	kOther     = 0
+	kInvisible = 1
+	kSpace     = 2
+	kNewline   = 3 // a space that breaks lines: U+0085, U+2028, U+2029
+	kLetter    = 4
+	kMark      = 5
+	kDigit     = 6
+)
+
+// runeProps classifies r the way fold reads it: invisible and space are
+// judged on r, letter, mark and digit on its lower case.
+func runeProps(r rune) uint32 {
+	switch {
+	case isInvisible(r):
+		return kInvisible << kindShift
+	case r == '\u2028' || r == '\u2029' || r == 0x85:
+		return kNewline << kindShift
+	case unicode.IsSpace(r):
+		return kSpace << kindShift
+	}
+	lr := unicode.ToLower(r)
+	p := uint32(lr) & lowerMask
+	switch {
+	case unicode.IsMark(lr):
+		p |= kMark << kindShift
+	case unicode.IsLetter(lr):
+		p |= kLetter << kindShift
+	case unicode.IsDigit(lr):
+		p |= kDigit << kindShift
+	}
+	if lr < rune(len(confusableTable)) && confusableTable[lr] != 0 {
+		p |= confusableBit
+	}
+	return p
+}
+
+// runeTableLen covers Latin, Greek, Cyrillic, Arabic, Thai, Vietnamese and
+// general punctuation: the runes fold meets most outside the CJK fast path.
+// The table is runeProps precomputed, so both paths agree by construction.
+const runeTableLen = 0x4000
+
+var runeTable = func() *[runeTableLen]uint32 {
+	var t [runeTableLen]uint32
+	for r := range rune(runeTableLen) {
+		t[r] = runeProps(r)
+	}
+	return &t
+}()
 
 func isLeetSym(c byte) bool { return c == '@' || c == '$' || c == '!' || c == '|' }
 
