@@ -131,26 +131,43 @@ func isASCII(s string) bool {
 // It lets the common scripts skip the full NFKC pass; anything else (marks,
 // compatibility characters, other scripts) goes through norm.NFKC.
 func nfkcStable(s string) bool {
-	for _, r := range s {
-		switch {
-		case r < 0x80,
-			r >= 0xC0 && r <= 0xFF, r == 0xA1 || r == 0xAB || r == 0xB7 || r == 0xBB || r == 0xBF,
-			r >= 0x100 && r <= 0x17E && r != 0x132 && r != 0x133 && r != 0x13F && r != 0x140 && r != 0x149,
-			r >= 0x180 && r <= 0x24F && !(r >= 0x1C4 && r <= 0x1CC) && !(r >= 0x1F1 && r <= 0x1F3),
-			r >= 0x391 && r <= 0x3CE,
-			r >= 0x400 && r <= 0x45F,
-			r >= 0x1EA0 && r <= 0x1EF9,
-			r >= 0x2010 && r <= 0x2022 && r != 0x2011 && r != 0x2017,
-			r == 0x3001 || r == 0x3002 || r >= 0x300C && r <= 0x300F,
-			r >= 0x3041 && r <= 0x3096,
-			r >= 0x30A1 && r <= 0x30FA,
-			r >= 0x4E00 && r <= 0x9FFF,
-			r >= 0xAC00 && r <= 0xD7A3:
-		default:
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, ok := decode3(s, i)
+		size := 3
+		if !ok {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		if !nfkcStableRune(r) {
 			return false
 		}
 	}
 	return true
+}
+
+// nfkcStableRune is nfkcStable for one rune.
+func nfkcStableRune(r rune) bool {
+	switch {
+	case r < 0x80,
+		r >= 0xC0 && r <= 0xFF, r == 0xA1 || r == 0xAB || r == 0xB7 || r == 0xBB || r == 0xBF,
+		r >= 0x100 && r <= 0x17E && r != 0x132 && r != 0x133 && r != 0x13F && r != 0x140 && r != 0x149,
+		r >= 0x180 && r <= 0x24F && !(r >= 0x1C4 && r <= 0x1CC) && !(r >= 0x1F1 && r <= 0x1F3),
+		r >= 0x391 && r <= 0x3CE,
+		r >= 0x400 && r <= 0x45F,
+		r >= 0x1EA0 && r <= 0x1EF9,
+		r >= 0x2010 && r <= 0x2022 && r != 0x2011 && r != 0x2017,
+		r == 0x3001 || r == 0x3002 || r >= 0x300C && r <= 0x300F,
+		r >= 0x3041 && r <= 0x3096,
+		r >= 0x30A1 && r <= 0x30FA,
+		r >= 0x4E00 && r <= 0x9FFF,
+		r >= 0xAC00 && r <= 0xD7A3:
+		return true
+	}
+	return false
 }
 
 // fold writes both views. decodedAt is the input offset of the first
@@ -307,6 +324,19 @@ func (t *Text) fold(s string) {
 			}
 			continue
 		}
+		if cjk3(s, i) {
+			// Kana, CJK ideographs and Hangul syllables: caseless letters
+			// with no look-alikes; the common case for CJK text. They are
+			// three bytes long, so the input bytes are the encoding.
+			i += 3
+			startTok()
+			w = append(w, s[i-3], s[i-2], s[i-1])
+			tokLetters++
+			tokNonDigit = true
+			f = append(f, s[i-3], s[i-2], s[i-1])
+			fSpace = false
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		if r >= 0xE0000 && r <= 0xE007F {
@@ -333,19 +363,6 @@ func (t *Text) fold(s string) {
 				f = append(f, lc)
 				fSpace = lc == ' '
 			}
-			continue
-		}
-		if r >= 0x3040 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3 {
-			// Kana, CJK ideographs and Hangul syllables: caseless letters
-			// with no look-alikes; the common case for CJK text.
-			// All of these are three bytes long, so the input bytes are
-			// the rune's encoding.
-			startTok()
-			w = append(w, s[i-3], s[i-2], s[i-1])
-			tokLetters++
-			tokNonDigit = true
-			f = append(f, s[i-3], s[i-2], s[i-1])
-			fSpace = false
 			continue
 		}
 		if r == 0xFEFF && i == size {
@@ -402,6 +419,31 @@ func (t *Text) fold(s string) {
 		t.DecodedFrom = len(w)
 	}
 	t.Words, t.Folded = w, f
+}
+
+// decode3 decodes a three-byte UTF-8 sequence at s[i:] as
+// utf8.DecodeRuneInString would, by hand: the library has an inline path
+// for ASCII only, and three bytes is the common case outside Latin scripts.
+func decode3(s string, i int) (rune, bool) {
+	if i+2 >= len(s) {
+		return 0, false
+	}
+	c0, c1, c2 := s[i], s[i+1], s[i+2]
+	if c0&0xF0 != 0xE0 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 {
+		return 0, false
+	}
+	r := rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+	if r < 0x800 || r >= 0xD800 && r <= 0xDFFF { // overlong or surrogate
+		return 0, false
+	}
+	return r, true
+}
+
+// cjk3 reports whether s[i:] starts with a kana, a CJK ideograph or a
+// Hangul syllable (U+3040..U+9FFF, U+AC00..U+D7A3), all three bytes long.
+func cjk3(s string, i int) bool {
+	r, ok := decode3(s, i)
+	return ok && (r >= 0x3040 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3)
 }
 
 // Rune properties for the fold loop's non-ASCII path, packed in a uint32:
