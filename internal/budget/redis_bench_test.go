@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"slices"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/aigate-dev/aigate/internal/benchlat"
 	"github.com/aigate-dev/aigate/internal/budget"
 )
 
@@ -53,48 +52,7 @@ func BenchmarkRedisReserveSettle(b *testing.B) {
 			}
 		}
 		op(0) // load the scripts, seed the counters
-		b.Run(c.name+"/serial", func(b *testing.B) {
-			d := make([]time.Duration, 0, 1<<16)
-			i := 0
-			for b.Loop() {
-				start := time.Now()
-				op(i)
-				if len(d) < cap(d) {
-					d = append(d, time.Since(start))
-				}
-				i++
-			}
-			reportLatency(b, d)
-		})
-		b.Run(c.name+"/parallel", func(b *testing.B) {
-			var mu sync.Mutex
-			var all []time.Duration
-			b.SetParallelism(8)
-			b.RunParallel(func(pb *testing.PB) {
-				d := make([]time.Duration, 0, 1<<14)
-				i := 0
-				for pb.Next() {
-					start := time.Now()
-					op(i)
-					if len(d) < cap(d) {
-						d = append(d, time.Since(start))
-					}
-					i++
-				}
-				mu.Lock()
-				all = append(all, d...)
-				mu.Unlock()
-			})
-			reportLatency(b, all)
-		})
-	}
-}
-
-func reportLatency(b *testing.B, d []time.Duration) {
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
-	if len(d) > 0 {
-		slices.Sort(d)
-		b.ReportMetric(float64(d[len(d)/2].Microseconds()), "p50-µs")
-		b.ReportMetric(float64(d[len(d)*99/100].Microseconds()), "p99-µs")
+		b.Run(c.name+"/serial", func(b *testing.B) { benchlat.Serial(b, "decisions/s", op) })
+		b.Run(c.name+"/parallel", func(b *testing.B) { benchlat.Parallel(b, "decisions/s", 8, op) })
 	}
 }
