@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aigate-dev/aigate/internal/benchlat"
 	"github.com/aigate-dev/aigate/internal/keys"
 	"github.com/aigate-dev/aigate/internal/testenv"
 	"github.com/aigate-dev/aigate/internal/upstreamsim"
@@ -283,43 +284,27 @@ func BenchmarkProxyShared(b *testing.B) {
 		{"aigate-postgres-redis", a.URL(), secret.Reveal()},
 	} {
 		b.Run(tg.name, func(b *testing.B) {
-			var (
-				mu  sync.Mutex
-				lat []time.Duration
-			)
-			b.SetParallelism(8)
-			start := time.Now()
-			b.RunParallel(func(pb *testing.PB) {
-				var mine []time.Duration
-				for pb.Next() {
-					t0 := time.Now()
-					req, _ := http.NewRequest("POST", tg.base+"/v1/chat/completions", strings.NewReader(body))
-					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("Authorization", "Bearer "+tg.key)
-					resp, err := client.Do(req)
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != 200 {
-						b.Errorf("status %d", resp.StatusCode)
-						return
-					}
-					mine = append(mine, time.Since(t0))
-				}
-				mu.Lock()
-				lat = append(lat, mine...)
-				mu.Unlock()
-			})
-			elapsed := time.Since(start)
-			slices.Sort(lat)
-			if len(lat) > 0 {
-				b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "req/s")
-				b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
-				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
-			}
+			benchlat.Parallel(b, "req/s", 8, postChat(b, client, tg.base, tg.key, body))
 		})
+	}
+}
+
+// postChat returns a benchmark operation that POSTs body to base's chat
+// completions with key and checks for a 200.
+func postChat(b *testing.B, client *http.Client, base, key, body string) func(int) {
+	return func(int) {
+		req, _ := http.NewRequest("POST", base+"/v1/chat/completions", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Errorf("status %d", resp.StatusCode)
+		}
 	}
 }

@@ -2,14 +2,10 @@ package main
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"slices"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
+	"github.com/aigate-dev/aigate/internal/benchlat"
 	"github.com/aigate-dev/aigate/internal/budget"
 	"github.com/aigate-dev/aigate/internal/keys"
 	"github.com/aigate-dev/aigate/internal/testenv"
@@ -37,41 +33,7 @@ func BenchmarkHotUserBudget(b *testing.B) {
 			}
 			body := `{"model":"gpt-4o-mini","max_tokens":16,"messages":[{"role":"user","content":"hello"}]}`
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxIdleConns: 256}}
-			var mu sync.Mutex
-			var lat []time.Duration
-			b.SetParallelism(8)
-			start := time.Now()
-			b.RunParallel(func(pb *testing.PB) {
-				var mine []time.Duration
-				for pb.Next() {
-					t0 := time.Now()
-					req, _ := http.NewRequest("POST", g.app.URL()+"/v1/chat/completions", strings.NewReader(body))
-					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("Authorization", "Bearer "+secret.Reveal())
-					resp, err := client.Do(req)
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != 200 {
-						b.Errorf("status %d", resp.StatusCode)
-						return
-					}
-					mine = append(mine, time.Since(t0))
-				}
-				mu.Lock()
-				lat = append(lat, mine...)
-				mu.Unlock()
-			})
-			elapsed := time.Since(start)
-			slices.Sort(lat)
-			if len(lat) > 0 {
-				b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "req/s")
-				b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
-				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
-			}
+			benchlat.Parallel(b, "req/s", 8, postChat(b, client, g.app.URL(), secret.Reveal(), body))
 		})
 	}
 }
