@@ -24,6 +24,7 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/tokencache"
 )
 
 // Errors Verify returns, wrapped with details for the log; test them with
@@ -98,7 +99,7 @@ type Verifier struct {
 	c Config
 
 	keys  atomic.Pointer[keySet]
-	cache cache
+	cache tokencache.Cache[*entry]
 
 	fetchMu   sync.Mutex // serialises fetches; protects lastFetch
 	lastFetch time.Time  // zero before the first fetch
@@ -144,10 +145,11 @@ func New(c Config) (*Verifier, error) {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	v := &Verifier{c: c}
-	v.cache.max = c.CacheSize
-	if v.cache.max == 0 {
-		v.cache.max = 1 << 16
+	v.cache.Max = c.CacheSize
+	if v.cache.Max == 0 {
+		v.cache.Max = 1 << 16
 	}
+	v.cache.Expired = func(e *entry, now time.Time) bool { return !now.Before(e.id.Expires) }
 	return v, nil
 }
 
@@ -179,7 +181,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Identity, error) 
 	}
 	sum := sha256.Sum256([]byte(token))
 	now := v.c.Now()
-	if e, ok := v.cache.get(sum); ok {
+	if e, ok := v.cache.Get(sum); ok {
 		if ks := v.keys.Load(); ks != nil && now.Sub(ks.fetched) < v.c.RefreshInterval {
 			if _, live := ks.byKID[e.kid]; live && now.Before(e.id.Expires.Add(v.c.Leeway)) {
 				id := e.id
@@ -193,7 +195,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Identity, error) 
 	if err != nil {
 		return nil, err
 	}
-	v.cache.put(sum, &entry{id: *id, kid: kid}, now)
+	v.cache.Put(sum, &entry{id: *id, kid: kid}, now)
 	return id, nil
 }
 

@@ -20,6 +20,7 @@ import (
 
 	"github.com/aigate-dev/aigate/internal/cors"
 	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/tokencache"
 )
 
 // Prefix starts every token.
@@ -145,7 +146,7 @@ type Authority struct {
 	skew        time.Duration
 	now         func() time.Time
 	keys        atomic.Pointer[keyset]
-	cache       cache
+	cache       tokencache.Cache[*verified]
 	noFast      bool // tests: verify every token with go-jose
 }
 
@@ -177,10 +178,11 @@ func New(signing gateway.Secret, o Options) (*Authority, error) {
 	if a.now == nil {
 		a.now = time.Now
 	}
-	a.cache.max = o.CacheSize
-	if a.cache.max == 0 {
-		a.cache.max = 1 << 16
+	a.cache.Max = o.CacheSize
+	if a.cache.Max == 0 {
+		a.cache.Max = 1 << 16
 	}
+	a.cache.Expired = func(v *verified, now time.Time) bool { return v.claims.Expires <= now.Unix() }
 	verify := map[string]verifyKey{}
 	for i, p := range o.Previous {
 		if len(p.Reveal()) < MinKeyLen {
@@ -359,7 +361,7 @@ func (a *Authority) Verify(ctx context.Context, token string) (*Claims, error) {
 	now := a.now()
 	ks := a.keys.Load()
 	sum := sha256.Sum256([]byte(token))
-	v, hit := a.cache.get(sum)
+	v, hit := a.cache.Get(sum)
 	if hit && !ks.live(v.kid, now) {
 		return nil, ErrUnknownKey
 	}
@@ -391,7 +393,7 @@ func (a *Authority) Verify(ctx context.Context, token string) (*Claims, error) {
 		return nil, fmt.Errorf("%w: token %s of key %s lives longer than %s", ErrMalformed, c.ID, c.ParentKey, MaxTTL)
 	}
 	if !hit {
-		a.cache.put(sum, v, now)
+		a.cache.Put(sum, v, now)
 	}
 	revoked, err := a.revocations.Revoked(ctx, c.ParentKey)
 	switch {

@@ -474,7 +474,7 @@ func TestVerifyCache(t *testing.T) {
 				}
 			}
 		}
-		if n := a.cache.len(); n > 2 {
+		if n := a.cache.Len(); n > 2 {
 			t.Errorf("cache holds %d tokens, want at most 2", n)
 		}
 	})
