@@ -14,7 +14,6 @@ import (
 // Run with -cpu 1,2 to see decisions/s on one core and on all of them;
 // decisions/cpu-s is throughput per core-second whatever else runs.
 func BenchmarkMemoryAllow(b *testing.B) {
-	ctx := context.Background()
 	many := make([]string, 1<<16)
 	for i := range many {
 		many[i] = fmt.Sprint("rpm:user-", i)
@@ -36,29 +35,35 @@ func BenchmarkMemoryAllow(b *testing.B) {
 		{"many-keys/fixed-clock", many, ratelimit.PerMinute(100), func() time.Time { return fixed }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			lim := ratelimit.NewMemory(ratelimit.MemoryOptions{Now: bc.now})
-			var lat latencies
-			b.ReportAllocs()
-			b.ResetTimer()
-			lat.startCPU()
-			b.RunParallel(func(pb *testing.PB) {
-				s := lat.sampler()
-				i := 0
-				for pb.Next() {
-					key := bc.keys[i%len(bc.keys)]
-					i++
-					start := s.start(i)
-					if _, err := lim.AllowN(ctx, key, bc.l, 1); err != nil {
-						b.Error(err)
-						return
-					}
-					s.stop(start)
-				}
-				lat.add(s)
-			})
-			lat.report(b)
+			benchAllow(b, ratelimit.NewMemory(ratelimit.MemoryOptions{Now: bc.now}), bc.keys, bc.l)
 		})
 	}
+}
+
+// benchAllow runs lim.AllowN over keys in turn from parallel goroutines,
+// sampling latencies, and reports as [latencies.report] does.
+func benchAllow(b *testing.B, lim ratelimit.Limiter, keys []string, l ratelimit.Limit) {
+	ctx := context.Background()
+	var lat latencies
+	b.ReportAllocs()
+	b.ResetTimer()
+	lat.startCPU()
+	b.RunParallel(func(pb *testing.PB) {
+		s := lat.sampler()
+		i := 0
+		for pb.Next() {
+			key := keys[i%len(keys)]
+			i++
+			start := s.start(i)
+			if _, err := lim.AllowN(ctx, key, l, 1); err != nil {
+				b.Error(err)
+				return
+			}
+			s.stop(start)
+		}
+		lat.add(s)
+	})
+	lat.report(b)
 }
 
 // latencies collects a bounded sample of per-operation durations from

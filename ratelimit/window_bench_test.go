@@ -1,7 +1,6 @@
 package ratelimit_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -15,7 +14,6 @@ import (
 //
 //	go test ./ratelimit -run '^$' -bench WindowAllow -cpu 1,2
 func BenchmarkWindowAllow(b *testing.B) {
-	ctx := context.Background()
 	many := make([]string, 1<<16)
 	for i := range many {
 		many[i] = fmt.Sprint("rpm:user-", i)
@@ -34,27 +32,7 @@ func BenchmarkWindowAllow(b *testing.B) {
 		{"single-key", []string{"rpd:alice"}, ratelimit.PerDay(100), nil},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			lim := ratelimit.NewWindow(ratelimit.WindowOptions{Now: bc.now})
-			var lat latencies
-			b.ReportAllocs()
-			b.ResetTimer()
-			lat.startCPU()
-			b.RunParallel(func(pb *testing.PB) {
-				s := lat.sampler()
-				i := 0
-				for pb.Next() {
-					key := bc.keys[i%len(bc.keys)]
-					i++
-					start := s.start(i)
-					if _, err := lim.AllowN(ctx, key, bc.l, 1); err != nil {
-						b.Error(err)
-						return
-					}
-					s.stop(start)
-				}
-				lat.add(s)
-			})
-			lat.report(b)
+			benchAllow(b, ratelimit.NewWindow(ratelimit.WindowOptions{Now: bc.now}), bc.keys, bc.l)
 		})
 	}
 }
