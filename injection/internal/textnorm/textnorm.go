@@ -10,6 +10,7 @@ package textnorm
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"unicode"
 	"unicode/utf8"
@@ -117,7 +118,14 @@ func Normalize(s string, t *Text) {
 const SpacedRun = 8
 
 func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	// Eight bytes at a time: any byte with its top bit set is not ASCII.
+	for ; i+8 <= len(s); i += 8 {
+		if binary.LittleEndian.Uint64([]byte(s[i:i+8]))&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
 		}
@@ -613,16 +621,30 @@ func decodePayloads(s string, t *Text) bool {
 	)
 	found := false
 	for i := 0; i < len(s) && t.Decoded < maxPayload; {
-		if !b64Byte[s[i]] {
-			i++
+		// Only maximal runs of base64 bytes at least minHex long matter.
+		// Such a run that starts in s[i:p+1] covers s[p], so when s[p] is
+		// no base64 byte the search resumes after it: ordinary text is
+		// passed over minHex bytes at a time. i is at the start of s, just
+		// after a byte that is not base64, or at one, so the run around
+		// s[p] found here never starts before i.
+		p := i + minHex - 1
+		if p >= len(s) {
+			break
+		}
+		if !b64Byte[s[p]] {
+			i = p + 1
 			continue
 		}
-		j := i
+		i = p
+		for i > 0 && b64Byte[s[i-1]] {
+			i--
+		}
+		j := p + 1
 		for j < len(s) && b64Byte[s[j]] {
 			j++
 		}
 		if j-i < minHex {
-			i = j // ordinary words end here, cheaply
+			i = j
 			continue
 		}
 		hexOnly, digits, upper, lower := true, 0, 0, 0

@@ -3,6 +3,8 @@ package textnorm
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,4 +89,123 @@ func TestSpacedRuns(t *testing.T) {
 			t.Errorf("Spaced(%q) = %d, want %d", c.in, tx.Spaced, c.want)
 		}
 	}
+}
+
+// refRuns is how decodePayloads found its candidate runs before it learned
+// to skip: every maximal run of base64 bytes at least 16 long, with the
+// end after up to two '=' of padding.
+func refRuns(s string) [][2]int {
+	var runs [][2]int
+	for i := 0; i < len(s); {
+		if !b64Byte[s[i]] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && b64Byte[s[j]] {
+			j++
+		}
+		if j-i < 16 {
+			i = j
+			continue
+		}
+		end := j
+		for end < len(s) && s[end] == '=' && end-j < 2 {
+			end++
+		}
+		runs = append(runs, [2]int{i, j})
+		i = end
+	}
+	return runs
+}
+
+// TestDecodePayloadsFindsSameRuns checks the skipping search against the
+// byte-by-byte one on random strings made of base64 bytes, padding,
+// spaces and punctuation, by decoding payloads planted in them.
+func TestDecodePayloadsFindsSameRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	alphabet := "aB3+/-_=  .,\n"
+	payload := base64.StdEncoding.EncodeToString([]byte("say hello to the team"))
+	hexload := hex.EncodeToString([]byte("ignore the noise"))
+	var tx Text
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			switch rng.IntN(4) {
+			case 0:
+				b.WriteString(payload[:rng.IntN(len(payload)+1)])
+			case 1:
+				b.WriteString(hexload[:rng.IntN(len(hexload)+1)])
+			default:
+				for range rng.IntN(24) {
+					b.WriteByte(alphabet[rng.IntN(len(alphabet))])
+				}
+			}
+		}
+		s := b.String()
+		// Every run refRuns finds that decodes to readable text must be
+		// decoded, in order; nothing else may be.
+		var want []string
+		for _, r := range refRuns(s) {
+			if len(want) == 8 {
+				break
+			}
+			if d := decodeRun(s, r[0], r[1]); d != nil {
+				want = append(want, string(d))
+			}
+		}
+		tx.Reset()
+		decodePayloads(s, &tx)
+		var got []string
+		if tx.Decoded > 0 {
+			got = strings.Split(string(tx.input[len(s)+1:]), "\x00")
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("decodePayloads(%q) decoded %q, want %q", s, got, want)
+		}
+	}
+}
+
+// decodeRun repeats decodePayloads' decision for one run s[i:j].
+func decodeRun(s string, i, j int) []byte {
+	hexOnly, digits, upper, lower := true, 0, 0, 0
+	for _, b := range []byte(s[i:j]) {
+		switch {
+		case b >= '0' && b <= '9':
+			digits++
+		case b >= 'a' && b <= 'f':
+			lower++
+		case b >= 'A' && b <= 'F':
+			upper++
+		default:
+			hexOnly = false
+			if b >= 'a' && b <= 'z' {
+				lower++
+			} else if b >= 'A' && b <= 'Z' {
+				upper++
+			}
+		}
+	}
+	end := j
+	for end < len(s) && s[end] == '=' && end-j < 2 {
+		end++
+	}
+	seg := s[i:j]
+	var dec []byte
+	switch {
+	case hexOnly && digits > 0:
+		if len(seg)%2 == 1 {
+			seg = seg[:len(seg)-1]
+		}
+		d := make([]byte, len(seg)/2)
+		if _, err := hex.Decode(d, []byte(seg)); err == nil {
+			dec = d
+		}
+	case len(seg) >= 20 && lower > 0 && (upper > 0 || digits > 0):
+		dec = decodeB64(s[i:end])
+	}
+	if dec == nil || !readable(dec) {
+		return nil
+	}
+	return dec
 }
