@@ -117,6 +117,58 @@ func Get(data []byte, key string) (value []byte, off int, ok bool) {
 	return value, off, ok
 }
 
+// Member is one member of an object found by [Members]: its raw value and
+// the value's offset in the object's data. Value is nil when the object has
+// no such member.
+type Member struct {
+	Value []byte
+	Off   int
+}
+
+// Found reports whether the object has the member.
+func (m Member) Found() bool { return m.Value != nil }
+
+// Members looks up the members names of the JSON object in data in one walk
+// and stores each in out at its name's index; out must have at least
+// len(names) elements, and those are cleared first. Names should be
+// distinct. Other members are skipped.
+//
+// A member given twice is refused rather than one copy chosen, since
+// readers differ on which copy wins: Members stops at the second and
+// returns its name as dup. err is [ErrSyntax] when data is not a
+// well-formed object up to that point. At most one of the two is set, so
+// whichever problem comes first in data is the one reported.
+func Members(data []byte, names []string, out []Member) (dup string, err error) {
+	return MembersFunc(data, nil, names, out)
+}
+
+// MembersFunc is [Members] for objects whose members have several
+// spellings: each key is passed through canon, when it is not nil, and the
+// result is compared with names. Two spellings of one name are a
+// duplicate, reported by the name.
+func MembersFunc(data []byte, canon func(key string) string, names []string, out []Member) (dup string, err error) {
+	out = out[:len(names)]
+	clear(out)
+	err = Object(data, func(k string, v []byte, off int) bool {
+		if canon != nil {
+			k = canon(k)
+		}
+		for i, name := range names {
+			if k != name {
+				continue
+			}
+			if out[i].Value != nil {
+				dup = name
+				return false
+			}
+			out[i] = Member{v, off}
+			return true
+		}
+		return true
+	})
+	return dup, err
+}
+
 // Kind returns the first byte of a raw value: '{', '[', '"', 't', 'f', 'n',
 // or a digit or '-' for numbers; 0 for empty input.
 func Kind(value []byte) byte {

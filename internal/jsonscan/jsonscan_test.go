@@ -65,6 +65,7 @@ func TestMalformed(t *testing.T) {
 func FuzzObject(f *testing.F) {
 	f.Add([]byte(`{"a":[1,{"b":"c"}],"d":"e\"f"}`))
 	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"a":1,"d":{"a":2},"b":[],"d":3}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// Never panics; on valid objects, every value it reports is valid JSON
 		// found at the offset it claims.
@@ -78,5 +79,44 @@ func FuzzObject(f *testing.F) {
 			}
 			return true
 		})
+		checkMembers(t, data)
 	})
+}
+
+// checkMembers checks [Members] against what Object and Get report: the
+// first name seen twice is the duplicate; otherwise a malformed object is
+// an error and each member found is the one Get finds.
+func checkMembers(t *testing.T, data []byte) {
+	names := []string{"a", "d", "b"}
+	seen := map[string]bool{}
+	wantDup := ""
+	objErr := Object(data, func(k string, _ []byte, _ int) bool {
+		for _, n := range names {
+			if k == n && seen[k] && wantDup == "" {
+				wantDup = k
+			}
+		}
+		seen[k] = true
+		return true
+	})
+	var out [3]Member
+	dup, err := Members(data, names, out[:])
+	if wantDup != "" {
+		if dup != wantDup || err != nil {
+			t.Fatalf("Members(%q) = %q, %v; want duplicate %q", data, dup, err, wantDup)
+		}
+		return
+	}
+	if dup != "" || (err != nil) != (objErr != nil) {
+		t.Fatalf("Members(%q) = %q, %v; Object error %v", data, dup, err, objErr)
+	}
+	if err != nil {
+		return
+	}
+	for i, n := range names {
+		v, off, ok := Get(data, n)
+		if m := out[i]; m.Found() != ok || string(m.Value) != string(v) || m.Off != off {
+			t.Errorf("Members(%q)[%q] = %q at %d, Get: %q at %d", data, n, m.Value, m.Off, v, off)
+		}
+	}
 }
