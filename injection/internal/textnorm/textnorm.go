@@ -12,6 +12,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"math/bits"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -182,8 +184,10 @@ func nfkcStableRune(r rune) bool {
 // decoded payload; it is located by the NUL separator decodePayloads puts
 // before decoded text (NUL never survives as text).
 func (t *Text) fold(s string) {
-	w := append(t.Words[:0], ' ')
-	f := t.Folded[:0]
+	// Room for the common case, where the views are no longer than the
+	// input, plus the eight bytes the letter loop writes past its end.
+	w := append(slices.Grow(t.Words[:0], len(s)+16), ' ')
+	f := slices.Grow(t.Folded[:0], len(s)+16)
 	t.DecodedFrom = -1
 	var (
 		tokStart             = -1 // start of the current word in w
@@ -264,6 +268,21 @@ func (t *Text) fold(s string) {
 				startTok()
 				ww, ff := w, f
 				j := i - 1
+				// Eight bytes at a time while there is room: most words
+				// fit in one step, so the step count does not depend on
+				// the word's length and no branch guesses where it ends.
+				for j+8 <= len(s) && cap(ww)-len(ww) >= 8 && cap(ff)-len(ff) >= 8 {
+					x := binary.LittleEndian.Uint64([]byte(s[j : j+8]))
+					n := asciiLetterRun(x)
+					lower := x | 0x2020202020202020 // A-Z to a-z; kept bytes are letters
+					binary.LittleEndian.PutUint64(ww[len(ww):len(ww)+8], lower)
+					binary.LittleEndian.PutUint64(ff[len(ff):len(ff)+8], lower)
+					ww, ff = ww[:len(ww)+n], ff[:len(ff)+n]
+					j += n
+					if n < 8 {
+						break
+					}
+				}
 				for ; j < len(s); j++ {
 					b := s[j]
 					if b >= utf8.RuneSelf || asciiClass[b] != clsLetter {
@@ -511,6 +530,21 @@ var runeTable = func() *[runeTableLen]uint32 {
 	}
 	return &t
 }()
+
+// asciiLetterRun returns how many of the eight bytes of x, from the
+// lowest, are ASCII letters before the first byte that is not.
+func asciiLetterRun(x uint64) int {
+	const (
+		lo7  = 0x7F7F7F7F7F7F7F7F
+		high = 0x8080808080808080
+	)
+	// Lower-case, then per byte (top bits cleared, so no carries):
+	// +0x1F sets bit 7 from 'a' up, +0x05 from '{' up. Bytes of x with
+	// bit 7 set are not ASCII.
+	y := (x | 0x2020202020202020) & lo7
+	letters := (y + 0x1F1F1F1F1F1F1F1F) &^ (y + 0x0505050505050505) &^ x & high
+	return bits.TrailingZeros64(^letters&high) >> 3
+}
 
 func isLeetSym(c byte) bool { return c == '@' || c == '$' || c == '!' || c == '|' }
 

@@ -2,6 +2,7 @@ package textnorm
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"math/rand/v2"
 	"slices"
@@ -208,4 +209,40 @@ func decodeRun(s string, i, j int) []byte {
 		return nil
 	}
 	return dec
+}
+
+// TestASCIILetterRun checks the eight-byte letter test against asciiClass
+// for every byte value at every position, and on random words.
+func TestASCIILetterRun(t *testing.T) {
+	want := func(b []byte) int {
+		for i, c := range b {
+			if c >= 0x80 || asciiClass[c] != clsLetter {
+				return i
+			}
+		}
+		return len(b)
+	}
+	check := func(b []byte) {
+		if got := asciiLetterRun(binary.LittleEndian.Uint64(b)); got != want(b) {
+			t.Fatalf("asciiLetterRun(%q) = %d, want %d", b, got, want(b))
+		}
+	}
+	for k := range 8 {
+		for c := range 256 {
+			b := []byte("AbCdEfGh")
+			b[k] = byte(c)
+			check(b)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	for range 100000 {
+		var b [8]byte
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+			if rng.IntN(3) > 0 {
+				b[i] = "azAZmMqQ"[rng.IntN(8)]
+			}
+		}
+		check(b[:])
+	}
 }
