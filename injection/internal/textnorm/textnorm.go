@@ -146,18 +146,26 @@ func nfkcStable(s string) bool {
 			i++
 			continue
 		}
-		r, ok := decode3(s, i)
-		size := 3
-		if !ok {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
+		r, size := decodeRune(s, i)
 		i += size
-		if !nfkcStableRune(r) {
+		if r < rune(len(nfkcStable2)) {
+			if !nfkcStable2[r] {
+				return false
+			}
+		} else if !nfkcStableRune(r) {
 			return false
 		}
 	}
 	return true
 }
+
+// nfkcStable2 is nfkcStableRune for the runes UTF-8 writes in two bytes.
+var nfkcStable2 = func() (t [0x800]bool) {
+	for r := range rune(len(t)) {
+		t[r] = nfkcStableRune(r)
+	}
+	return t
+}()
 
 // nfkcStableRune is nfkcStable for one rune.
 func nfkcStableRune(r rune) bool {
@@ -351,11 +359,12 @@ func (t *Text) fold(s string) {
 			}
 			continue
 		}
-		if cjk3(s, i) {
+		r, size := decodeRune(s, i)
+		i += size
+		if r >= 0x3040 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3 {
 			// Kana, CJK ideographs and Hangul syllables: caseless letters
 			// with no look-alikes; the common case for CJK text. They are
 			// three bytes long, so the input bytes are the encoding.
-			i += 3
 			startTok()
 			w = append(w, s[i-3], s[i-2], s[i-1])
 			tokLetters++
@@ -364,8 +373,6 @@ func (t *Text) fold(s string) {
 			fSpace = false
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
 		if r >= 0xE0000 && r <= 0xE007F {
 			// Tag characters mirror ASCII and render as nothing: the
 			// "ASCII smuggling" channel. Read them as the ASCII they encode.
@@ -466,11 +473,17 @@ func decode3(s string, i int) (rune, bool) {
 	return r, true
 }
 
-// cjk3 reports whether s[i:] starts with a kana, a CJK ideograph or a
-// Hangul syllable (U+3040..U+9FFF, U+AC00..U+D7A3), all three bytes long.
-func cjk3(s string, i int) bool {
-	r, ok := decode3(s, i)
-	return ok && (r >= 0x3040 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3)
+// decodeRune decodes the non-ASCII rune at s[i:] as
+// utf8.DecodeRuneInString(s[i:]) would, doing two- and three-byte
+// sequences, the common cases, by hand.
+func decodeRune(s string, i int) (rune, int) {
+	if c := s[i]; c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		return rune(c&0x1F)<<6 | rune(s[i+1]&0x3F), 2
+	}
+	if r, ok := decode3(s, i); ok {
+		return r, 3
+	}
+	return utf8.DecodeRuneInString(s[i:])
 }
 
 // Rune properties for the fold loop's non-ASCII path, packed in a uint32:

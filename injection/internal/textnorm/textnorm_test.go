@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -244,5 +245,33 @@ func TestASCIILetterRun(t *testing.T) {
 			}
 		}
 		check(b[:])
+	}
+}
+
+// TestDecodeRune checks the hand decoding against the library for every
+// two-byte sequence and every three-byte one with a three-byte lead, with
+// and without a byte following.
+func TestDecodeRune(t *testing.T) {
+	check := func(s string) {
+		if s[0] < utf8.RuneSelf {
+			return
+		}
+		r, n := decodeRune(s, 0)
+		wr, wn := utf8.DecodeRuneInString(s)
+		if r != wr || n != wn {
+			t.Fatalf("decodeRune(%q) = %U, %d; want %U, %d", s, r, n, wr, wn)
+		}
+	}
+	for a := range 256 {
+		check(string([]byte{byte(a)}))
+		for b := range 256 {
+			check(string([]byte{byte(a), byte(b)}))
+			check(string([]byte{byte(a), byte(b), 'x'}))
+			if a >= 0xE0 && a <= 0xEF {
+				for c := range 256 {
+					check(string([]byte{byte(a), byte(b), byte(c)}))
+				}
+			}
+		}
 	}
 }
