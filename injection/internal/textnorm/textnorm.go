@@ -148,6 +148,9 @@ func nfkcStable(s string) bool {
 		}
 		r, size := decodeRune(s, i)
 		i += size
+		if r >= 0x4E00 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3 {
+			continue // CJK ideographs and Hangul syllables, the common case
+		}
 		if r < rune(len(nfkcStable2)) {
 			if !nfkcStable2[r] {
 				return false
@@ -455,24 +458,6 @@ func (t *Text) fold(s string) {
 	t.Words, t.Folded = w, f
 }
 
-// decode3 decodes a three-byte UTF-8 sequence at s[i:] as
-// utf8.DecodeRuneInString would, by hand: the library has an inline path
-// for ASCII only, and three bytes is the common case outside Latin scripts.
-func decode3(s string, i int) (rune, bool) {
-	if i+2 >= len(s) {
-		return 0, false
-	}
-	c0, c1, c2 := s[i], s[i+1], s[i+2]
-	if c0&0xF0 != 0xE0 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 {
-		return 0, false
-	}
-	r := rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
-	if r < 0x800 || r >= 0xD800 && r <= 0xDFFF { // overlong or surrogate
-		return 0, false
-	}
-	return r, true
-}
-
 // decodeRune decodes the non-ASCII rune at s[i:] as
 // utf8.DecodeRuneInString(s[i:]) would, doing two- and three-byte
 // sequences, the common cases, by hand.
@@ -480,8 +465,11 @@ func decodeRune(s string, i int) (rune, int) {
 	if c := s[i]; c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
 		return rune(c&0x1F)<<6 | rune(s[i+1]&0x3F), 2
 	}
-	if r, ok := decode3(s, i); ok {
-		return r, 3
+	if c := s[i]; c&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+		if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) { // not overlong, not a surrogate
+			return r, 3
+		}
 	}
 	return utf8.DecodeRuneInString(s[i:])
 }
