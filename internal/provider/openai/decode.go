@@ -286,35 +286,17 @@ func (d *decoder) chatMessage(p path, m []byte, off int) error {
 	if jsonscan.Kind(m) != '{' {
 		return invalid("%s: must be an object", p)
 	}
-	var (
-		role, content       []byte
-		contentOff          int
-		hasRole, hasContent bool
-		err                 error
-	)
-	scanErr := jsonscan.Object(m, func(k string, v []byte, o int) bool {
-		switch k {
-		case "role":
-			if hasRole {
-				err = errDuplicate(p.key(k))
-			}
-			role, hasRole = v, true
-		case "content":
-			if hasContent {
-				err = errDuplicate(p.key(k))
-			}
-			content, contentOff, hasContent = v, off+o, true
-		}
-		return err == nil
-	})
-	if err = firstErr(err, scanErr, p); err != nil {
+	var ms [2]jsonscan.Member
+	err := members(p, m, []string{"role", "content"}, ms[:])
+	if err != nil {
 		return err
 	}
-	if !hasRole {
+	role, content := ms[0], ms[1]
+	if !role.Found() {
 		return invalid("%s: is required", p.key("role"))
 	}
 	msg := gateway.Message{}
-	r, _ := plain(role)
+	r, _ := plain(role.Value)
 	switch string(r) {
 	case "system", "developer":
 		msg.Role = gateway.RoleSystem
@@ -327,8 +309,8 @@ func (d *decoder) chatMessage(p path, m []byte, off int) error {
 	default:
 		return invalid("%s: must be one of system, developer, user, assistant, tool", p.key("role"))
 	}
-	if hasContent {
-		if msg.Parts, err = d.contentParts(p.key("content"), content, contentOff); err != nil {
+	if content.Found() {
+		if msg.Parts, err = d.contentParts(p.key("content"), content.Value, off+content.Off); err != nil {
 			return err
 		}
 	}
@@ -375,34 +357,15 @@ func (d *decoder) contentPart(p path, e []byte, off int) (*gateway.Text, error) 
 	if jsonscan.Kind(e) != '{' {
 		return nil, invalid("%s: must be an object", p)
 	}
-	var (
-		typ, txt         []byte
-		txtOff           int
-		hasType, hasText bool
-		err              error
-	)
-	scanErr := jsonscan.Object(e, func(k string, v []byte, o int) bool {
-		switch k {
-		case "type":
-			if hasType {
-				err = errDuplicate(p.key(k))
-			}
-			typ, hasType = v, true
-		case "text":
-			if hasText {
-				err = errDuplicate(p.key(k))
-			}
-			txt, txtOff, hasText = v, off+o, true
-		}
-		return err == nil
-	})
-	if err = firstErr(err, scanErr, p); err != nil {
+	var ms [2]jsonscan.Member
+	if err := members(p, e, []string{"type", "text"}, ms[:]); err != nil {
 		return nil, err
 	}
-	if !hasType {
+	typ, txt := ms[0], ms[1]
+	if !typ.Found() {
 		return nil, invalid("%s: is required", p.key("type"))
 	}
-	t, ok := plain(typ)
+	t, ok := plain(typ.Value)
 	if !ok {
 		return nil, invalid("%s: must be a string", p.key("type"))
 	}
@@ -411,10 +374,10 @@ func (d *decoder) contentPart(p path, e []byte, off int) (*gateway.Text, error) 
 	default:
 		return nil, nil
 	}
-	if !hasText {
+	if !txt.Found() {
 		return nil, invalid("%s: is required", p.key("text"))
 	}
-	return d.text(p.key("text"), txt, txtOff)
+	return d.text(p.key("text"), txt.Value, off+txt.Off)
 }
 
 // responsesInput reads the Responses API input: a string, or an array of
@@ -444,49 +407,26 @@ func (d *decoder) responsesItem(p path, item []byte, off int) error {
 	if jsonscan.Kind(item) != '{' {
 		return invalid("%s: must be an object", p)
 	}
-	var (
-		typ, role, content, output []byte
-		contentOff, outputOff      int
-		seen                       [4]bool
-		err                        error
-	)
-	scanErr := jsonscan.Object(item, func(k string, v []byte, o int) bool {
-		n := -1
-		switch k {
-		case "type":
-			n, typ = 0, v
-		case "role":
-			n, role = 1, v
-		case "content":
-			n, content, contentOff = 2, v, off+o
-		case "output":
-			n, output, outputOff = 3, v, off+o
-		}
-		if n >= 0 {
-			if seen[n] {
-				err = errDuplicate(p.key(k))
-			}
-			seen[n] = true
-		}
-		return err == nil
-	})
-	if err = firstErr(err, scanErr, p); err != nil {
+	var ms [4]jsonscan.Member
+	err := members(p, item, []string{"type", "role", "content", "output"}, ms[:])
+	if err != nil {
 		return err
 	}
+	typ, role, content, output := ms[0], ms[1], ms[2], ms[3]
 	kind := []byte("message") // an item with a role and no type is a message
-	if seen[0] {
+	if typ.Found() {
 		var ok bool
-		if kind, ok = plain(typ); !ok {
+		if kind, ok = plain(typ.Value); !ok {
 			return invalid("%s: must be a string", p.key("type"))
 		}
 	}
 	switch string(kind) {
 	case "message":
-		if !seen[1] {
+		if !role.Found() {
 			return invalid("%s: is required", p.key("role"))
 		}
 		msg := gateway.Message{}
-		r, _ := plain(role)
+		r, _ := plain(role.Value)
 		switch string(r) {
 		case "system", "developer":
 			msg.Role = gateway.RoleSystem
@@ -497,16 +437,16 @@ func (d *decoder) responsesItem(p path, item []byte, off int) error {
 		default:
 			return invalid("%s: must be one of system, developer, user, assistant", p.key("role"))
 		}
-		if seen[2] {
-			if msg.Parts, err = d.contentParts(p.key("content"), content, contentOff); err != nil {
+		if content.Found() {
+			if msg.Parts, err = d.contentParts(p.key("content"), content.Value, off+content.Off); err != nil {
 				return err
 			}
 		}
 		d.req.Messages = append(d.req.Messages, msg)
 	case "function_call_output", "custom_tool_call_output":
 		msg := gateway.Message{Role: gateway.RoleTool}
-		if seen[3] {
-			if msg.Parts, err = d.contentParts(p.key("output"), output, outputOff); err != nil {
+		if output.Found() {
+			if msg.Parts, err = d.contentParts(p.key("output"), output.Value, off+output.Off); err != nil {
 				return err
 			}
 		}
@@ -525,34 +465,22 @@ func (d *decoder) promptVariables(v []byte, off int) error {
 	default:
 		return invalid("prompt: must be an object")
 	}
-	p := at("prompt").key("variables")
-	var (
-		vars []byte
-		voff int
-		ok   bool
-		err  error
-	)
-	scanErr := jsonscan.Object(v, func(k string, val []byte, o int) bool {
-		if k == "variables" {
-			if ok {
-				err = errDuplicate(p)
-			}
-			vars, voff, ok = val, o, true
-		}
-		return err == nil
-	})
-	if err = firstErr(err, scanErr, at("prompt")); err != nil {
+	var ms [1]jsonscan.Member
+	if err := members(at("prompt"), v, []string{"variables"}, ms[:]); err != nil {
 		return err
 	}
-	if !ok || jsonscan.Kind(vars) == 'n' {
+	vars := ms[0].Value
+	if !ms[0].Found() || jsonscan.Kind(vars) == 'n' {
 		return nil
 	}
+	p := at("prompt").key("variables")
 	if jsonscan.Kind(vars) != '{' {
 		return invalid("%s: must be an object", p)
 	}
-	off += voff
+	off += ms[0].Off
+	var err error
 	m := d.mark()
-	scanErr = jsonscan.Object(vars, func(_ string, val []byte, o int) bool {
+	scanErr := jsonscan.Object(vars, func(_ string, val []byte, o int) bool {
 		var t *gateway.Text
 		switch jsonscan.Kind(val) {
 		case '"':
@@ -677,6 +605,16 @@ func intValue(name string, v []byte) (int64, error) {
 		return 0, invalid("%s: must not be negative", name)
 	}
 	return n, nil
+}
+
+// members finds the members names of the object v at p into out,
+// refusing a member given twice and a malformed object.
+func members(p path, v []byte, names []string, out []jsonscan.Member) error {
+	dup, err := jsonscan.Members(v, names, out)
+	if dup != "" {
+		return errDuplicate(p.key(dup))
+	}
+	return firstErr(nil, err, p)
 }
 
 // firstErr returns err, or an invalid-JSON error for p when only the scan
