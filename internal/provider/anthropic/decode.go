@@ -242,32 +242,15 @@ func (d *decoder) message(out []gateway.Message, i int, v []byte, off int) ([]ga
 	if jsonscan.Kind(v) != '{' {
 		return out, invalid("messages[%d]: must be an object", i)
 	}
-	var (
-		roleRaw, content []byte
-		contentOff       int
-		derr             *gateway.Error
-	)
-	err := jsonscan.Object(v, func(k string, mv []byte, moff int) bool {
-		switch k {
-		case "role":
-			if roleRaw != nil {
-				derr = invalid("messages[%d].role: appears more than once", i)
-			}
-			roleRaw = mv
-		case "content":
-			if content != nil {
-				derr = invalid("messages[%d].content: appears more than once", i)
-			}
-			content, contentOff = mv, off+moff
-		}
-		return derr == nil
-	})
-	if derr != nil {
-		return out, derr
+	var ms [2]jsonscan.Member
+	dup, err := jsonscan.Members(v, []string{"role", "content"}, ms[:])
+	if dup != "" {
+		return out, invalid("messages[%d].%s: appears more than once", i, dup)
 	}
 	if err != nil {
 		return out, invalid("messages[%d]: must be an object", i)
 	}
+	roleRaw, content, contentOff := ms[0].Value, ms[1].Value, off+ms[1].Off
 	var role gateway.Role
 	switch s, _ := jsonscan.String(roleRaw); s {
 	case "user":
@@ -344,57 +327,28 @@ func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *pa
 	if jsonscan.Kind(v) != '{' {
 		return invalid("%s: must be a content block object", path)
 	}
-	var (
-		typ, textRaw, content, source []byte
-		textOff, contentOff, srcOff   int
-		derr                          *gateway.Error
-	)
-	dup := func(field string, seen []byte) bool {
-		if seen != nil {
-			derr = invalid("%s.%s: appears more than once", path, field)
-		}
-		return derr == nil
-	}
-	err := jsonscan.Object(v, func(k string, mv []byte, moff int) bool {
-		switch k {
-		case "type":
-			if dup(k, typ) {
-				typ = mv
-			}
-		case "text":
-			if dup(k, textRaw) {
-				textRaw, textOff = mv, off+moff
-			}
-		case "content":
-			if dup(k, content) {
-				content, contentOff = mv, off+moff
-			}
-		case "source":
-			if dup(k, source) {
-				source, srcOff = mv, off+moff
-			}
-		}
-		return derr == nil
-	})
-	if derr != nil {
-		return derr
+	var ms [4]jsonscan.Member
+	dup, err := jsonscan.Members(v, []string{"type", "text", "content", "source"}, ms[:])
+	if dup != "" {
+		return invalid("%s.%s: appears more than once", path, dup)
 	}
 	if err != nil {
 		return invalid("%s: must be a content block object", path)
 	}
-	if typ == nil {
+	typ, txt, content, source := ms[0], ms[1], ms[2], ms[3]
+	if !typ.Found() {
 		return invalid("%s.type: is required", path)
 	}
-	t, derr := str(typ, path+".type")
+	t, derr := str(typ.Value, path+".type")
 	if derr != nil {
 		return derr
 	}
 	switch t {
 	case "text":
-		if textRaw == nil {
+		if !txt.Found() {
 			return invalid("%s.text: is required", path)
 		}
-		tx, derr := text(textRaw, textOff, path+".text")
+		tx, derr := text(txt.Value, off+txt.Off, path+".text")
 		if derr != nil {
 			return derr
 		}
@@ -403,11 +357,11 @@ func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *pa
 		if inTool {
 			return invalid("%s: a tool_result cannot hold another tool_result", path)
 		}
-		return d.nested(path+".content", content, contentOff, gateway.RoleTool, p, true)
+		return d.nested(path+".content", content.Value, off+content.Off, gateway.RoleTool, p, true)
 	case "search_result":
-		return d.nested(path+".content", content, contentOff, role, p, inTool)
+		return d.nested(path+".content", content.Value, off+content.Off, role, p, inTool)
 	case "document":
-		return d.document(path+".source", source, srcOff, role, p, inTool)
+		return d.document(path+".source", source.Value, off+source.Off, role, p, inTool)
 	}
 	return nil
 }
@@ -438,47 +392,28 @@ func (d *decoder) document(path string, v []byte, off int, role gateway.Role, p 
 	if jsonscan.Kind(v) != '{' {
 		return invalid("%s: must be an object", path)
 	}
-	var (
-		typ, data, content []byte
-		dataOff, cOff      int
-		derr               *gateway.Error
-	)
-	err := jsonscan.Object(v, func(k string, mv []byte, moff int) bool {
-		var seen []byte
-		switch k {
-		case "type":
-			seen, typ = typ, mv
-		case "data":
-			seen, data, dataOff = data, mv, off+moff
-		case "content":
-			seen, content, cOff = content, mv, off+moff
-		default:
-			return true
-		}
-		if seen != nil {
-			derr = invalid("%s.%s: appears more than once", path, k)
-		}
-		return derr == nil
-	})
-	if derr != nil {
-		return derr
+	var ms [3]jsonscan.Member
+	dup, err := jsonscan.Members(v, []string{"type", "data", "content"}, ms[:])
+	if dup != "" {
+		return invalid("%s.%s: appears more than once", path, dup)
 	}
 	if err != nil {
 		return invalid("%s: must be an object", path)
 	}
-	st, _ := jsonscan.String(typ)
+	typ, data, content := ms[0], ms[1], ms[2]
+	st, _ := jsonscan.String(typ.Value)
 	switch st {
 	case "text":
-		if data == nil {
+		if !data.Found() {
 			return invalid("%s.data: is required", path)
 		}
-		t, derr := text(data, dataOff, path+".data")
+		t, derr := text(data.Value, off+data.Off, path+".data")
 		if derr != nil {
 			return derr
 		}
 		p.add(role, t)
 	case "content":
-		return d.nested(path+".content", content, cOff, role, p, inTool)
+		return d.nested(path+".content", content.Value, off+content.Off, role, p, inTool)
 	}
 	return nil
 }
