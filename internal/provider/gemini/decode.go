@@ -93,26 +93,16 @@ func object(path string, v []byte, off int, keys ...string) ([maxKeys]member, *g
 	if jsonscan.Kind(v) != '{' {
 		return found, invalid("%s", notObject(path))
 	}
-	var derr *gateway.Error
-	err := jsonscan.Object(v, func(k string, mv []byte, moff int) bool {
-		k = canonical(k)
-		for i, want := range keys {
-			if k != want {
-				continue
-			}
-			if found[i].v != nil {
-				derr = invalid("%s: appears more than once", join(path, k))
-				return false
-			}
-			found[i] = member{mv, off + moff}
-		}
-		return true
-	})
-	if derr != nil {
-		return found, derr
+	var ms [maxKeys]jsonscan.Member
+	dup, err := jsonscan.MembersFunc(v, canonical, keys, ms[:])
+	if dup != "" {
+		return found, invalid("%s: appears more than once", join(path, dup))
 	}
 	if err != nil {
 		return found, invalid("%s", notObject(path))
+	}
+	for i, m := range ms {
+		found[i] = member{m.Value, off + m.Off}
 	}
 	return found, nil
 }
