@@ -93,3 +93,49 @@ func TestMembersAllocs(t *testing.T) {
 		t.Errorf("Members allocates %v times per call, Object alone %v", n, walk)
 	}
 }
+
+var benchBlock = []byte(`{"type":"text","text":"Please summarise the following paragraph.","cache_control":{"type":"ephemeral"}}`)
+
+// BenchmarkMembers and BenchmarkMembersByHand compare Members with the
+// Object walk it replaces in the adapters.
+func BenchmarkMembers(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		var ms [4]Member
+		if dup, err := Members(benchBlock, []string{"type", "text", "content", "source"}, ms[:]); dup != "" || err != nil || !ms[1].Found() {
+			b.Fatal(dup, err)
+		}
+	}
+}
+
+func BenchmarkMembersByHand(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		var typ, txt, content, source []byte
+		var dup string
+		err := Object(benchBlock, func(k string, v []byte, _ int) bool {
+			var seen *[]byte
+			switch k {
+			case "type":
+				seen = &typ
+			case "text":
+				seen = &txt
+			case "content":
+				seen = &content
+			case "source":
+				seen = &source
+			default:
+				return true
+			}
+			if *seen != nil {
+				dup = k
+				return false
+			}
+			*seen = v
+			return true
+		})
+		if dup != "" || err != nil || txt == nil {
+			b.Fatal(dup, err)
+		}
+	}
+}
