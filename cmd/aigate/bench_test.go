@@ -177,7 +177,8 @@ func BenchmarkStreamsRSS(b *testing.B) {
 	defer close(release)
 
 	cfg := filepath.Join(dir, "aigate.yaml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(gatewayConfig, filepath.Join(dir, "rss.db"), up.URL)+"listen: 127.0.0.1:0\n"), 0o600)
+	os.WriteFile(cfg, []byte(fmt.Sprintf(gatewayConfig, filepath.Join(dir, "rss.db"), up.URL)+
+		"listen: 127.0.0.1:0\nlimits:\n  requests_per_minute: 0\n  tokens_per_minute: 0\n  concurrent: 0\n"), 0o600)
 	environ := append(os.Environ(), "TEST_OPENAI_KEY=k1", "TEST_ANTHROPIC_KEY=k2", "TEST_GEMINI_KEY=k3")
 	create := exec.Command(bin, "keys", "create", "--config", cfg, "--name", "rss", "--json")
 	create.Env = environ
@@ -221,6 +222,11 @@ func BenchmarkStreamsRSS(b *testing.B) {
 				return
 			}
 			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				msg, _ := io.ReadAll(resp.Body)
+				opened <- fmt.Errorf("stream refused: %d %s", resp.StatusCode, msg)
+				return
+			}
 			br := bufio.NewReader(resp.Body)
 			_, err = br.ReadString('\n')
 			opened <- err
