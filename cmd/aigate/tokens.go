@@ -71,7 +71,8 @@ func (a *app) tokenAuth(rt *config.Runtime, byKey gateway.Middleware) gateway.Mi
 		a.tok.minter.Store(nil)
 		return byKey
 	}
-	auth, err := tokens.New(rt.Tokens.Signing, tokens.Options{Revocations: a.tok.parents, Previous: rt.Tokens.Previous, Now: a.tok.now})
+	auth, err := tokens.New(rt.Tokens.Signing, tokens.Options{Revocations: a.tok.parents, Previous: rt.Tokens.Previous, Now: a.tok.now,
+		Skew: time.Duration(rt.File.Tokens.ClockSkew)})
 	if err != nil {
 		panic("aigate: validated token keys failed to build: " + err.Error())
 	}

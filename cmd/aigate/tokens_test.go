@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -290,5 +291,32 @@ func TestMintCountsFailedAuthentication(t *testing.T) {
 	resp, _, data := g.mint(t, g.key, body)
 	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("valid key after 3 failures: status %d (%s), want 429 with Retry-After", resp.StatusCode, data)
+	}
+}
+
+// tokens.clock_skew sets how long past its expiry a token is still
+// accepted: 30s by default, here 1s.
+func TestTokenClockSkew(t *testing.T) {
+	for _, tt := range []struct {
+		config   string
+		accepted time.Duration // past expiry, still accepted
+		refused  time.Duration // past expiry, refused
+	}{
+		{"", 20 * time.Second, 31 * time.Second},
+		{"  clock_skew: 1s\n", 0, 2 * time.Second},
+	} {
+		t.Run("skew"+strings.TrimSpace(tt.config), func(t *testing.T) {
+			g := mustRunGatewayWith(t, upstreamsim.New(), tokensConfig+tt.config, map[string]string{"AIGATE_TOKEN_SIGNING_KEY": randomHex(32)})
+			clk := &testClock{}
+			clk.install(t, g)
+			tok := g.mustMint(t, g.key, `{"user":"u-1","ttl":"2s"}`)
+			clk.Advance(2*time.Second + tt.accepted)
+			if resp, data := g.chatWith(t, tok.Token, chatBody, nil); resp.StatusCode != 200 {
+				t.Fatalf("%s past expiry: %d %s, want it accepted", tt.accepted, resp.StatusCode, data)
+			}
+			clk.Advance(tt.refused - tt.accepted)
+			resp, data := g.chatWith(t, tok.Token, chatBody, nil)
+			wantRefusal(t, fmt.Sprint(tt.refused, " past expiry"), resp, data, 401, "expired")
+		})
 	}
 }

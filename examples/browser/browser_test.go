@@ -34,10 +34,10 @@ import (
 // chromiumPath is Debian's chromium package; .ci/run installs it.
 const chromiumPath = "/usr/bin/chromium"
 
-// tokenSkew is the clock skew aigate allows on a token's expiry
-// (tokens.Options.Skew's default): an expired token is refused once its
-// expiry plus this has passed.
-const tokenSkew = 30 * time.Second
+// tokenSkew is the clock skew the test's gateway allows on a token's
+// expiry (tokens.clock_skew, 30s by default): an expired token is refused
+// once its expiry plus this has passed.
+const tokenSkew = time.Second
 
 // prompt is what the test asks through the page.
 const prompt = "Say hello to the browser."
@@ -272,7 +272,8 @@ providers:
     base_url: %s
 tokens:
   signing_key: env:BROWSER_TEST_TOKEN_KEY
-`, filepath.Join(dir, "aigate.db"), upstreamURL)
+  clock_skew: %s
+`, filepath.Join(dir, "aigate.db"), upstreamURL, tokenSkew)
 	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,15 @@ type Tokens struct {
 	// MaxTTL is the longest lifetime a mint request may ask for; default
 	// and at most 1h.
 	MaxTTL Duration `yaml:"max_ttl"`
+	// ClockSkew is how far the clocks of the instances (and of the app
+	// backend that mints) may disagree: a token is accepted that long past
+	// its expiry and before its issue time. Default 30s, at most 5m.
+	ClockSkew Duration `yaml:"clock_skew"`
 }
+
+// maxClockSkew bounds tokens.clock_skew: a larger skew would stretch every
+// token's life by as much.
+const maxClockSkew = 5 * time.Minute
 
 // Enabled reports whether tokens are configured.
 func (t Tokens) Enabled() bool { return t.SigningKey != "" }
@@ -63,6 +71,9 @@ func (t Tokens) validate(add func(path, format string, args ...any)) {
 		add("tokens.max_ttl", "must be between 1s and %s", tokens.MaxTTL)
 	} else if t.MaxTTL > 0 && time.Duration(t.MaxTTL) < time.Second {
 		add("tokens.max_ttl", "must be at least 1s")
+	}
+	if t.ClockSkew < 0 || t.ClockSkew > 0 && time.Duration(t.ClockSkew) < time.Second || time.Duration(t.ClockSkew) > maxClockSkew {
+		add("tokens.clock_skew", "must be between 1s and %s", maxClockSkew)
 	}
 	_, max := t.TTLs()
 	if t.DefaultTTL < 0 || (t.DefaultTTL > 0 && time.Duration(t.DefaultTTL) < time.Second) {
