@@ -138,8 +138,8 @@ func (d *Detector) Detect(text string) Result {
 	c := d.rules
 	textnorm.Normalize(text, &s.tx)
 	tx := &s.tx
-	s.occW = c.words.scan(s.occW[:0], tx.Words, c.terms)
-	s.occF = c.folded.scan(s.occF[:0], tx.Folded, c.terms)
+	s.occW = c.words.scan(s.occW[:0], tx.Words)
+	s.occF = c.folded.scan(s.occF[:0], tx.Folded)
 
 	var boost [familyCount]float64
 	// Distinct rules of one family add up, to at most a strong rule's boost.
