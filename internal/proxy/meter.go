@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"unicode/utf8"
+
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/provider"
 )
@@ -23,13 +25,12 @@ func newMeter(ad provider.Adapter, req *gateway.Request) *meter {
 	return &meter{req: req, text: ot, in: int64(req.InputChars()+3)/4 + 1}
 }
 
-// add counts the generated text in one event's data.
-func (m *meter) add(data []byte) {
-	if m.text == nil {
-		return
-	}
-	for _, sp := range m.text.EventText(m.req, data) {
-		m.chars += int64(len([]rune(sp.Value)))
+// add counts the generated text in one event: spans is what the adapter's
+// EventText found in its data (the relay reads it once for the meter and
+// the output guard).
+func (m *meter) add(spans []provider.OutputSpan) {
+	for _, sp := range spans {
+		m.chars += int64(utf8.RuneCountInString(sp.Value))
 	}
 }
 

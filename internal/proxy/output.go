@@ -70,22 +70,34 @@ func newStreamOutput(ad provider.Adapter, req *gateway.Request, og gateway.Outpu
 	return &streamOutput{guard: og, text: ot, ad: ad, req: req, last: map[int]lastText{}}
 }
 
-// write sends ev, rewritten as the guard says. A non-nil error ends the
-// relay: the client is gone, or the guard refused and the stream was ended
-// with an error event.
-func (so *streamOutput) write(out *sse.Writer, ev sse.Event) error {
+// write sends ev, rewritten as the guard says; spans is the text the
+// adapter's EventText found in its data. An event the guard leaves as it is
+// goes out as its raw bytes. With flush false the bytes stay buffered (the
+// next event is already waiting). A non-nil error ends the relay: the
+// client is gone, or the guard refused and the stream was ended with an
+// error event.
+func (so *streamOutput) write(out *sse.Writer, ev sse.Event, spans []provider.OutputSpan, flush bool) error {
+	if err := so.writeEvent(out, ev, spans); err != nil {
+		return err
+	}
+	if flush {
+		return out.Flush()
+	}
+	return nil
+}
+
+func (so *streamOutput) writeEvent(out *sse.Writer, ev sse.Event, spans []provider.OutputSpan) error {
 	if so.text == nil {
 		return so.fail(out, errNoOutputText)
 	}
 	if !ev.HasData || isPing(ev.Data) {
-		return out.WriteRaw(ev.Raw)
+		return out.WriteRawNoFlush(ev.Raw)
 	}
-	spans := so.text.EventText(so.req, ev.Data)
 	if len(spans) == 0 {
 		if err := so.flush(out); err != nil {
 			return err
 		}
-		return out.WriteRaw(ev.Raw)
+		return out.WriteRawNoFlush(ev.Raw)
 	}
 	if !slices.ContainsFunc(spans, func(sp provider.OutputSpan) bool { return !sp.Whole }) {
 		// Only whole texts (a Responses "done" event repeating what the
@@ -110,7 +122,10 @@ func (so *streamOutput) write(out *sse.Writer, ev sse.Event) error {
 			}
 		} else {
 			s, err = so.guard.Text(sp.Choice, sp.Value)
-			so.last[sp.Choice] = lastText{name: ev.Name, data: bytes.Clone(ev.Data), span: sp.Text}
+			// Keep the event for flush, reusing the choice's copy.
+			lt := so.last[sp.Choice]
+			lt.name, lt.data, lt.span = ev.Name, append(lt.data[:0], ev.Data...), sp.Text
+			so.last[sp.Choice] = lt
 		}
 		if err != nil {
 			return so.fail(out, err)
@@ -120,14 +135,18 @@ func (so *streamOutput) write(out *sse.Writer, ev sse.Event) error {
 		}
 	}
 	if len(edits) == 0 {
-		return out.WriteRaw(ev.Raw)
+		return out.WriteRawNoFlush(ev.Raw)
 	}
-	return out.WriteEvent(ev.Name, gateway.Splice(ev.Data, edits))
+	return out.WriteEventNoFlush(ev.Name, gateway.Splice(ev.Data, edits))
 }
 
-// flush releases the text every choice holds back.
+// flush writes, unflushed, the text every choice holds back.
 func (so *streamOutput) flush(out *sse.Writer) error {
-	choices := make([]int, 0, len(so.last))
+	if len(so.last) == 0 {
+		return nil
+	}
+	var buf [4]int
+	choices := buf[:0]
 	for c := range so.last {
 		choices = append(choices, c)
 	}
@@ -143,7 +162,7 @@ func (so *streamOutput) flush(out *sse.Writer) error {
 			continue
 		}
 		data := gateway.Splice(lt.data, []gateway.Edit{{Start: lt.span.Start, End: lt.span.End, Insert: gateway.QuoteJSON(s)}})
-		if err := out.WriteEvent(lt.name, data); err != nil {
+		if err := out.WriteEventNoFlush(lt.name, data); err != nil {
 			return err
 		}
 	}

@@ -110,6 +110,12 @@ func relaySSE(w io.Writer, ad provider.Adapter, req *gateway.Request, resp *gate
 	if resp.Metered() {
 		m = newMeter(ad, req)
 	}
+	// The generated text of each event, read once for the meter and the
+	// output guard.
+	text, _ := ad.(provider.OutputText)
+	if m == nil && so == nil {
+		text = nil
+	}
 	var u gateway.Usage
 	events := sse.NewReader(resp.Body)
 	out := sse.NewWriter(w)
@@ -119,20 +125,24 @@ func relaySSE(w io.Writer, ad provider.Adapter, req *gateway.Request, resp *gate
 			if !errors.Is(err, io.EOF) {
 				rec.streamErr = err
 			}
-			if so != nil {
-				_ = so.flush(out)
+			if so != nil && so.flush(out) == nil {
+				_ = out.Flush()
 			}
 			return u
 		}
 		if rec.events == 0 {
 			out.Follow(ev) // events aigate writes keep the provider's line endings
 		}
+		var spans []provider.OutputSpan
 		if ev.HasData {
+			if text != nil {
+				spans = text.EventText(req, ev.Data)
+			}
 			if eu, ok := ad.Usage(ev.Data); ok {
 				u = maxUsage(u, eu)
 			}
 			if m != nil {
-				m.add(ev.Data)
+				m.add(spans)
 				if err := resp.Within(m.usage(u)); err != nil {
 					rec.streamErr = err
 					streamError(out, ad, err)
@@ -147,8 +157,11 @@ func relaySSE(w io.Writer, ad provider.Adapter, req *gateway.Request, resp *gate
 			}
 		}
 		rec.events++
+		// Flush before the relay could block on the provider: when the next
+		// event is already buffered, it goes out with this one.
+		flush := !events.Ready()
 		if so != nil {
-			if err := so.write(out, ev); err != nil {
+			if err := so.write(out, ev, spans, flush); err != nil {
 				if errors.As(err, new(*gateway.Error)) {
 					rec.streamErr = err
 				}
@@ -156,10 +169,8 @@ func relaySSE(w io.Writer, ad provider.Adapter, req *gateway.Request, resp *gate
 			}
 			continue
 		}
-		// Flush before the relay could block on the provider: when the next
-		// event is already buffered, it goes out with this one.
 		write := out.WriteRaw
-		if events.Ready() {
+		if !flush {
 			write = out.WriteRawNoFlush
 		}
 		if err := write(ev.Raw); err != nil {

@@ -72,6 +72,15 @@ func (w *Writer) WriteRaw(raw []byte) error {
 //
 // The name must not contain a line break.
 func (w *Writer) WriteEvent(name string, data []byte) error {
+	if err := w.WriteEventNoFlush(name, data); err != nil {
+		return err
+	}
+	return w.flush()
+}
+
+// WriteEventNoFlush writes an event like [Writer.WriteEvent] but leaves it
+// buffered; call [Writer.Flush] before waiting for more input.
+func (w *Writer) WriteEventNoFlush(name string, data []byte) error {
 	if strings.ContainsAny(name, "\r\n") {
 		return errors.New("sse: event name contains a line break")
 	}
@@ -87,10 +96,7 @@ func (w *Writer) WriteEvent(name string, data []byte) error {
 		// stream mixing LF and CRLF events breaks them.
 		b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
 	}
-	if err := w.write(b); err != nil {
-		return err
-	}
-	return w.flush()
+	return w.write(b)
 }
 
 // Follow makes events written by [Writer.WriteEvent] use the line endings

@@ -123,3 +123,41 @@ func TestWriteEventFollowsStream(t *testing.T) {
 		t.Errorf("stream = %q, want %q", got, want)
 	}
 }
+
+// flushCounter is a buffer that counts its flushes.
+type flushCounter struct {
+	bytes.Buffer
+	flushes int
+}
+
+func (f *flushCounter) Flush() { f.flushes++ }
+
+// The NoFlush writes leave bytes buffered until Flush; the others flush.
+func TestWriterNoFlush(t *testing.T) {
+	var f flushCounter
+	w := NewWriter(&f)
+	if err := w.WriteRawNoFlush([]byte("data: a\n\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteEventNoFlush("x", []byte("b")); err != nil {
+		t.Fatal(err)
+	}
+	if f.flushes != 0 {
+		t.Fatalf("flushes after NoFlush writes = %d, want 0", f.flushes)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteEvent("", []byte("c")); err != nil {
+		t.Fatal(err)
+	}
+	if f.flushes != 2 {
+		t.Errorf("flushes = %d, want 2", f.flushes)
+	}
+	if want := "data: a\n\nevent: x\ndata: b\n\ndata: c\n\n"; f.String() != want {
+		t.Errorf("wrote %q, want %q", f.String(), want)
+	}
+	if err := w.WriteEventNoFlush("a\nb", nil); err == nil {
+		t.Error("WriteEventNoFlush with a line break in the name: nil error")
+	}
+}
