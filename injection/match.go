@@ -64,6 +64,24 @@ type automaton struct {
 	// in the word view, every letter and digit, as no stored key starts
 	// with one. scan skips runs of them without the dependent table walk.
 	rootStays [256]bool
+	// In the root state scan also skips a byte that starts no key because
+	// the three bytes from it start none: shortStart marks the first bytes
+	// of keys shorter than three bytes (never skipped that way), starts
+	// holds a hashed set of the first three bytes of every longer key. A
+	// hash collision only costs a table walk. This spares most of the walk
+	// in the markup view, whose keys start anywhere with common letters
+	// ("end of system prompt", "display:none"), and at the many word starts
+	// that begin no term. See skip for why the result is unchanged.
+	shortStart [256]bool
+	starts     [1 << (startBits - 6)]uint64
+}
+
+// startBits is log2 of the number of bits in automaton.starts: 8 KB.
+const startBits = 16
+
+// startHash hashes three bytes to a bit of automaton.starts.
+func startHash(b0, b1, b2 byte) uint32 {
+	return (uint32(b0) | uint32(b1)<<8 | uint32(b2)<<16) * 0x9e3779b1 >> (32 - startBits)
 }
 
 // outTerm is one term a state reports: its id and its length in bytes.
@@ -212,7 +230,53 @@ func buildAutomaton(terms []term, v view) *automaton {
 	for b := range 256 {
 		a.rootStays[b] = a.delta[a.class[b]] == 0
 	}
+	for _, t := range terms {
+		if t.view != v {
+			continue
+		}
+		k := automatonKey(t)
+		if len(k) < 3 {
+			a.shortStart[k[0]] = true
+			continue
+		}
+		h := startHash(k[0], k[1], k[2])
+		a.starts[h>>6] |= 1 << (h & 63)
+	}
 	return a
+}
+
+// skip returns the first position from i on where scan, in the root state,
+// must walk the table: it passes every byte that starts no key, judged by
+// that byte alone (rootStays) or by the three bytes from it.
+//
+// Passing a byte b at position p in the root state is exact although the
+// table would have entered a state of depth one or two: any key that
+// starts at p is at least three bytes long (b is not in shortStart) and
+// its first three bytes are text[p:p+3], which start no key. So no key
+// that starts at p occurs, and the state the table walk would be in when
+// it next reports or enters a deeper state depends only on the bytes after
+// p. Near the end of text a key of three bytes or more cannot start at p.
+// TestScanSkipExact checks this against the plain table walk.
+func (a *automaton) skip(text []byte, i int) int {
+	for ; i+2 < len(text); i++ {
+		b := text[i]
+		if a.rootStays[b] {
+			continue
+		}
+		if a.shortStart[b] {
+			return i
+		}
+		h := startHash(b, text[i+1], text[i+2])
+		if a.starts[h>>6]&(1<<(h&63)) != 0 {
+			return i
+		}
+	}
+	for ; i < len(text); i++ {
+		if !a.rootStays[text[i]] && a.shortStart[text[i]] {
+			return i
+		}
+	}
+	return i
 }
 
 // scan appends the occurrences of terms in text that satisfy their
@@ -220,13 +284,10 @@ func buildAutomaton(terms []term, v view) *automaton {
 // [automaton] for why the start boundary needs no check here.
 func (a *automaton) scan(dst []occ, text []byte) []occ {
 	var s uint // state
-	delta, class, shift, stays := a.delta, &a.class, a.shift, &a.rootStays
+	delta, class, shift := a.delta, &a.class, a.shift
 	for i := 0; i < len(text); i++ {
 		if s == 0 {
-			for i < len(text) && stays[text[i]] {
-				i++
-			}
-			if i == len(text) {
+			if i = a.skip(text, i); i == len(text) {
 				break
 			}
 		}
