@@ -23,6 +23,49 @@ var ErrSyntax = errors.New("jsonscan: malformed JSON")
 // the member's key, its raw value, and the value's offset in data. It stops
 // early when fn returns false.
 func Object(data []byte, fn func(key string, value []byte, off int) bool) error {
+	return object(data, func(k memberKey, v []byte, off int) bool {
+		return fn(k.String(), v, off)
+	})
+}
+
+// memberKey is a member's key as object found it: the bytes between the
+// quotes when they read as they are (plain), or else the decoded key.
+type memberKey struct {
+	raw     []byte
+	decoded string
+	plain   bool
+}
+
+// String returns the decoded key.
+func (k memberKey) String() string {
+	if k.plain {
+		return string(k.raw)
+	}
+	return k.decoded
+}
+
+// is reports whether the key is name, without copying a plain key.
+func (k memberKey) is(name string) bool {
+	if k.plain {
+		return string(k.raw) == name
+	}
+	return k.decoded == name
+}
+
+// plainKey reports whether the body of a key, between its quotes, decodes
+// to itself: printable ASCII without '"' or '\\'.
+func plainKey(body []byte) bool {
+	for _, c := range body {
+		if !plainByte[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// object is [Object] handing keys over undecoded where they read as they
+// are, so a lookup by name copies nothing.
+func object(data []byte, fn func(key memberKey, value []byte, off int) bool) error {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return ErrSyntax
@@ -36,8 +79,10 @@ func Object(data []byte, fn func(key string, value []byte, off int) bool) error 
 		if err != nil {
 			return err
 		}
-		key, err := String(data[i:kEnd])
-		if err != nil {
+		var key memberKey
+		if body := data[i+1 : kEnd-1]; plainKey(body) {
+			key = memberKey{raw: body, plain: true}
+		} else if key.decoded, err = String(data[i:kEnd]); err != nil {
 			return err
 		}
 		i = skipSpace(data, kEnd)
@@ -107,8 +152,8 @@ func Array(data []byte, fn func(i int, value []byte, off int) bool) error {
 // Get returns the raw value of the member key of the object in data and its
 // offset, or ok false when the object has no such member.
 func Get(data []byte, key string) (value []byte, off int, ok bool) {
-	_ = Object(data, func(k string, v []byte, o int) bool {
-		if k == key {
+	_ = object(data, func(k memberKey, v []byte, o int) bool {
+		if k.is(key) {
 			value, off, ok = v, o, true
 			return false
 		}
@@ -149,12 +194,12 @@ func Members(data []byte, names []string, out []Member) (dup string, err error) 
 func MembersFunc(data []byte, canon func(key string) string, names []string, out []Member) (dup string, err error) {
 	out = out[:len(names)]
 	clear(out)
-	err = Object(data, func(k string, v []byte, off int) bool {
+	err = object(data, func(key memberKey, v []byte, off int) bool {
 		if canon != nil {
-			k = canon(k)
+			key = memberKey{decoded: canon(key.String())}
 		}
 		for i, name := range names {
-			if k != name {
+			if !key.is(name) {
 				continue
 			}
 			if out[i].Value != nil {

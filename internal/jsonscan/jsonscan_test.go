@@ -120,3 +120,18 @@ func checkMembers(t *testing.T, data []byte) {
 		}
 	}
 }
+
+// Get compares keys decoded, whether they are written plain, escaped or
+// with non-ASCII letters.
+func TestGetKeys(t *testing.T) {
+	data := []byte(`{"r\u006fle":1,"é":2,"a\"b":3,"ab":4,"":5}`)
+	for key, want := range map[string]string{"role": "1", "é": "2", `a"b`: "3", "ab": "4", "": "5"} {
+		v, off, ok := Get(data, key)
+		if !ok || string(v) != want || string(data[off:off+len(v)]) != want {
+			t.Errorf("Get(%q) = %q at %d, %v; want %q", key, v, off, ok, want)
+		}
+	}
+	if _, _, ok := Get(data, "r\\u006fle"); ok {
+		t.Error(`Get found the escaped spelling of "role"`)
+	}
+}
