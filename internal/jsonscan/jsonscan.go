@@ -23,29 +23,30 @@ var ErrSyntax = errors.New("jsonscan: malformed JSON")
 // the member's key, its raw value, and the value's offset in data. It stops
 // early when fn returns false.
 func Object(data []byte, fn func(key string, value []byte, off int) bool) error {
-	return object(data, func(k memberKey, v []byte, off int) bool {
+	return EachMember(data, func(k Key, v []byte, off int) bool {
 		return fn(k.String(), v, off)
 	})
 }
 
-// memberKey is a member's key as object found it: the bytes between the
-// quotes when they read as they are (plain), or else the decoded key.
-type memberKey struct {
+// Key is a member's key as [EachMember] found it: the bytes between the
+// quotes when they read as they are (plain), or else the decoded key. It
+// is valid only during the call.
+type Key struct {
 	raw     []byte
 	decoded string
 	plain   bool
 }
 
 // String returns the decoded key.
-func (k memberKey) String() string {
+func (k Key) String() string {
 	if k.plain {
 		return string(k.raw)
 	}
 	return k.decoded
 }
 
-// is reports whether the key is name, without copying a plain key.
-func (k memberKey) is(name string) bool {
+// Is reports whether the decoded key is name.
+func (k Key) Is(name string) bool {
 	if k.plain {
 		return string(k.raw) == name
 	}
@@ -63,9 +64,10 @@ func plainKey(body []byte) bool {
 	return true
 }
 
-// object is [Object] handing keys over undecoded where they read as they
-// are, so a lookup by name copies nothing.
-func object(data []byte, fn func(key memberKey, value []byte, off int) bool) error {
+// EachMember is [Object] with each key handed over as a [Key], which
+// compares with a name without copying the key where it reads as written:
+// for hot paths that only look for a few names.
+func EachMember(data []byte, fn func(key Key, value []byte, off int) bool) error {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return ErrSyntax
@@ -79,9 +81,9 @@ func object(data []byte, fn func(key memberKey, value []byte, off int) bool) err
 		if err != nil {
 			return err
 		}
-		var key memberKey
+		var key Key
 		if body := data[i+1 : kEnd-1]; plainKey(body) {
-			key = memberKey{raw: body, plain: true}
+			key = Key{raw: body, plain: true}
 		} else if key.decoded, err = String(data[i:kEnd]); err != nil {
 			return err
 		}
@@ -152,8 +154,8 @@ func Array(data []byte, fn func(i int, value []byte, off int) bool) error {
 // Get returns the raw value of the member key of the object in data and its
 // offset, or ok false when the object has no such member.
 func Get(data []byte, key string) (value []byte, off int, ok bool) {
-	_ = object(data, func(k memberKey, v []byte, o int) bool {
-		if k.is(key) {
+	_ = EachMember(data, func(k Key, v []byte, o int) bool {
+		if k.Is(key) {
 			value, off, ok = v, o, true
 			return false
 		}
@@ -194,12 +196,12 @@ func Members(data []byte, names []string, out []Member) (dup string, err error) 
 func MembersFunc(data []byte, canon func(key string) string, names []string, out []Member) (dup string, err error) {
 	out = out[:len(names)]
 	clear(out)
-	err = object(data, func(key memberKey, v []byte, off int) bool {
+	err = EachMember(data, func(key Key, v []byte, off int) bool {
 		if canon != nil {
-			key = memberKey{decoded: canon(key.String())}
+			key = Key{decoded: canon(key.String())}
 		}
 		for i, name := range names {
-			if !key.is(name) {
+			if !key.Is(name) {
 				continue
 			}
 			if out[i].Value != nil {

@@ -2,6 +2,7 @@ package jsonscan
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 )
 
@@ -133,5 +134,26 @@ func TestGetKeys(t *testing.T) {
 	}
 	if _, _, ok := Get(data, "r\\u006fle"); ok {
 		t.Error(`Get found the escaped spelling of "role"`)
+	}
+}
+
+// EachMember's keys compare and read decoded, plain or escaped, and
+// match what Object reports.
+func TestEachMemberKeys(t *testing.T) {
+	data := []byte(`{"us\u0061ge":1,"usage":2,"é":3,"a\\b":4}`)
+	var got []string
+	if err := EachMember(data, func(k Key, v []byte, _ int) bool {
+		if want := map[string]bool{"1": true, "2": true}[string(v)]; k.Is("usage") != want {
+			t.Errorf("key of %s: Is(usage) = %v, want %v", v, !want, want)
+		}
+		got = append(got, k.String())
+		return true
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	_ = Object(data, func(k string, _ []byte, _ int) bool { want = append(want, k); return true })
+	if !slices.Equal(got, want) || !slices.Equal(want, []string{"usage", "usage", "é", `a\b`}) {
+		t.Errorf("EachMember keys %q, Object keys %q", got, want)
 	}
 }

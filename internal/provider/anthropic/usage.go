@@ -18,11 +18,11 @@ func (Adapter) Usage(data []byte) (u gateway.Usage, ok bool) {
 		return u, false
 	}
 	var usage, message []byte
-	_ = jsonscan.Object(data, func(k string, v []byte, _ int) bool {
-		switch k {
-		case "usage":
+	_ = jsonscan.EachMember(data, func(k jsonscan.Key, v []byte, _ int) bool {
+		switch {
+		case k.Is("usage"):
 			usage = v
-		case "message":
+		case k.Is("message"):
 			message = v
 		}
 		return true

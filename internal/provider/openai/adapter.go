@@ -133,11 +133,11 @@ func (Adapter) Hide(req *gateway.Request, data []byte) bool {
 		return false
 	}
 	var usage, choicesEmpty = false, true
-	_ = jsonscan.Object(data, func(k string, v []byte, _ int) bool {
-		switch k {
-		case "usage":
+	_ = jsonscan.EachMember(data, func(k jsonscan.Key, v []byte, _ int) bool {
+		switch {
+		case k.Is("usage"):
 			usage = jsonscan.Kind(v) == '{'
-		case "choices":
+		case k.Is("choices"):
 			if jsonscan.Kind(v) != 'n' {
 				_ = jsonscan.Array(v, func(int, []byte, int) bool {
 					choicesEmpty = false

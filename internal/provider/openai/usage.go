@@ -24,11 +24,11 @@ func (Adapter) Usage(data []byte) (gateway.Usage, bool) {
 		return gateway.Usage{}, false
 	}
 	var usage, response []byte
-	_ = jsonscan.Object(data, func(k string, v []byte, _ int) bool {
-		switch k {
-		case "usage":
+	_ = jsonscan.EachMember(data, func(k jsonscan.Key, v []byte, _ int) bool {
+		switch {
+		case k.Is("usage"):
 			usage = v
-		case "response":
+		case k.Is("response"):
 			response = v
 		}
 		return true
