@@ -284,7 +284,10 @@ func (a *automaton) skip(text []byte, i int) int {
 // [automaton] for why the start boundary needs no check here.
 func (a *automaton) scan(dst []occ, text []byte) []occ {
 	var s uint // state
-	delta, class, shift := a.delta, &a.class, a.shift
+	// shift&63 tells the compiler the shift is below 64, sparing the
+	// instructions that give a longer shift Go's meaning on the chain of
+	// dependent steps.
+	delta, class, shift := a.delta, &a.class, a.shift&63
 	for i := 0; i < len(text); i++ {
 		if s == 0 {
 			if i = a.skip(text, i); i == len(text) {
