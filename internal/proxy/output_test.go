@@ -111,3 +111,56 @@ func TestRelaySSEOutputGuard(t *testing.T) {
 		})
 	}
 }
+
+// discardFlusher counts flushes and drops the bytes.
+type discardFlusher struct{ flushes int }
+
+func (d *discardFlusher) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discardFlusher) Flush()                      { d.flushes++ }
+
+// BenchmarkRelaySSEOutputGuard relays a 64-event chat completion stream,
+// arriving in 4 KiB reads, through an output guard that holds text back,
+// and reports the flushes (write syscalls on a real connection) per stream.
+func BenchmarkRelaySSEOutputGuard(b *testing.B) {
+	var stream strings.Builder
+	for i := range 64 {
+		stream.WriteString(`data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","system_fingerprint":"fp","choices":[{"index":0,"delta":{"content":"`)
+		stream.WriteString([]string{"Hello ", "wor", "ld, ", "X and more "}[i%4])
+		stream.WriteString("\"},\"finish_reason\":null}],\"usage\":null}\n\n")
+	}
+	stream.WriteString("data: [DONE]\n\n")
+	body := stream.String()
+	var chunks []string
+	for s := body; s != ""; {
+		n := min(len(s), 4<<10)
+		chunks, s = append(chunks, s[:n]), s[n:]
+	}
+	req := &gateway.Request{Operation: gateway.OpChatCompletions, Stream: true}
+	var out discardFlusher
+	b.ReportAllocs()
+	for b.Loop() {
+		resp := &gateway.Response{
+			Status: 200,
+			Header: http.Header{"Content-Type": {"text/event-stream"}},
+			Body:   io.NopCloser(&chunkReader{chunks: append([]string(nil), chunks...)}),
+			Stream: true,
+			Output: &holdGuard{carry: map[int]string{}},
+		}
+		relaySSE(&out, openai.Adapter{}, req, resp, &record{req: req})
+	}
+	b.ReportMetric(float64(out.flushes)/float64(b.N), "flushes/op")
+}
+
+// chunkReader returns one chunk per Read.
+type chunkReader struct{ chunks []string }
+
+func (r *chunkReader) Read(p []byte) (int, error) {
+	if len(r.chunks) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.chunks[0])
+	if r.chunks[0] = r.chunks[0][n:]; r.chunks[0] == "" {
+		r.chunks = r.chunks[1:]
+	}
+	return n, nil
+}

@@ -118,6 +118,7 @@ func relaySSE(w io.Writer, ad provider.Adapter, req *gateway.Request, resp *gate
 	}
 	var u gateway.Usage
 	events := sse.NewReader(resp.Body)
+	defer events.Release()
 	out := sse.NewWriter(w)
 	for {
 		ev, err := events.Next()

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // DefaultMaxEventSize is the limit on one event's raw size used when
@@ -71,15 +72,39 @@ type Reader struct {
 	buf    []byte // read buffer; unread bytes are buf[off:end]
 	off    int
 	end    int
-	err    error // sticky error from r
-	skipLF bool  // the previous line ended in CR: a LF that follows belongs to it
-	begun  bool  // a line has been read, so a byte order mark is no longer special
+	err    error   // sticky error from r
+	pooled *[]byte // buf's pool entry, until Release
+	skipLF bool    // the previous line ended in CR: a LF that follows belongs to it
+	begun  bool    // a line has been read, so a byte order mark is no longer special
 }
 
 // NewReader returns a Reader reading from r.
 func NewReader(r io.Reader) *Reader {
-	return &Reader{r: r, buf: make([]byte, 16<<10)}
+	pb := bufPool.Get().(*[]byte)
+	return &Reader{r: r, buf: *pb, pooled: pb}
 }
+
+// bufPool holds read buffers of Readers that were released, so a relay
+// does not allocate (and zero) a fresh one for every stream.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 16<<10); return &b }}
+
+// Release hands the Reader's buffer back for reuse by other Readers. The
+// events already returned stay valid (they never share the buffer), but
+// the Reader must not be used again.
+func (r *Reader) Release() {
+	if r.pooled == nil {
+		return
+	}
+	pb := r.pooled
+	r.pooled, r.buf, r.off, r.end = nil, nil, 0, 0
+	if r.err == nil {
+		r.err = errReleased
+	}
+	bufPool.Put(pb)
+}
+
+// errReleased is what a released Reader returns.
+var errReleased = errors.New("sse: Reader used after Release")
 
 // Next returns the next event. At the end of the stream it returns io.EOF;
 // an event cut short by the end of the stream is still returned first, with
@@ -266,7 +291,7 @@ func (r *Reader) Ready() bool {
 	}
 	content := false // the current block has a non-empty line
 	for len(b) > 0 {
-		i := bytes.IndexAny(b, "\r\n")
+		i := lineEnd(b)
 		if i < 0 {
 			return false // an unfinished line
 		}

@@ -411,3 +411,28 @@ func BenchmarkReader(b *testing.B) {
 		}
 	}
 }
+
+// Events read before Release stay intact when the buffer is reused, and a
+// released Reader reads no more.
+func TestReaderRelease(t *testing.T) {
+	r := NewReader(strings.NewReader("data: one\n\ndata: two\n\n"))
+	ev, err := r.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Release()
+	r.Release() // twice is harmless
+	if _, err := r.Next(); err == nil {
+		t.Error("Next after Release: nil error")
+	}
+	for range 4 {
+		r2 := NewReader(strings.NewReader("data: xxx\n\n"))
+		if _, err := r2.Next(); err != nil {
+			t.Fatal(err)
+		}
+		r2.Release()
+	}
+	if string(ev.Data) != "one" || string(ev.Raw) != "data: one\n\n" {
+		t.Errorf("event read before Release now %q / %q", ev.Data, ev.Raw)
+	}
+}
