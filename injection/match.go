@@ -65,14 +65,17 @@ type automaton struct {
 	// with one. scan skips runs of them without the dependent table walk.
 	rootStays [256]bool
 	// In the root state scan also skips a byte that starts no key because
-	// the three bytes from it start none: shortStart marks the first bytes
-	// of keys shorter than three bytes (never skipped that way), starts
-	// holds a hashed set of the first three bytes of every longer key. A
-	// hash collision only costs a table walk. This spares most of the walk
+	// the three bytes from it start none. Keys shorter than three bytes are
+	// looked up exactly: shortStart marks their first bytes, oneKey the
+	// one-byte keys and twoKeys holds the two-byte keys as a bit set per
+	// first byte (" a", "d:"). starts holds a hashed set of the first three
+	// bytes of every longer key; a hash collision only costs a table walk. This spares most of the walk
 	// in the markup view, whose keys start anywhere with common letters
 	// ("end of system prompt", "display:none"), and at the many word starts
 	// that begin no term. See skip for why the result is unchanged.
 	shortStart [256]bool
+	oneKey     [256]bool
+	twoKeys    [256][4]uint64
 	starts     [1 << (startBits - 6)]uint64
 }
 
@@ -235,8 +238,13 @@ func buildAutomaton(terms []term, v view) *automaton {
 			continue
 		}
 		k := automatonKey(t)
-		if len(k) < 3 {
+		switch len(k) {
+		case 1:
+			a.shortStart[k[0]], a.oneKey[k[0]] = true, true
+			continue
+		case 2:
 			a.shortStart[k[0]] = true
+			a.twoKeys[k[0]][k[1]>>6] |= 1 << (k[1] & 63)
 			continue
 		}
 		h := startHash(k[0], k[1], k[2])
@@ -250,10 +258,10 @@ func buildAutomaton(terms []term, v view) *automaton {
 // that byte alone (rootStays) or by the three bytes from it.
 //
 // Passing a byte b at position p in the root state is exact although the
-// table would have entered a state of depth one or two: any key that
-// starts at p is at least three bytes long (b is not in shortStart) and
-// its first three bytes are text[p:p+3], which start no key. So no key
-// that starts at p occurs, and the state the table walk would be in when
+// table would have entered a state of depth one or two: no key of one or
+// two bytes starts at p (checked exactly), and the first three bytes of
+// any longer key that starts at p would be text[p:p+3], which start no
+// key. So no key that starts at p occurs, and the state the table walk would be in when
 // it next reports or enters a deeper state depends only on the bytes after
 // p. Near the end of text a key of three bytes or more cannot start at p.
 // TestScanSkipExact checks this against the plain table walk.
@@ -263,7 +271,7 @@ func (a *automaton) skip(text []byte, i int) int {
 		if a.rootStays[b] {
 			continue
 		}
-		if a.shortStart[b] {
+		if a.shortStart[b] && a.shortKeyAt(text, i) {
 			return i
 		}
 		h := startHash(b, text[i+1], text[i+2])
@@ -272,11 +280,24 @@ func (a *automaton) skip(text []byte, i int) int {
 		}
 	}
 	for ; i < len(text); i++ {
-		if !a.rootStays[text[i]] && a.shortStart[text[i]] {
+		if a.shortStart[text[i]] && a.shortKeyAt(text, i) {
 			return i
 		}
 	}
 	return i
+}
+
+// shortKeyAt reports whether a key of one or two bytes starts at text[i].
+func (a *automaton) shortKeyAt(text []byte, i int) bool {
+	b := text[i]
+	if a.oneKey[b] {
+		return true
+	}
+	if i+1 == len(text) {
+		return false
+	}
+	n := text[i+1]
+	return a.twoKeys[b][n>>6]&(1<<(n&63)) != 0
 }
 
 // scan appends the occurrences of terms in text that satisfy their
