@@ -58,3 +58,22 @@ func BenchmarkQuoteJSONEncoder(b *testing.B) {
 		encoderQuote(s)
 	}
 }
+
+// The Append forms add to what dst holds, and Splice applies edits in
+// order of their position whatever their order in the slice.
+func TestAppendSpliceAndQuote(t *testing.T) {
+	src := []byte(`{"a":"x","b":"y"}`)
+	q := AppendQuoteJSON([]byte("pre:"), "é\n\"")
+	if string(q) != "pre:"+string(QuoteJSON("é\n\"")) {
+		t.Errorf("AppendQuoteJSON = %q", q)
+	}
+	edits := []Edit{{Start: 13, End: 16, Insert: []byte(`"Y"`)}, {Start: 5, End: 8, Insert: q[4:]}}
+	got := AppendSplice([]byte("pre:"), src, edits)
+	want := `pre:{"a":"é\n\"","b":"Y"}`
+	if string(got) != want {
+		t.Errorf("AppendSplice = %q, want %q", got, want)
+	}
+	if s := Splice(src, edits); string(s) != want[4:] {
+		t.Errorf("Splice = %q, want %q", s, want[4:])
+	}
+}

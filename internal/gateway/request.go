@@ -198,12 +198,18 @@ func (r *Request) Body() []byte {
 
 // Splice applies non-overlapping edits to src and returns a new slice.
 func Splice(src []byte, edits []Edit) []byte {
-	slices.SortStableFunc(edits, func(a, b Edit) int { return a.Start - b.Start })
 	n := len(src)
 	for _, e := range edits {
 		n += len(e.Insert) - (e.End - e.Start)
 	}
-	out := make([]byte, 0, n)
+	return AppendSplice(make([]byte, 0, n), src, edits)
+}
+
+// AppendSplice is [Splice] appending the result to dst, which must not
+// overlap src or the edits' inserts.
+func AppendSplice(dst, src []byte, edits []Edit) []byte {
+	slices.SortStableFunc(edits, func(a, b Edit) int { return a.Start - b.Start })
+	out := dst
 	at := 0
 	for _, e := range edits {
 		out = append(out, src[at:e.Start]...)
@@ -218,7 +224,12 @@ func Splice(src []byte, edits []Edit) []byte {
 // writes it: \" \\ \b \f \n \r \t, \u00XX for other control bytes,
 // \u2028 and \u2029, and \ufffd for each invalid UTF-8 byte.
 func QuoteJSON(s string) []byte {
-	b := make([]byte, 0, len(s)+2+len(s)/16)
+	return AppendQuoteJSON(make([]byte, 0, len(s)+2+len(s)/16), s)
+}
+
+// AppendQuoteJSON appends s as a JSON string literal, as [QuoteJSON]
+// writes it, to b.
+func AppendQuoteJSON(b []byte, s string) []byte {
 	b = append(b, '"')
 	const hex = "0123456789abcdef"
 	at := 0 // s[at:i] is still to copy

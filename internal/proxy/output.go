@@ -53,6 +53,10 @@ type streamOutput struct {
 	ad    provider.Adapter
 	req   *gateway.Request
 	last  map[int]lastText // choices that may hold text back
+	// Buffers reused from event to event to rewrite one.
+	edits   []gateway.Edit
+	quoted  []byte
+	spliced []byte
 }
 
 // lastText is the last event that carried a choice's text.
@@ -107,7 +111,7 @@ func (so *streamOutput) writeEvent(out *sse.Writer, ev sse.Event, spans []provid
 			return err
 		}
 	}
-	var edits []gateway.Edit
+	edits, quoted := so.edits[:0], so.quoted[:0]
 	for _, sp := range spans {
 		var (
 			s   string
@@ -131,13 +135,17 @@ func (so *streamOutput) writeEvent(out *sse.Writer, ev sse.Event, spans []provid
 			return so.fail(out, err)
 		}
 		if s != sp.Value {
-			edits = append(edits, gateway.Edit{Start: sp.Start, End: sp.End, Insert: gateway.QuoteJSON(s)})
+			at := len(quoted)
+			quoted = gateway.AppendQuoteJSON(quoted, s)
+			edits = append(edits, gateway.Edit{Start: sp.Start, End: sp.End, Insert: quoted[at:len(quoted):len(quoted)]})
 		}
 	}
+	so.edits, so.quoted = edits, quoted
 	if len(edits) == 0 {
 		return out.WriteRawNoFlush(ev.Raw)
 	}
-	return out.WriteEventNoFlush(ev.Name, gateway.Splice(ev.Data, edits))
+	so.spliced = gateway.AppendSplice(so.spliced[:0], ev.Data, edits)
+	return out.WriteEventNoFlush(ev.Name, so.spliced)
 }
 
 // flush writes, unflushed, the text every choice holds back.

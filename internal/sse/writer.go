@@ -20,6 +20,7 @@ type Writer struct {
 	// useCRLF is the line ending Follow saw, for events written before any
 	// raw bytes.
 	useCRLF bool
+	buf     []byte // reused to build the events WriteEvent writes
 }
 
 // NewWriter returns a Writer writing to w. When w is an
@@ -85,7 +86,7 @@ func (w *Writer) WriteEventNoFlush(name string, data []byte) error {
 		return errors.New("sse: event name contains a line break")
 	}
 	crlf := w.crlf()
-	var b []byte
+	b := w.buf[:0] // w.w does not keep it (io.Writer)
 	if end := w.closing(); end != "" {
 		b = append(b, end...)
 	}
@@ -95,6 +96,8 @@ func (w *Writer) WriteEventNoFlush(name string, data []byte) error {
 		// SDK) split events on the first blank-line form they find, and a
 		// stream mixing LF and CRLF events breaks them.
 		b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
+	} else {
+		w.buf = b
 	}
 	return w.write(b)
 }
