@@ -145,7 +145,7 @@ func (Adapter) Hide(req *gateway.Request, data []byte) bool {
 				})
 			}
 		}
-		return true
+		return choicesEmpty // a chunk with choices is never hidden: stop
 	})
 	return usage && choicesEmpty
 }
