@@ -60,19 +60,20 @@ type automaton struct {
 	// out the whole-word terms (the boundary rule of scan).
 	atEnd, inWord   []outTerm
 	endAt, inWordAt []uint32
-	// rootStays marks the bytes that lead from the root state back to it:
-	// in the word view, every letter and digit, as no stored key starts
-	// with one. scan skips runs of them without the dependent table walk.
-	rootStays [256]bool
-	// In the root state scan also skips a byte that starts no key because
-	// the three bytes from it start none. Keys shorter than three bytes are
-	// looked up exactly: shortStart marks their first bytes, oneKey the
-	// one-byte keys and twoKeys holds the two-byte keys as a bit set per
-	// first byte (" a", "d:"). starts holds a hashed set of the first three
-	// bytes of every longer key; a hash collision only costs a table walk. This spares most of the walk
-	// in the markup view, whose keys start anywhere with common letters
-	// ("end of system prompt", "display:none"), and at the many word starts
-	// that begin no term. See skip for why the result is unchanged.
+	// In the root state scan skips every byte that starts no key, without
+	// the dependent table walk: in the word view every byte inside a word
+	// (no stored key starts with a letter or digit); in the markup view,
+	// whose keys start with common letters ("end of system prompt",
+	// "display:none"), most bytes. pairs holds the first two bytes of every
+	// key (all pairs beginning with a one-byte key's byte): a byte whose
+	// pair with the next is not in it is passed after one bit test. When
+	// the pair is there, keys shorter than three bytes are looked up
+	// exactly (shortStart marks their first bytes, oneKey the one-byte
+	// keys, twoKeys the two-byte keys as a bit set per first byte: " a",
+	// "d:"), and longer ones by starts, a hashed set of the first three
+	// bytes of every such key; a hash collision only costs a table walk.
+	// See skip for why the result is unchanged.
+	pairs      [1 << (16 - 6)]uint64
 	shortStart [256]bool
 	oneKey     [256]bool
 	twoKeys    [256][4]uint64
@@ -230,17 +231,21 @@ func buildAutomaton(terms []term, v view) *automaton {
 		a.endAt[ns+1] = uint32(len(a.atEnd))
 		a.inWordAt[ns+1] = uint32(len(a.inWord))
 	}
-	for b := range 256 {
-		a.rootStays[b] = a.delta[a.class[b]] == 0
-	}
 	for _, t := range terms {
 		if t.view != v {
 			continue
 		}
 		k := automatonKey(t)
+		if len(k) >= 2 {
+			p := uint(k[0])<<8 | uint(k[1])
+			a.pairs[p>>6] |= 1 << (p & 63)
+		}
 		switch len(k) {
 		case 1:
 			a.shortStart[k[0]], a.oneKey[k[0]] = true, true
+			for p := uint(k[0]) << 8; p < (uint(k[0])+1)<<8; p++ {
+				a.pairs[p>>6] |= 1 << (p & 63)
+			}
 			continue
 		case 2:
 			a.shortStart[k[0]] = true
@@ -255,26 +260,27 @@ func buildAutomaton(terms []term, v view) *automaton {
 
 // skip returns the first position from i on where scan, in the root state,
 // must walk the table: it passes every byte that starts no key, judged by
-// that byte alone (rootStays) or by the three bytes from it.
+// the two bytes from it, or when they may, the three.
 //
 // Passing a byte b at position p in the root state is exact although the
 // table would have entered a state of depth one or two: no key of one or
 // two bytes starts at p (checked exactly), and the first three bytes of
 // any longer key that starts at p would be text[p:p+3], which start no
-// key. So no key that starts at p occurs, and the state the table walk would be in when
-// it next reports or enters a deeper state depends only on the bytes after
-// p. Near the end of text a key of three bytes or more cannot start at p.
-// TestScanSkipExact checks this against the plain table walk.
+// key. So no key that starts at p occurs, and the state the table walk
+// would be in when it next reports or enters a deeper state depends only
+// on the bytes after p. Near the end of text a key of three bytes or more
+// cannot start at p. TestScanSkipExact checks this against the plain
+// table walk.
 func (a *automaton) skip(text []byte, i int) int {
 	for ; i+2 < len(text); i++ {
-		b := text[i]
-		if a.rootStays[b] {
+		b, c := text[i], text[i+1]
+		if p := uint(b)<<8 | uint(c); a.pairs[p>>6]&(1<<(p&63)) == 0 {
 			continue
 		}
 		if a.shortStart[b] && a.shortKeyAt(text, i) {
 			return i
 		}
-		h := startHash(b, text[i+1], text[i+2])
+		h := startHash(b, c, text[i+2])
 		if a.starts[h>>6]&(1<<(h&63)) != 0 {
 			return i
 		}
