@@ -133,11 +133,13 @@ func (f *Failover) probe() {
 		err := f.Probe(ctx)
 		cancel()
 		if err == nil {
-			f.down.Store(false)
+			// Announce the recovery before requests may see it: a failure
+			// right after then reports down after this up, never before.
 			f.log().Info("redis is back; rate limits and budgets are shared again", "down_for", time.Since(since).Round(time.Millisecond).String())
 			if f.OnChange != nil {
 				f.OnChange(true)
 			}
+			f.down.Store(false)
 			return
 		}
 	}
