@@ -6,7 +6,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -49,12 +48,9 @@ func NewConcurrency(client goredis.Scripter, opts ConcurrencyOptions) (*Concurre
 	if client == nil {
 		return nil, errors.New("redis concurrency: nil client")
 	}
-	prefix := opts.Prefix
-	if prefix == "" {
-		prefix = DefaultPrefix
-	}
-	if strings.ContainsAny(prefix, "{}") {
-		return nil, fmt.Errorf("redis concurrency: prefix %q contains a brace", prefix)
+	prefix, err := keyPrefix(opts.Prefix)
+	if err != nil {
+		return nil, fmt.Errorf("redis concurrency: %w", err)
 	}
 	lease := opts.Lease
 	if lease <= 0 {

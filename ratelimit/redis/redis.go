@@ -60,12 +60,9 @@ func New(client goredis.Scripter, opts Options) (*Limiter, error) {
 	if client == nil {
 		return nil, errors.New("redis limiter: nil client")
 	}
-	prefix := opts.Prefix
-	if prefix == "" {
-		prefix = DefaultPrefix
-	}
-	if strings.ContainsAny(prefix, "{}") {
-		return nil, fmt.Errorf("redis limiter: prefix %q contains a brace", prefix)
+	prefix, err := keyPrefix(opts.Prefix)
+	if err != nil {
+		return nil, fmt.Errorf("redis limiter: %w", err)
 	}
 	return &Limiter{client: client, script: goredis.NewScript(gcraLua), prefix: prefix}, nil
 }
@@ -124,3 +121,16 @@ func parseReply(reply any) (ratelimit.Result, error) {
 }
 
 var _ ratelimit.Limiter = (*Limiter)(nil)
+
+// keyPrefix returns the key prefix opts.Prefix asks for: DefaultPrefix when
+// empty, and never one holding a brace, which would break the hash tag
+// each key ends with.
+func keyPrefix(p string) (string, error) {
+	if p == "" {
+		return DefaultPrefix, nil
+	}
+	if strings.ContainsAny(p, "{}") {
+		return "", fmt.Errorf("prefix %q contains a brace", p)
+	}
+	return p, nil
+}

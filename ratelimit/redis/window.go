@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -41,12 +40,9 @@ func NewWindow(client goredis.Scripter, opts Options) (*Window, error) {
 	if client == nil {
 		return nil, errors.New("redis window: nil client")
 	}
-	prefix := opts.Prefix
-	if prefix == "" {
-		prefix = DefaultPrefix
-	}
-	if strings.ContainsAny(prefix, "{}") {
-		return nil, fmt.Errorf("redis window: prefix %q contains a brace", prefix)
+	prefix, err := keyPrefix(opts.Prefix)
+	if err != nil {
+		return nil, fmt.Errorf("redis window: %w", err)
 	}
 	return &Window{client: client, script: goredis.NewScript(windowLua), prefix: prefix}, nil
 }
