@@ -154,22 +154,13 @@ type errorDetails struct {
 // e.Code and the headers in e.Header. A nil e is written as an internal
 // error.
 func (Adapter) WriteError(w http.ResponseWriter, e *gateway.Error) {
-	if e == nil {
-		e = gateway.Errorf(gateway.CodeInternal, "aigate hit an internal error")
-	}
-	h := w.Header()
-	for k, vs := range e.Header {
-		h[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
-	}
-	h.Del("Content-Length")
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Content-Type-Options", "nosniff")
-	body, _ := json.Marshal(errorBody{ // a struct of strings always marshals
-		Type:  "error",
-		Error: errorDetails{Type: ErrorType(e.Code), Message: e.Message},
+	provider.WriteError(w, e, "application/json", func(e *gateway.Error) []byte {
+		body, _ := json.Marshal(errorBody{ // a struct of strings always marshals
+			Type:  "error",
+			Error: errorDetails{Type: ErrorType(e.Code), Message: e.Message},
+		})
+		return body
 	})
-	w.WriteHeader(e.Code.Status())
-	_, _ = w.Write(body)
 }
 
 var _ provider.Adapter = Adapter{}

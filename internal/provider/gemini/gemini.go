@@ -206,20 +206,10 @@ type errorDetails struct {
 // the status of e.Code and the headers in e.Header. A nil e is written as
 // an internal error.
 func (Adapter) WriteError(w http.ResponseWriter, e *gateway.Error) {
-	if e == nil {
-		e = gateway.Errorf(gateway.CodeInternal, "aigate hit an internal error")
-	}
-	h := w.Header()
-	for k, vs := range e.Header {
-		h[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
-	}
-	h.Del("Content-Length")
-	h.Set("Content-Type", "application/json; charset=UTF-8")
-	h.Set("X-Content-Type-Options", "nosniff")
-	status := e.Code.Status()
-	body, _ := json.Marshal(errorBody{errorDetails{Code: status, Message: e.Message, Status: Status(e.Code)}}) // cannot fail
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	provider.WriteError(w, e, "application/json; charset=UTF-8", func(e *gateway.Error) []byte {
+		body, _ := json.Marshal(errorBody{errorDetails{Code: e.Code.Status(), Message: e.Message, Status: Status(e.Code)}}) // cannot fail
+		return body
+	})
 }
 
 var _ provider.Adapter = Adapter{}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/provider"
 )
 
 // errorKinds maps a code to the OpenAI error type and error code a client
@@ -59,14 +60,7 @@ func errorJSON(e *gateway.Error) []byte {
 // e.Code's status and e.Header. Only e.Message reaches the client, never
 // e.Err.
 func (Adapter) WriteError(w http.ResponseWriter, e *gateway.Error) {
-	h := w.Header()
-	for k, vs := range e.Header {
-		h[k] = append([]string(nil), vs...)
-	}
-	h.Set("Content-Type", "application/json")
-	h.Del("Content-Length")
-	w.WriteHeader(e.Code.Status())
-	_, _ = w.Write(errorJSON(e))
+	provider.WriteError(w, e, "application/json", errorJSON)
 }
 
 // StreamError returns the event that ends a stream with e once response
