@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"math/bits"
 	"net/netip"
 	"strings"
 )
@@ -304,8 +305,13 @@ func (s *scanner) numbers() {
 	t := s.text
 	n := len(t)
 	for i := 0; i < n; i++ {
-		// Skip eight bytes at a time while none can start a number.
-		for i+8 <= n && !hasTrigger(load64(t, i)) {
+		// Jump to the next byte that can start a number, eight bytes at a
+		// time; the last few bytes go through the table test below.
+		for i+8 <= n {
+			if m := triggers(load64(t, i)); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
 			i += 8
 		}
 		if i >= n {
@@ -680,20 +686,26 @@ const (
 	low7  = ones * 127
 )
 
+// load64 reads the eight bytes of t at i as a little-endian word (the
+// compiler turns it into one load).
 func load64(t string, i int) uint64 {
-	_ = t[i+7]
-	return uint64(t[i]) | uint64(t[i+1])<<8 | uint64(t[i+2])<<16 | uint64(t[i+3])<<24 |
-		uint64(t[i+4])<<32 | uint64(t[i+5])<<40 | uint64(t[i+6])<<48 | uint64(t[i+7])<<56
+	w := t[i : i+8]
+	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 }
 
-// hasTrigger reports whether any byte of x is a digit, '+' or '(' (SWAR, see
-// "Bit Twiddling Hacks": hasbetween and haszero). It may report true for a
-// word with no trigger, never false for one with a trigger.
-func hasTrigger(x uint64) bool {
-	d := (ones*(127+'9'+1) - (x & low7)) & ^x & ((x & low7) + ones*(127-('0'-1))) & highs
-	p := x ^ (ones * '+')
-	p = (p - ones) & ^p & highs
-	q := x ^ (ones * '(')
-	q = (q - ones) & ^q & highs
-	return d|p|q != 0
+// triggers returns a word with the high bit set in exactly the bytes of x
+// that are a digit, '+' or '(' (SWAR, see "Bit Twiddling Hacks": hasbetween,
+// and an exact zero-byte test that does not let borrows run between bytes).
+// Its lowest set bit, divided by eight, is the offset of the first trigger.
+func triggers(x uint64) uint64 {
+	lo := x & low7
+	digits := (ones*(127+'9'+1) - lo) & ^x & (lo + ones*(127-('0'-1)))
+	return (digits | zeroBytes(x^(ones*'+')) | zeroBytes(x^(ones*'('))) & highs
+}
+
+// zeroBytes returns a word with the high bit set in exactly the zero bytes
+// of y.
+func zeroBytes(y uint64) uint64 {
+	return ^((y&low7 + low7) | y) & highs
 }
