@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -175,16 +176,27 @@ func (d *Detector) phoneRegion() string {
 // Find returns the entities in text, sorted by Start, without overlaps.
 // A nil *Detector behaves like the zero Detector.
 func (d *Detector) Find(text string) []Entity {
-	var scratch [64]byte
-	var groups [24]int
-	s := scanner{text: text, region: d.phoneRegion(), ds: scratch[:0:32], gl: groups[:0]}
+	s := getScanner()
+	defer putScanner(s)
+	kept := d.find(s, text)
+	if len(kept) == 0 {
+		return nil
+	}
+	return append([]Entity(nil), kept...)
+}
+
+// find is Find writing into the buffers of s: the result is valid until s
+// is used again.
+func (d *Detector) find(s *scanner, text string) []Entity {
+	s.text, s.region = text, d.phoneRegion()
+	s.found, s.ds, s.gl = s.found[:0], s.ds[:0], s.gl[:0]
 	s.emails()
 	s.numbers()
 	s.ipv6()
 	if d == nil || !d.set || d.anyNames {
 		s.names()
 	}
-	out := resolve(s.found)
+	out := s.resolve()
 	minConf := 0.0
 	if d != nil {
 		minConf = d.minConf
@@ -198,9 +210,27 @@ func (d *Detector) Find(text string) []Entity {
 	return kept
 }
 
+// scanners recycles scanners and their buffers: allocating the candidate
+// and scratch slices anew for every text was most of Find's allocations.
+var scanners = sync.Pool{New: func() any { return new(scanner) }}
+
+func getScanner() *scanner { return scanners.Get().(*scanner) }
+
+// putScanner returns s to the pool, unless a huge text grew its buffers:
+// the pool should not pin that memory.
+func putScanner(s *scanner) {
+	s.text = ""
+	if cap(s.found) > 1024 || cap(s.kept) > 1024 {
+		return
+	}
+	scanners.Put(s)
+}
+
 // resolve drops overlapping candidates: the higher-priority type wins, then
-// the longer span, then the earlier one.
-func resolve(c []Entity) []Entity {
+// the longer span, then the earlier one. It sorts s.found and returns the
+// survivors in s.kept.
+func (s *scanner) resolve() []Entity {
+	c := s.found
 	if len(c) < 2 {
 		return c
 	}
@@ -215,7 +245,7 @@ func resolve(c []Entity) []Entity {
 	})
 	// out stays sorted by Start and free of overlaps, so one binary search
 	// finds the only neighbours a candidate can clash with.
-	out := make([]Entity, 0, len(c))
+	out := s.kept[:0]
 	for _, e := range c {
 		k, _ := slices.BinarySearchFunc(out, e.Start, func(o Entity, start int) int { return o.Start - start })
 		if k > 0 && out[k-1].End > e.Start || k < len(out) && out[k].Start < e.End {
@@ -223,5 +253,6 @@ func resolve(c []Entity) []Entity {
 		}
 		out = slices.Insert(out, k, e)
 	}
+	s.kept = out
 	return out
 }

@@ -129,9 +129,11 @@ const maxRounds = 4
 // policy again changes nothing.
 func (r *Redactor) Apply(text string, p Policy) (string, Report) {
 	rep := Report{Counts: map[Type]int{}}
+	s := getScanner()
+	defer putScanner(s)
 	out := text
 	for round := 0; round < maxRounds; round++ {
-		ents := r.d.Find(out)
+		ents := r.d.find(s, out)
 		changed := false
 		var b strings.Builder
 		last := 0
@@ -170,7 +172,7 @@ func (r *Redactor) Apply(text string, p Policy) (string, Report) {
 		if round == maxRounds-1 {
 			// Still changing after maxRounds: give up on structure and
 			// redact the whole text rather than risk a leak.
-			if ents := r.d.Find(out); slices.ContainsFunc(ents, func(e Entity) bool { return p.For(e.Type) != Allow }) {
+			if ents := r.d.find(s, out); slices.ContainsFunc(ents, func(e Entity) bool { return p.For(e.Type) != Allow }) {
 				out = "[REDACTED]"
 			}
 		}

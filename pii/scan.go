@@ -6,14 +6,16 @@ import (
 	"strings"
 )
 
-// scanner holds the state of one Find call.
+// scanner holds the state of one Find call. Scanners are pooled (see
+// getScanner): the slices keep their capacity from one call to the next.
 type scanner struct {
 	text   string
 	region string
-	found  []Entity
-	ds     []byte // scratch: significant digits of the current candidate
-	gl     []int  // scratch: group lengths
-	lw     []byte // scratch: lower-cased word
+	found  []Entity // candidates, overlapping
+	kept   []Entity // resolve's output
+	ds     []byte   // scratch: significant digits of the current candidate
+	gl     []int    // scratch: group lengths
+	lw     []byte   // scratch: lower-cased word
 }
 
 func (s *scanner) add(t Type, start, end int, conf float64) {
