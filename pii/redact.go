@@ -156,11 +156,13 @@ func (r *Redactor) Apply(text string, p Policy) (string, Report) {
 			v := out[e.Start:e.End]
 			switch a {
 			case Mask:
-				b.WriteString(mask(v, e.Type.keepsTail()))
+				appendMask(&b, v, e.Type.keepsTail())
 			case Pseudonymize:
 				b.WriteString(r.vault.pseudonym(e.Type, v))
 			default: // Redact, Block, and anything unknown: fail closed
-				b.WriteString("[" + string(e.Type) + "]")
+				b.WriteByte('[')
+				b.WriteString(string(e.Type))
+				b.WriteByte(']')
 			}
 			last = e.End
 		}
@@ -198,6 +200,14 @@ func (t Type) keepsTail() bool {
 // spaces stay, so the format remains readable. Values with fewer than
 // eight letters or digits are starred entirely.
 func mask(v string, tail bool) string {
+	var b strings.Builder
+	b.Grow(len(v))
+	appendMask(&b, v, tail)
+	return b.String()
+}
+
+// appendMask writes mask(v, tail) to b.
+func appendMask(b *strings.Builder, v string, tail bool) {
 	n := 0
 	for i := 0; i < len(v); i++ {
 		if isAlnum(v[i]) {
@@ -208,8 +218,6 @@ func mask(v string, tail bool) string {
 	if n < 8 || !tail {
 		keep = 0
 	}
-	var b strings.Builder
-	b.Grow(len(v))
 	seen := 0
 	for _, c := range v {
 		switch {
@@ -226,5 +234,4 @@ func mask(v string, tail bool) string {
 			b.WriteByte('*')
 		}
 	}
-	return b.String()
 }

@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -124,6 +125,40 @@ func TestPseudonymizeRoundTrip(t *testing.T) {
 	// A placeholder the vault did not issue stays.
 	if got := r.Vault().Restore("<EMAIL_99> <EMAIL_1"); got != "<EMAIL_99> <EMAIL_1" {
 		t.Errorf("Restore changed unknown placeholders")
+	}
+}
+
+// TestVaultMany crosses the size at which the vault starts indexing its
+// entries: numbering, reuse, lookup and restore must not change there.
+func TestVaultMany(t *testing.T) {
+	r := NewRedactor(nil)
+	var in, want []string
+	for i := 1; i <= 3*vaultScanMax; i++ {
+		in = append(in, fmt.Sprintf("user%d@example.com", i))
+		want = append(want, fmt.Sprintf("<EMAIL_%d>", i))
+	}
+	text := strings.Join(in, " ")
+	out, _ := r.Apply(text, Policy{Default: Pseudonymize})
+	if got := strings.Join(want, " "); out != got {
+		t.Fatalf("Apply = %q, want %q", out, got)
+	}
+	for _, n := range []int{1, vaultScanMax, vaultScanMax + 1, 3 * vaultScanMax} {
+		again, _ := r.Apply("again "+in[n-1], Policy{Default: Pseudonymize})
+		if again != "again "+want[n-1] {
+			t.Errorf("value %d again = %q, want %q", n, again, "again "+want[n-1])
+		}
+		if v, ok := r.Vault().Lookup(want[n-1]); !ok || v != in[n-1] {
+			t.Errorf("Lookup(%s) = %q, %v", want[n-1], v, ok)
+		}
+	}
+	if _, ok := r.Vault().Lookup(fmt.Sprintf("<EMAIL_%d>", 3*vaultScanMax+1)); ok {
+		t.Errorf("Lookup found a placeholder never issued")
+	}
+	if got := r.Vault().Restore(out); got != text {
+		t.Errorf("Restore(Apply(x)) != x")
+	}
+	if n := r.Vault().Len(); n != 3*vaultScanMax {
+		t.Errorf("Len = %d, want %d", n, 3*vaultScanMax)
 	}
 }
 

@@ -12,11 +12,20 @@ import (
 // A Vault holds personal data: keep it in memory for the request only, and
 // never log it (String and LogValue print only the entry count).
 type Vault struct {
-	mu      sync.Mutex // protects the fields below
-	byValue map[vaultKey]string
-	byPH    map[string]string
-	next    map[Type]int
+	mu      sync.Mutex   // protects the fields below
+	entries []vaultEntry // in the order issued
+	next    [typeCount]int
 	maxLen  int // longest placeholder, in bytes
+	// byValue and byPH index entries once there are more than
+	// vaultScanMax of them; a request usually has a handful, which a scan
+	// finds faster than a map and without allocating one.
+	byValue map[vaultKey]int
+	byPH    map[string]int
+}
+
+type vaultEntry struct {
+	vaultKey
+	ph string
 }
 
 type vaultKey struct {
@@ -24,41 +33,82 @@ type vaultKey struct {
 	v string
 }
 
+// vaultScanMax is the most entries looked up by scanning.
+const vaultScanMax = 8
+
 // pseudonym returns the placeholder for value, creating <TYPE_n> with the
 // next n for its type the first time a value is seen.
 func (v *Vault) pseudonym(t Type, value string) string {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.byValue == nil {
-		v.byValue = map[vaultKey]string{}
-		v.byPH = map[string]string{}
-		v.next = map[Type]int{}
-	}
 	k := vaultKey{t, value}
-	if ph, ok := v.byValue[k]; ok {
-		return ph
+	if i, ok := v.find(k); ok {
+		return v.entries[i].ph
 	}
-	v.next[t]++
-	ph := "<" + string(t) + "_" + strconv.Itoa(v.next[t]) + ">"
-	v.byValue[k] = ph
-	v.byPH[ph] = value
+	n := &v.next[t.index()]
+	*n++
+	ph := "<" + string(t) + "_" + strconv.Itoa(*n) + ">"
+	if v.entries == nil {
+		v.entries = make([]vaultEntry, 0, 4)
+	}
+	v.entries = append(v.entries, vaultEntry{k, ph})
 	v.maxLen = max(v.maxLen, len(ph))
+	switch i := len(v.entries) - 1; {
+	case v.byValue != nil:
+		v.byValue[k], v.byPH[ph] = i, i
+	case len(v.entries) > vaultScanMax:
+		v.byValue = make(map[vaultKey]int, 2*len(v.entries))
+		v.byPH = make(map[string]int, 2*len(v.entries))
+		for i, e := range v.entries {
+			v.byValue[e.vaultKey], v.byPH[e.ph] = i, i
+		}
+	}
 	return ph
+}
+
+// find returns the index of the entry for k. v.mu is held.
+func (v *Vault) find(k vaultKey) (int, bool) {
+	if v.byValue != nil {
+		i, ok := v.byValue[k]
+		return i, ok
+	}
+	for i, e := range v.entries {
+		if e.vaultKey == k {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// lookup returns the value behind placeholder ph. v.mu is held.
+func (v *Vault) lookup(ph string) (string, bool) {
+	if v.byPH != nil {
+		i, ok := v.byPH[ph]
+		if !ok {
+			return "", false
+		}
+		return v.entries[i].v, true
+	}
+	for _, e := range v.entries {
+		if e.ph == ph {
+			return e.v, true
+		}
+	}
+	return "", false
 }
 
 // Lookup returns the original value for a placeholder such as "<EMAIL_1>".
 func (v *Vault) Lookup(placeholder string) (string, bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	s, ok := v.byPH[placeholder]
-	return s, ok
+	return v.lookup(placeholder)
 }
 
 // Len is the number of placeholders issued.
 func (v *Vault) Len() int {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	return len(v.byPH)
+	return len(v.entries)
 }
 
 // String prints the size only, so a Vault in a log line leaks nothing.
@@ -83,7 +133,7 @@ func (v *Vault) Restore(text string) string {
 func (v *Vault) restore(buf string, final bool) (out, held string) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if len(v.byPH) == 0 {
+	if len(v.entries) == 0 {
 		return buf, ""
 	}
 	i := 0
@@ -101,7 +151,7 @@ func (v *Vault) restore(buf string, final bool) (out, held string) {
 		b.WriteString(buf[i:j])
 		win := buf[j:min(len(buf), j+v.maxLen)]
 		if k := strings.IndexByte(win, '>'); k >= 0 {
-			if val, ok := v.byPH[win[:k+1]]; ok {
+			if val, ok := v.lookup(win[:k+1]); ok {
 				b.WriteString(val)
 				i = j + k + 1
 				continue
@@ -115,8 +165,8 @@ func (v *Vault) restore(buf string, final bool) (out, held string) {
 }
 
 func (v *Vault) isPrefixLocked(s string) bool {
-	for ph := range v.byPH {
-		if strings.HasPrefix(ph, s) {
+	for _, e := range v.entries {
+		if strings.HasPrefix(e.ph, s) {
 			return true
 		}
 	}
