@@ -34,6 +34,46 @@ func TestBodySplicesOnlyEdits(t *testing.T) {
 	}
 }
 
+// TestBodyMatchesSplice checks Body against splicing every raw edit and
+// every edited text's quoted value into Raw, with more edits than Body's
+// stack buffer holds and inserts at the same offsets as texts.
+func TestBodyMatchesSplice(t *testing.T) {
+	var raw bytes.Buffer
+	raw.WriteString(`{"messages":[`)
+	var texts []*Text
+	for i := range 12 {
+		if i > 0 {
+			raw.WriteByte(',')
+		}
+		raw.WriteString(`{"role":"user","content":`)
+		v := fmt.Sprintf("text %d \u00e9", i)
+		start := raw.Len()
+		raw.WriteString(`"` + v + `"`)
+		texts = append(texts, &Text{Value: fmt.Sprintf("text %d é", i), Start: start, End: raw.Len()})
+		raw.WriteByte('}')
+	}
+	raw.WriteString(`]}`)
+	r := &Request{Raw: raw.Bytes(), Messages: []Message{{Role: RoleUser, Parts: texts}}}
+	var want []Edit
+	for i, e := range []Edit{{Start: 1, End: 1, Insert: []byte(`"a":1,`)}, {Start: texts[3].Start, End: texts[3].Start}} {
+		if i == 1 {
+			e.Insert = []byte(`"x"+`) // not JSON; only the order matters here
+		}
+		r.Insert(e)
+		want = append(want, e)
+	}
+	for i, p := range texts {
+		if i%4 == 0 {
+			continue
+		}
+		p.Set(fmt.Sprintf("edited \"%d\"\n\u2028 \xff", i))
+		want = append(want, Edit{Start: p.Start, End: p.End, Insert: QuoteJSON(p.Value)})
+	}
+	if got, w := string(r.Body()), string(Splice(r.Raw, want)); got != w {
+		t.Errorf("Body() =\n%s\nwant\n%s", got, w)
+	}
+}
+
 func TestSecretNeverPrints(t *testing.T) {
 	s := NewSecret("hunter2-canary")
 	var buf bytes.Buffer

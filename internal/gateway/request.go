@@ -180,20 +180,50 @@ func (r *Request) Edited() bool {
 }
 
 // Body returns the body to send upstream: Raw itself when nothing was edited,
-// otherwise Raw with every edit spliced in.
+// otherwise Raw with every edit spliced in. Edited texts are quoted straight
+// into the new body, which is allocated once.
 func (r *Request) Body() []byte {
 	if !r.Edited() {
 		return r.Raw
 	}
-	edits := slices.Clone(r.edits)
+	// The raw edits first, then the texts in message order, each with its
+	// JSON string's span: the order Splice would apply them in.
+	var buf [8]bodyEdit
+	edits := buf[:0]
+	n := len(r.Raw)
+	for _, e := range r.edits {
+		edits = append(edits, bodyEdit{start: e.Start, end: e.End, insert: e.Insert})
+		n += len(e.Insert) - (e.End - e.Start)
+	}
 	for _, m := range r.Messages {
 		for _, p := range m.Parts {
 			if p.edited {
-				edits = append(edits, Edit{Start: p.Start, End: p.End, Insert: QuoteJSON(p.Value)})
+				edits = append(edits, bodyEdit{start: p.Start, end: p.End, text: p})
+				n += len(p.Value) + 2 + len(p.Value)/16 - (p.End - p.Start)
 			}
 		}
 	}
-	return Splice(r.Raw, edits)
+	slices.SortStableFunc(edits, func(a, b bodyEdit) int { return a.start - b.start })
+	out := make([]byte, 0, n)
+	at := 0
+	for _, e := range edits {
+		out = append(out, r.Raw[at:e.start]...)
+		if e.text != nil {
+			out = AppendQuoteJSON(out, e.text.Value)
+		} else {
+			out = append(out, e.insert...)
+		}
+		at = e.end
+	}
+	return append(out, r.Raw[at:]...)
+}
+
+// bodyEdit is one replacement Body makes: a raw edit's insert, or, when
+// text is set, that text quoted as JSON.
+type bodyEdit struct {
+	start, end int
+	insert     []byte
+	text       *Text
 }
 
 // Splice applies non-overlapping edits to src and returns a new slice.
