@@ -31,7 +31,7 @@ func (Adapter) Decode(op gateway.Operation, model string, body []byte) (*gateway
 	}
 	d := decoder{req: req, op: op}
 	var err error
-	scanErr := jsonscan.Object(body, func(key string, v []byte, off int) bool {
+	scanErr := jsonscan.EachMember(body, func(key jsonscan.Key, v []byte, off int) bool {
 		err = d.member(key, v, off)
 		return err == nil
 	})
@@ -47,12 +47,12 @@ func (Adapter) Decode(op gateway.Operation, model string, body []byte) (*gateway
 	}
 	switch op {
 	case gateway.OpChatCompletions:
-		if !d.seen("messages") {
+		if !d.seenName("messages") {
 			return nil, invalid("messages: is required")
 		}
 		req.MaxTokens = max(d.maxTokens, d.maxCompletionTokens)
 	case gateway.OpEmbeddings:
-		if !d.seen("input") {
+		if !d.seenName("input") {
 			return nil, invalid("input: is required")
 		}
 		req.Stream = false
@@ -71,7 +71,7 @@ func (Adapter) Decode(op gateway.Operation, model string, body []byte) (*gateway
 type decoder struct {
 	req  *gateway.Request
 	op   gateway.Operation
-	keys []string // modelled top-level keys seen, to refuse duplicates
+	keys uint32 // bit i: topKeys[i] seen, to refuse duplicates
 
 	maxTokens, maxCompletionTokens int64
 	instructions                   *gateway.Text
@@ -112,10 +112,29 @@ func (d *decoder) parts(t *gateway.Text) []*gateway.Text {
 	return d.partsSince(m)
 }
 
-func (d *decoder) seen(key string) bool {
-	for _, k := range d.keys {
-		if k == key {
-			return true
+// topKeys are the top-level keys the decoder reads (for some operations);
+// a bit of decoder.keys stands for each.
+var topKeys = [...]string{"model", "stream", "user", "safety_identifier", "stream_options", "max_tokens",
+	"max_completion_tokens", "messages", "max_output_tokens", "instructions", "prompt", "input"}
+
+// topKey returns the index of key in topKeys, or -1.
+func topKey(key jsonscan.Key) int {
+	for i, name := range topKeys {
+		if key.Is(name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// seen reports whether the top-level key topKeys[i] has been read.
+func (d *decoder) seen(i int) bool { return d.keys&(1<<i) != 0 }
+
+// seenName is seen for a key by name.
+func (d *decoder) seenName(name string) bool {
+	for i, n := range topKeys {
+		if n == name {
+			return d.seen(i)
 		}
 	}
 	return false
@@ -200,8 +219,12 @@ func plain(v []byte) (b []byte, ok bool) {
 }
 
 // member reads one top-level member whose value v starts at off in the body.
-func (d *decoder) member(key string, v []byte, off int) error {
-	op := d.op
+func (d *decoder) member(k jsonscan.Key, v []byte, off int) error {
+	i := topKey(k)
+	if i < 0 {
+		return nil // not modelled: forwarded as is
+	}
+	key, op := topKeys[i], d.op
 	switch {
 	case key == "model", key == "stream", key == "user", key == "safety_identifier",
 		key == "stream_options" && op == gateway.OpChatCompletions,
@@ -215,10 +238,10 @@ func (d *decoder) member(key string, v []byte, off int) error {
 	default:
 		return nil // not modelled: forwarded as is
 	}
-	if d.seen(key) {
+	if d.seen(i) {
 		return errDuplicate(at(key))
 	}
-	d.keys = append(d.keys, key)
+	d.keys |= 1 << i
 
 	var err error
 	switch key {

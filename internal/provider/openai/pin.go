@@ -31,16 +31,25 @@ func pinChat(req *gateway.Request, prompt string, strip bool) error {
 	if !ok || jsonscan.Kind(v) != '[' {
 		return invalid("messages: is required")
 	}
-	elems, del := arrayRoles(v, off, "system", "developer")
-	kept := len(elems)
+	// kept: the messages left after the pinned one, which then needs a comma.
+	var (
+		elems []span
+		del   []bool
+		kept  int
+	)
 	if strip {
+		elems, del = arrayRoles(v, off, "system", "developer")
 		for _, d := range del {
-			if d {
-				kept--
+			if !d {
+				kept++
 			}
 		}
+	} else {
+		_ = jsonscan.Array(v, func(int, []byte, int) bool { kept++; return false })
 	}
-	msg := append([]byte(`{"role":"system","content":`), gateway.QuoteJSON(prompt)...)
+	const head = `{"role":"system","content":`
+	msg := make([]byte, 0, len(head)+len(prompt)+len(prompt)/16+5)
+	msg = gateway.AppendQuoteJSON(append(msg, head...), prompt)
 	msg = append(msg, '}')
 	if kept > 0 {
 		msg = append(msg, ',')
