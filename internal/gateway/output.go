@@ -9,7 +9,8 @@ package gateway
 // Text arrives as pieces of separate streams named by a choice key (an
 // OpenAI choice, an Anthropic content block, a Gemini candidate): for a
 // streamed answer, the deltas of one choice in order; for a whole answer,
-// each text field as a stream of its own, followed by Flush.
+// each text field as a stream of its own, followed by Flush. A key made by
+// [ToolArgs] says the text is tool-call arguments written as JSON.
 //
 // An OutputGuard serves one response and is used from one goroutine. It
 // cannot take back bytes already sent: once a stream has been relayed in
@@ -25,3 +26,18 @@ type OutputGuard interface {
 	// its text or before an event that carries none.
 	Flush(choice int) (string, error)
 }
+
+// jsonArgs is the bit of a choice key that ToolArgs sets.
+const jsonArgs = 1 << 29
+
+// ToolArgs returns the choice key under which an adapter hands an
+// [OutputGuard] the arguments of a tool call written as JSON text (OpenAI's
+// arguments string, the fragments of Anthropic's input_json_delta), given
+// the key it would use otherwise. The guard then reads the values the JSON
+// spells rather than its escapes ("\u0040" is an "@"), and keeps what it
+// returns valid JSON. Arguments handed over value by value, each string
+// decoded, need no such key.
+func ToolArgs(choice int) int { return choice | jsonArgs }
+
+// IsToolArgs reports whether choice was made by [ToolArgs].
+func IsToolArgs(choice int) bool { return choice&jsonArgs != 0 }

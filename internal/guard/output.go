@@ -22,6 +22,12 @@ import (
 //     placeholder cut in two being held back by a pii.Restorer.
 //
 // Stages that have nothing to do are skipped.
+//
+// Tool-call arguments handed over as JSON text (under a [gateway.ToolArgs]
+// key) are first canonicalised (see canonJSON), so that no stage is fooled
+// by a value spelt with escapes, and the escape the piece ends in waits for
+// the next; the detectors read them through jsonView, and redaction keeps
+// them valid JSON (see redactJSON).
 type output struct {
 	p       *Policy
 	req     *gateway.Request
@@ -35,6 +41,10 @@ type choiceState struct {
 	prev     string // raw end of the text so far, for the canary
 	carry    string // text held back by the scan stage
 	restorer *pii.Restorer
+	// For tool-call arguments as JSON text:
+	esc string    // an escape cut short at the end of the last piece
+	ph  string    // a placeholder perhaps cut short, held by restoreArgs
+	lex jsonState // where the text held back by the scan stage starts
 }
 
 // newOutput returns the output guard for req, or nil when p has nothing to
@@ -69,16 +79,30 @@ var errLeak = &gateway.Error{
 // Text implements gateway.OutputGuard.
 func (o *output) Text(choice int, piece string) (string, error) {
 	st := o.state(choice)
-	if err := o.checkLeak(st, piece); err != nil {
+	args := gateway.IsToolArgs(choice)
+	leak := piece
+	if args {
+		piece = st.canon(piece, false)
+		leak = unescapeView(piece)
+	}
+	if err := o.checkLeak(st, leak); err != nil {
 		return "", err
 	}
 	emit := piece
 	if o.scan {
 		buf := st.carry + piece
 		cut := holdBack(buf)
-		emit, st.carry = o.scanOutput(buf[:cut]), buf[cut:]
+		if args {
+			cut = jsonCut(buf, cut)
+			emit = o.scanArgs(st, buf[:cut], false)
+		} else {
+			emit = o.scanOutput(buf[:cut])
+		}
+		st.carry = buf[cut:]
 	}
-	if st.restorer != nil {
+	if args && o.vault != nil {
+		emit = st.restoreArgs(o.vault, emit, false)
+	} else if st.restorer != nil {
 		emit = st.restorer.Next(emit)
 	}
 	return emit, nil
@@ -92,10 +116,21 @@ func (o *output) Flush(choice int) (string, error) {
 	}
 	delete(o.choices, choice)
 	emit := st.carry
-	if o.scan && emit != "" {
+	if gateway.IsToolArgs(choice) {
+		tail := st.canon("", true)
+		if err := o.checkLeak(st, unescapeView(tail)); err != nil {
+			return "", err
+		}
+		emit += tail
+		if o.scan && emit != "" {
+			emit = o.scanArgs(st, emit, true)
+		}
+	} else if o.scan && emit != "" {
 		emit = o.scanOutput(emit)
 	}
-	if st.restorer != nil {
+	if gateway.IsToolArgs(choice) && o.vault != nil {
+		emit = st.restoreArgs(o.vault, emit, true)
+	} else if st.restorer != nil {
 		emit = st.restorer.Next(emit) + st.restorer.Close()
 	}
 	return emit, nil
@@ -152,6 +187,100 @@ func holdBack(s string) int {
 		}
 	}
 	return cut
+}
+
+// canon returns piece, the next piece of tool-call arguments, canonical
+// (see canonJSON), holding back an escape it ends in unless final.
+func (st *choiceState) canon(piece string, final bool) string {
+	s := st.esc + piece
+	if strings.IndexByte(s, '\\') < 0 {
+		st.esc = ""
+		return s
+	}
+	b, n := canonJSON(make([]byte, 0, len(s)), s, final)
+	st.esc = s[n:]
+	return string(b)
+}
+
+// maxPlaceholder bounds a pseudonym placeholder such as <EMAIL_1>.
+const maxPlaceholder = 48
+
+// restoreArgs puts back the pseudonyms in s, the next chunk of tool-call
+// arguments as JSON text: each value is written as a JSON string's
+// contents, so one holding a quote or a line break keeps the arguments
+// valid. A trailing '<' that could still grow into a placeholder waits
+// for the next chunk, unless final.
+func (st *choiceState) restoreArgs(v *pii.Vault, s string, final bool) string {
+	s, st.ph = st.ph+s, ""
+	var b []byte
+	at := 0
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 {
+			break
+		}
+		j += i
+		k := j + 1
+		for k < len(s) && k-j < maxPlaceholder && (s[k] >= 'A' && s[k] <= 'Z' || s[k] >= '0' && s[k] <= '9' || s[k] == '_') {
+			k++
+		}
+		if k == len(s) && !final && k-j < maxPlaceholder {
+			st.ph = s[j:]
+			s = s[:j]
+			break
+		}
+		i = j + 1
+		if k < len(s) && s[k] == '>' {
+			if val, ok := v.Lookup(s[j : k+1]); ok {
+				b = append(b, s[at:j]...)
+				b = appendJSONString(b, val)
+				at, i = k+1, k+1
+			}
+		}
+	}
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[at:]...))
+}
+
+// scanArgs is scanOutput for s, the next chunk of tool-call arguments as
+// canonical JSON text: the detectors read it through jsonView, and
+// redaction keeps it valid JSON. final says no text follows.
+func (o *output) scanArgs(st *choiceState, s string, final bool) string {
+	start := st.lex
+	_, st.lex = jsonTokens(s, start, final, nil)
+	if s == "" {
+		return s
+	}
+	p := o.p
+	view := jsonView(s)
+	if p.outSecrets != ActionOff {
+		if ms := p.scanner.ScanString(view); len(ms) > 0 {
+			jm := make([]jsonMatch, len(ms))
+			for i, m := range ms {
+				o.req.AddFinding(gateway.Finding{Guard: "output_secrets", Rule: m.RuleID, Action: string(p.outSecrets), Count: 1})
+				jm[i] = jsonMatch{m.Start, m.End, "[REDACTED " + m.RuleID + " " + secretscan.Mask([]byte(view[m.Start:m.End])) + "]"}
+			}
+			if p.outSecrets == ActionRedact {
+				s = redactJSON(s, start, final, jm)
+				view = jsonView(s)
+			}
+		}
+	}
+	if p.outPII != ActionOff {
+		if es := p.outFind.Find(view); len(es) > 0 {
+			jm := make([]jsonMatch, len(es))
+			for i, e := range es {
+				o.req.AddFinding(gateway.Finding{Guard: "output_pii", Rule: string(e.Type), Action: string(p.outPII), Count: 1})
+				jm[i] = jsonMatch{e.Start, e.End, "[" + string(e.Type) + "]"}
+			}
+			if p.outPII == ActionRedact {
+				s = redactJSON(s, start, final, jm)
+			}
+		}
+	}
+	return s
 }
 
 // scanOutput flags or redacts personal data and secrets in s.

@@ -23,11 +23,12 @@ func checkBody(ad provider.Adapter, req *gateway.Request, og gateway.OutputGuard
 	}
 	var edits []gateway.Edit
 	for i, sp := range ot.ResponseText(req, body) {
-		s, err := og.Text(i, sp.Value)
+		key := wholeKey(i, sp)
+		s, err := og.Text(key, sp.Value)
 		if err != nil {
 			return nil, err
 		}
-		rest, err := og.Flush(i)
+		rest, err := og.Flush(key)
 		if err != nil {
 			return nil, err
 		}
@@ -68,6 +69,15 @@ type lastText struct {
 
 // wholeChoice keys text that is checked as a stream of its own.
 const wholeChoice = -1 << 30
+
+// wholeKey returns the key to check the Whole span sp under, given the
+// key of a stream of its own: key, marked as tool-call arguments when sp is.
+func wholeKey(key int, sp provider.OutputSpan) int {
+	if gateway.IsToolArgs(sp.Choice) {
+		return gateway.ToolArgs(key)
+	}
+	return key
+}
 
 func newStreamOutput(ad provider.Adapter, req *gateway.Request, og gateway.OutputGuard) *streamOutput {
 	ot, _ := ad.(provider.OutputText)
@@ -118,10 +128,11 @@ func (so *streamOutput) writeEvent(out *sse.Writer, ev sse.Event, spans []provid
 			err error
 		)
 		if sp.Whole {
-			s, err = so.guard.Text(wholeChoice, sp.Value)
+			key := wholeKey(wholeChoice, sp)
+			s, err = so.guard.Text(key, sp.Value)
 			if err == nil {
 				var rest string
-				rest, err = so.guard.Flush(wholeChoice)
+				rest, err = so.guard.Flush(key)
 				s += rest
 			}
 		} else {

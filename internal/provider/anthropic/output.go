@@ -66,18 +66,18 @@ func (Adapter) EventText(_ *gateway.Request, data []byte) []provider.OutputSpan 
 	}
 	n, _, _ := jsonscan.Get(data, "index")
 	idx, _ := strconv.Atoi(string(n))
-	s, ok := textBlock(b, off)
-	if !ok {
-		s, ok = inputJSONDelta(b, off)
+	if s, ok := textBlock(b, off); ok {
+		return []provider.OutputSpan{{Choice: idx, Text: s}}
 	}
-	if !ok {
-		if in, inoff, ok := toolInput(b); ok {
-			// A tool_use block's start, its input normally still empty.
-			return provider.ArgStrings(in, off+inoff, provider.ArgsChoice(idx, 0), nil)
-		}
-		return nil
+	if s, ok := inputJSONDelta(b, off); ok {
+		// JSON text, cut anywhere: the guard reads it as such.
+		return []provider.OutputSpan{{Choice: gateway.ToolArgs(idx), Text: s}}
 	}
-	return []provider.OutputSpan{{Choice: idx, Text: s}}
+	if in, inoff, ok := toolInput(b); ok {
+		// A tool_use block's start, its input normally still empty.
+		return provider.ArgStrings(in, off+inoff, provider.ArgsChoice(idx, 0), nil)
+	}
+	return nil
 }
 
 // inputJSONDelta returns the partial_json of an input_json_delta b at off:

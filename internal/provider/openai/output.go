@@ -74,8 +74,9 @@ func chatChoices(data []byte, field string, delta bool, out []provider.OutputSpa
 }
 
 // toolCallArgs appends tool_calls[j].function.arguments of a message or
-// delta m at off, keyed provider.ArgsChoice(choice, j) (a delta's calls by
-// their "index", which continues a call across chunks).
+// delta m at off, keyed gateway.ToolArgs(provider.ArgsChoice(choice, j)) (a
+// delta's calls by their "index", which continues a call across chunks):
+// JSON text, which the guard reads as such.
 func toolCallArgs(m []byte, off, choice int, delta bool, out []provider.OutputSpan) []provider.OutputSpan {
 	tc, tcoff, ok := jsonscan.Get(m, "tool_calls")
 	if !ok || jsonscan.Kind(tc) != '[' {
@@ -97,7 +98,7 @@ func toolCallArgs(m []byte, off, choice int, delta bool, out []provider.OutputSp
 		}
 		a, aoff, ok := jsonscan.Get(fn, "arguments")
 		if s, ok := stringAt(a, off+tcoff+calloff+fnoff+aoff, ok); ok {
-			out = append(out, provider.OutputSpan{Choice: provider.ArgsChoice(choice, n), Whole: !delta, Text: s})
+			out = append(out, provider.OutputSpan{Choice: gateway.ToolArgs(provider.ArgsChoice(choice, n)), Whole: !delta, Text: s})
 		}
 		return true
 	})
@@ -135,7 +136,7 @@ func itemContent(item []byte, off, index int, out []provider.OutputSpan) []provi
 	if typ, _, _ := jsonscan.Get(item, "type"); string(typ) == `"function_call"` {
 		a, aoff, ok := jsonscan.Get(item, "arguments")
 		if s, ok := stringAt(a, off+aoff, ok); ok {
-			out = append(out, provider.OutputSpan{Choice: provider.ArgsChoice(index, 0), Whole: true, Text: s})
+			out = append(out, provider.OutputSpan{Choice: gateway.ToolArgs(provider.ArgsChoice(index, 0)), Whole: true, Text: s})
 		}
 		return out
 	}
@@ -189,12 +190,12 @@ func responsesEvent(data []byte) []provider.OutputSpan {
 	case `"response.function_call_arguments.delta"`:
 		t, off, ok := jsonscan.Get(data, "delta")
 		if s, ok := stringAt(t, off, ok); ok {
-			return []provider.OutputSpan{{Choice: provider.ArgsChoice(index("output_index"), 0), Text: s}}
+			return []provider.OutputSpan{{Choice: gateway.ToolArgs(provider.ArgsChoice(index("output_index"), 0)), Text: s}}
 		}
 	case `"response.function_call_arguments.done"`:
 		t, off, ok := jsonscan.Get(data, "arguments")
 		if s, ok := stringAt(t, off, ok); ok {
-			return []provider.OutputSpan{{Choice: provider.ArgsChoice(index("output_index"), 0), Whole: true, Text: s}}
+			return []provider.OutputSpan{{Choice: gateway.ToolArgs(provider.ArgsChoice(index("output_index"), 0)), Whole: true, Text: s}}
 		}
 	case `"response.content_part.added"`, `"response.content_part.done"`:
 		p, off, ok := jsonscan.Get(data, "part")
