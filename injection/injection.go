@@ -51,6 +51,7 @@ type scratch struct {
 	tx   textnorm.Text
 	occW []occ
 	occF []occ
+	occC []occ // scratch for the word view's terms without boundaries
 	cand []uint16
 	hit  []bool // by rule index
 	// seen marks the terms that occur in the text; viable caches, per rule
@@ -138,7 +139,7 @@ func (d *Detector) Detect(text string) Result {
 	c := d.rules
 	textnorm.Normalize(text, &s.tx)
 	tx := &s.tx
-	s.occW = c.words.scan(s.occW[:0], tx.Words)
+	s.occW, s.occC = c.words.scan(s.occW[:0], s.occC, tx.Words)
 	s.occF = c.folded.scan(s.occF[:0], tx.Folded)
 
 	var boost [familyCount]float64

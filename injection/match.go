@@ -28,7 +28,10 @@ type occ struct {
 }
 
 // automaton is an Aho–Corasick matcher over bytes with a dense transition
-// table on byte classes. It is immutable once built.
+// table on byte classes. It is immutable once built. The detector uses one
+// for the markup view and one for the word-view terms without word
+// boundaries (see [wordMatcher]); the tests also build one of every
+// word-view term as the reference the word matcher must agree with.
 //
 // A term that needs a word boundary at its start is stored with a leading
 // space. In the word view every byte is a letter, a digit, a byte of a
@@ -46,11 +49,8 @@ type automaton struct {
 	// when the next state has outputs, so scan tests one bit per byte.
 	//
 	// Entries are 16 bits, not 32, and states whose path from the root is
-	// all ASCII are numbered first: the word-view table (about 11,000
-	// states of 128 classes) is then 2.8 MB instead of 5.7 MB, and the rows
-	// that English text walks sit together at its start. This does not
-	// speed up a scan whose rows are already cached; it leaves more of the
-	// cache to the normaliser and the model in a full Detect.
+	// all ASCII are numbered first, so that a table stays small and the
+	// rows that English text walks sit together at its start.
 	delta []uint16
 	// The occurrences ending at a state, fail links folded in, in one flat
 	// array each, so that reporting one reads adjacent memory rather than
@@ -109,13 +109,15 @@ func automatonKey(t term) string {
 	return t.text
 }
 
-func buildAutomaton(terms []term, v view) *automaton {
+// buildAutomaton builds the automaton of the terms that keep accepts; it
+// reports them by their index in terms.
+func buildAutomaton(terms []term, keep func(term) bool) *automaton {
 	a := &automaton{}
 	// Byte classes: every byte used by some term gets its own class; the
 	// rest share class 0, which no term contains.
 	used := [256]bool{}
 	for _, t := range terms {
-		if t.view != v {
+		if !keep(t) {
 			continue
 		}
 		k := automatonKey(t)
@@ -142,7 +144,7 @@ func buildAutomaton(terms []term, v view) *automaton {
 	}
 	nodes := []node{{next: map[uint8]int32{}, ascii: true}}
 	for id, t := range terms {
-		if t.view != v {
+		if !keep(t) {
 			continue
 		}
 		k := automatonKey(t)
@@ -232,7 +234,7 @@ func buildAutomaton(terms []term, v view) *automaton {
 		a.inWordAt[ns+1] = uint32(len(a.inWord))
 	}
 	for _, t := range terms {
-		if t.view != v {
+		if !keep(t) {
 			continue
 		}
 		k := automatonKey(t)

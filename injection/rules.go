@@ -259,7 +259,7 @@ var ruleSpecs = []ruleSpec{
 type compiled struct {
 	terms  []term
 	rules  []rule
-	words  *automaton
+	words  *wordMatcher
 	folded *automaton
 	// termRules lists, for each term, the rules that use it, so that only
 	// rules with a hit are evaluated.
@@ -320,8 +320,8 @@ func compileRules(specs []ruleSpec) *compiled {
 			c.termRules[id] = append(c.termRules[id], uint16(ri))
 		}
 	}
-	c.words = buildAutomaton(c.terms, viewWords)
-	c.folded = buildAutomaton(c.terms, viewFolded)
+	c.words = buildWordMatcher(c.terms)
+	c.folded = buildAutomaton(c.terms, func(t term) bool { return t.view == viewFolded })
 	return c
 }
 
