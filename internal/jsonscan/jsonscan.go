@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -253,10 +254,7 @@ func unquote(v []byte) (s string, ok bool) {
 	}
 	body := v[1 : len(v)-1]
 	str := unsafe.String(unsafe.SliceData(body), len(body)) // read only
-	i := 0
-	for i+8 <= len(str) && plainWord(str, i) {
-		i += 8
-	}
+	i := plainRun(str, 0)
 	for i < len(body) && plainByte[body[i]] {
 		i++
 	}
@@ -321,9 +319,7 @@ func unquote(v []byte) (s string, ok bool) {
 			for j < len(body) && plainByte[body[j]] {
 				j++
 				if j&7 == 0 {
-					for j+8 <= len(str) && plainWord(str, j) {
-						j += 8
-					}
+					j = plainRun(str, j)
 				}
 			}
 			b = append(b, body[i:j]...)
@@ -349,17 +345,25 @@ var plainByte = func() (t [256]bool) {
 	return t
 }()
 
-// plainWord reports whether none of the 8 bytes of s at i needs attention
-// in a JSON string: no control byte, '"', '\\' or non-ASCII byte.
-func plainWord(s string, i int) bool {
+// plainRun returns the offset of the first byte at or after i that a JSON
+// string cannot hold as it is (a control byte, '"', '\\' or a non-ASCII
+// byte), testing eight bytes at a time; when every byte is plain it stops
+// where fewer than eight are left. In each word's test a borrow only runs
+// upward from a byte that matched, so the lowest marked byte is exact.
+func plainRun(s string, i int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	_ = s[i+7]
-	x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-	ctl := (x - ones*0x20) & ^x // a byte below 0x20 (or a high byte: caught below too)
-	q := x ^ (ones * '"')       // a zero byte where x has '"'
-	bs := x ^ (ones * '\\')     // a zero byte where x has '\\'
-	return (ctl|(q-ones)&^q|(bs-ones)&^bs|x)&highs == 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		ctl := (x - ones*0x20) & ^x // a byte below 0x20 (high bytes: x itself)
+		q := x ^ (ones * '"')       // a zero byte where x has '"'
+		bs := x ^ (ones * '\\')     // a zero byte where x has '\\'
+		if m := (ctl | (q-ones)&^q | (bs-ones)&^bs | x) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	return i
 }
 
 func skipSpace(data []byte, i int) int {
