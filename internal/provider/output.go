@@ -44,9 +44,10 @@ type OutputSpan struct {
 // tool_calls[].function.arguments (a string of JSON, streamed in
 // fragments), Anthropic's tool_use input (an object; streamed as
 // input_json_delta fragments of JSON text) and Gemini's functionCall.args
-// (an object). A string of JSON is one span; in an object, every string
-// value is a span of its own (see [ArgStrings]), so a rewrite keeps the
-// JSON valid.
+// (an object). A string of JSON is one span, keyed by [gateway.ToolArgs]
+// so the guard reads the JSON's values and keeps it valid JSON; in an
+// object, every string value and number is a span of its own (see
+// [ArgStrings]), so a rewrite, quoted, keeps the JSON valid.
 type OutputText interface {
 	// ResponseText returns the generated text in a whole response body of
 	// req (for Gemini's JSON-array stream, the whole array), in order.
@@ -67,9 +68,12 @@ type StreamErrorer interface {
 // call n of choice c.
 func ArgsChoice(c, n int) int { return 1<<24 | c<<12 | n&0xfff }
 
-// ArgStrings appends a span for every string value in the JSON value v
-// found at off (an object's member values, an array's elements, at any
-// depth; not the keys), each Whole and keyed choice<<8 | k for the k-th.
+// ArgStrings appends a span for every string value and every number in the
+// JSON value v found at off (an object's member values, an array's
+// elements, at any depth; not the keys), each Whole and keyed choice<<8 | k
+// for the k-th. A string's span is its decoded value; a number's is its
+// literal, so a card number written as a number is checked too, and a
+// rewrite of it goes in as a string, still valid JSON.
 func ArgStrings(v []byte, off, choice int, out []OutputSpan) []OutputSpan {
 	k := 0
 	var walk func(v []byte, off int)
@@ -80,6 +84,9 @@ func ArgStrings(v []byte, off, choice int, out []OutputSpan) []OutputSpan {
 				out = append(out, OutputSpan{Choice: choice<<8 | k&0xff, Whole: true, Text: gateway.Text{Value: s, Start: off, End: off + len(v)}})
 				k++
 			}
+		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			out = append(out, OutputSpan{Choice: choice<<8 | k&0xff, Whole: true, Text: gateway.Text{Value: string(v), Start: off, End: off + len(v)}})
+			k++
 		case '{':
 			_ = jsonscan.Object(v, func(_ string, m []byte, moff int) bool { walk(m, off+moff); return true })
 		case '[':
