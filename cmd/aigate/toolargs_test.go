@@ -1,8 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -22,7 +25,8 @@ import (
 // reach the model (input secrets off, no input PII rule) and redacts them
 // in what the model writes, tool-call arguments included; tool-flag only
 // records them; tool-pseudo pseudonymises the e-mail address on the way in
-// and restores it in the arguments.
+// and restores it in the arguments; tool-pinned pins a prompt with a
+// canary.
 const toolPolicyConfig = `
 limits:
   requests_per_minute: 60000
@@ -37,6 +41,8 @@ policies:
     output_secrets: flag
   tool-pseudo:
     pii: {default: allow, EMAIL: pseudonymize}
+  tool-pinned:
+    system_prompt: "` + pinnedPrompt + `"
 `
 
 // toolCall is what a client read of the simulated model's tool call: the
@@ -47,27 +53,41 @@ type toolCall struct{ name, args string }
 // prompt, and returns the tool call each read, by case name.
 func toolSDKs(t *testing.T, g *testGateway, key, prompt string) map[string]toolCall {
 	t.Helper()
+	got, errs := toolCalls(t, g, key, prompt)
+	for _, name := range toolCases {
+		if err := errs[name]; err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	return got
+}
+
+// toolCalls is toolSDKs returning, by case name, the error a call or a
+// stream ended with instead of failing on it.
+func toolCalls(t *testing.T, g *testGateway, key, prompt string) (map[string]toolCall, map[string]error) {
+	t.Helper()
 	ctx := context.Background()
 	got := map[string]toolCall{}
+	errs := map[string]error{}
 	oc := openaiClient(g, key)
 	chat := openai.ChatCompletionNewParams{Model: "gpt-4o-mini", Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(prompt)}}
 	r, err := oc.Chat.Completions.New(ctx, chat)
-	if err != nil {
-		t.Fatalf("openai-chat: %v", err)
-	}
-	if tc := r.Choices[0].Message.ToolCalls; len(tc) == 1 {
-		got["openai-chat"] = toolCall{tc[0].Function.Name, tc[0].Function.Arguments}
+	errs["openai-chat"] = err
+	if err == nil {
+		if tc := r.Choices[0].Message.ToolCalls; len(tc) == 1 {
+			got["openai-chat"] = toolCall{tc[0].Function.Name, tc[0].Function.Arguments}
+		}
 	}
 	s := oc.Chat.Completions.NewStreaming(ctx, chat)
 	var acc openai.ChatCompletionAccumulator
 	for s.Next() {
 		acc.AddChunk(s.Current())
 	}
-	if err := s.Err(); err != nil {
-		t.Fatalf("openai-chat-stream: %v", err)
-	}
-	if tc := acc.Choices[0].Message.ToolCalls; len(tc) == 1 {
-		got["openai-chat-stream"] = toolCall{tc[0].Function.Name, tc[0].Function.Arguments}
+	errs["openai-chat-stream"] = s.Err()
+	if s.Err() == nil {
+		if tc := acc.Choices[0].Message.ToolCalls; len(tc) == 1 {
+			got["openai-chat-stream"] = toolCall{tc[0].Function.Name, tc[0].Function.Arguments}
+		}
 	}
 	responsesCall := func(r *responses.Response) (toolCall, bool) {
 		for _, it := range r.Output {
@@ -79,11 +99,11 @@ func toolSDKs(t *testing.T, g *testGateway, key, prompt string) map[string]toolC
 	}
 	rp := responses.ResponseNewParams{Model: "gpt-4o-mini", Input: responses.ResponseNewParamsInputUnion{OfString: openai.String(prompt)}}
 	rr, err := oc.Responses.New(ctx, rp)
-	if err != nil {
-		t.Fatalf("openai-responses: %v", err)
-	}
-	if c, ok := responsesCall(rr); ok {
-		got["openai-responses"] = c
+	errs["openai-responses"] = err
+	if err == nil {
+		if c, ok := responsesCall(rr); ok {
+			got["openai-responses"] = c
+		}
 	}
 	rs := oc.Responses.NewStreaming(ctx, rp)
 	var deltas string
@@ -99,9 +119,7 @@ func toolSDKs(t *testing.T, g *testGateway, key, prompt string) map[string]toolC
 			}
 		}
 	}
-	if err := rs.Err(); err != nil {
-		t.Fatalf("openai-responses-stream: %v", err)
-	}
+	errs["openai-responses-stream"] = rs.Err()
 
 	ac := anthropic.NewClient(anthropicopt.WithBaseURL(g.URL()), anthropicopt.WithAPIKey(key), anthropicopt.WithMaxRetries(0))
 	ap := anthropic.MessageNewParams{Model: "claude-haiku-4-5", MaxTokens: 300, Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(prompt))}}
@@ -114,24 +132,25 @@ func toolSDKs(t *testing.T, g *testGateway, key, prompt string) map[string]toolC
 		return toolCall{}, false
 	}
 	m, err := ac.Messages.New(ctx, ap)
-	if err != nil {
-		t.Fatalf("anthropic: %v", err)
-	}
-	if c, ok := anthropicCall(m); ok {
-		got["anthropic"] = c
+	errs["anthropic"] = err
+	if err == nil {
+		if c, ok := anthropicCall(m); ok {
+			got["anthropic"] = c
+		}
 	}
 	as := ac.Messages.NewStreaming(ctx, ap)
 	var msg anthropic.Message
+	var accErr error
 	for as.Next() {
-		if err := msg.Accumulate(as.Current()); err != nil {
-			t.Fatalf("anthropic-stream: %v", err)
+		if err := msg.Accumulate(as.Current()); err != nil && accErr == nil {
+			accErr = err
 		}
 	}
-	if err := as.Err(); err != nil {
-		t.Fatalf("anthropic-stream: %v", err)
-	}
-	if c, ok := anthropicCall(&msg); ok {
-		got["anthropic-stream"] = c
+	errs["anthropic-stream"] = cmp.Or(as.Err(), accErr)
+	if errs["anthropic-stream"] == nil {
+		if c, ok := anthropicCall(&msg); ok {
+			got["anthropic-stream"] = c
+		}
 	}
 
 	gc, err := genai.NewClient(ctx, &genai.ClientConfig{APIKey: key, Backend: genai.BackendGeminiAPI, HTTPOptions: genai.HTTPOptions{BaseURL: g.URL()}})
@@ -149,21 +168,22 @@ func toolSDKs(t *testing.T, g *testGateway, key, prompt string) map[string]toolC
 		return toolCall{}, false
 	}
 	gr, err := gc.Models.GenerateContent(ctx, "gemini-2.5-flash", genai.Text(prompt), nil)
-	if err != nil {
-		t.Fatalf("gemini: %v", err)
-	}
-	if c, ok := geminiCall(gr); ok {
-		got["gemini"] = c
+	errs["gemini"] = err
+	if err == nil {
+		if c, ok := geminiCall(gr); ok {
+			got["gemini"] = c
+		}
 	}
 	for r, err := range gc.Models.GenerateContentStream(ctx, "gemini-2.5-flash", genai.Text(prompt), nil) {
 		if err != nil {
-			t.Fatalf("gemini-stream: %v", err)
+			errs["gemini-stream"] = err
+			break
 		}
 		if c, ok := geminiCall(r); ok {
 			got["gemini-stream"] = c
 		}
 	}
-	return got
+	return got, errs
 }
 
 var toolCases = []string{"openai-chat", "openai-chat-stream", "openai-responses", "openai-responses-stream", "anthropic", "anthropic-stream", "gemini", "gemini-stream"}
@@ -259,6 +279,140 @@ func TestToolCallArgumentsRestored(t *testing.T) {
 	}
 	for _, name := range toolCases {
 		if c, ok := got[name]; !ok || note(t, c) != "send the invoice to "+testEmail+" today" {
+			t.Errorf("%s: read %q, want the e-mail address restored in the arguments", name, strings.ReplaceAll(got[name].args, testEmail, "(the e-mail address)"))
+		}
+	}
+}
+
+// escapeJSON spells every byte of s, ASCII, as a \u escape.
+func escapeJSON(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, `\u%04x`, s[i])
+	}
+	return b.String()
+}
+
+// escapedArgs returns tool-call arguments that spell an e-mail address, a
+// key and a card number so a detector reading the JSON text would not see
+// them: the address with \u escapes (enough of them that streamed
+// fragments of a few bytes cut some in two), the key with its first
+// letter escaped, the card number once with an escaped space and once as
+// a JSON number.
+func escapedArgs(secret string) string {
+	local, domain, _ := strings.Cut(testEmail, "@")
+	return `{"note":"mail ` + escapeJSON(local) + `\u0040` + domain + ` the key \u` + fmt.Sprintf("%04x", secret[0]) + secret[1:] + ` today",` +
+		`"card":"4111\u00201111 1111 1111","n":4111111111111111,"\u0074o":["` + escapeJSON(testEmail) + `"]}`
+}
+
+// TestToolCallArgumentsEscapedRedacted: values spelt with JSON escapes in
+// a tool call's arguments are redacted all the same, in each dialect,
+// streaming (escapes cut between fragments) and not, and the arguments
+// stay valid JSON: a card number written as a number becomes a string.
+func TestToolCallArgumentsEscapedRedacted(t *testing.T) {
+	g := mustRunGatewayWith(t, upstreamsim.New(), toolPolicyConfig, nil)
+	key, _ := g.mustKey(t, keys.CreateOptions{Name: "tools", Owner: "alice", Policy: "tool-scan"})
+	rule, secret := pastedKey(t)
+	got := toolSDKs(t, g, key, "File this. "+upstreamsim.ToolArgsMarker+" "+escapedArgs(secret))
+	for _, name := range toolCases {
+		t.Run(name, func(t *testing.T) {
+			c, ok := got[name]
+			if !ok {
+				t.Fatal("the client read no tool call")
+			}
+			if c.name != upstreamsim.SimToolName || !json.Valid([]byte(c.args)) {
+				t.Fatalf("tool %q, or arguments (%d bytes) that are not valid JSON", c.name, len(c.args))
+			}
+			var a struct {
+				Note, Card string
+				N          any
+				To         []string
+			}
+			if err := json.Unmarshal([]byte(c.args), &a); err != nil {
+				t.Fatalf("the arguments do not decode as the model wrote them: %v", err)
+			}
+			all := a.Note + a.Card + fmt.Sprint(a.N) + strings.Join(a.To, "")
+			if strings.Contains(all, secret) || strings.Contains(all, "example.org") || strings.Contains(all, "4111") {
+				t.Fatalf("a value reached the client unredacted (the arguments are %d bytes)", len(c.args))
+			}
+			if a.Note != "mail [EMAIL] the key [REDACTED "+rule+" "+secretscan.Mask([]byte(secret))+"] today" {
+				t.Errorf("note (%d bytes) lacks the redaction markers or the text around them", len(a.Note))
+			}
+			if a.Card != "[CREDIT_CARD]" || a.N != "[CREDIT_CARD]" || len(a.To) != 1 || a.To[0] != "[EMAIL]" {
+				t.Errorf("card %q, n %v, to %q: want the markers", a.Card, a.N, a.To)
+			}
+		})
+	}
+	log := g.log.String()
+	for _, want := range []string{`"guard":"output_secrets","rule":"` + rule + `","action":"redact"`, `"guard":"output_pii","rule":"EMAIL","action":"redact"`, `"guard":"output_pii","rule":"CREDIT_CARD","action":"redact"`} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %s", want)
+		}
+	}
+	if strings.Contains(log, secret) || strings.Contains(log, testEmail) {
+		t.Error("the log holds matched text")
+	}
+}
+
+// TestToolCallArgumentsEscapedFlagged: flag forwards escaped arguments
+// with the same values (their escapes may be written out) and records what
+// the escapes hid.
+func TestToolCallArgumentsEscapedFlagged(t *testing.T) {
+	g := mustRunGatewayWith(t, upstreamsim.New(), toolPolicyConfig, nil)
+	key, _ := g.mustKey(t, keys.CreateOptions{Name: "tools", Owner: "alice", Policy: "tool-flag"})
+	rule, secret := pastedKey(t)
+	args := `{"note":"the key \u` + fmt.Sprintf("%04x", secret[0]) + secret[1:] + `"}`
+	got := toolSDKs(t, g, key, upstreamsim.ToolArgsMarker+" "+args)
+	for _, name := range toolCases {
+		if c, ok := got[name]; !ok || note(t, c) != "the key "+secret {
+			t.Errorf("%s: the arguments were not forwarded with the same values", name)
+		}
+	}
+	log := g.log.String()
+	if n := strings.Count(log, `"guard":"output_secrets","rule":"`+rule+`","action":"flag"`); n != len(toolCases) {
+		t.Errorf("the log holds %d flag findings, want one per call (%d)", n, len(toolCases))
+	}
+	if strings.Contains(log, secret) {
+		t.Error("the log holds the key")
+	}
+}
+
+// TestToolCallArgumentsEscapedCanary: a model that smuggles its pinned
+// prompt out through a tool call, every character an escape, has the
+// answer withheld, in each dialect, streaming and not.
+func TestToolCallArgumentsEscapedCanary(t *testing.T) {
+	g := mustRunGatewayWith(t, upstreamsim.New(), toolPolicyConfig, nil)
+	key, _ := g.mustKey(t, keys.CreateOptions{Name: "tools", Owner: "alice", Policy: "tool-pinned"})
+	got, errs := toolCalls(t, g, key, "How do returns work? "+upstreamsim.LeakArgsMarker)
+	for _, name := range toolCases {
+		err := errs[name]
+		var apiErr *openai.Error
+		if errors.As(err, &apiErr) {
+			err = errors.New(apiErr.Message)
+		}
+		if err == nil || !strings.Contains(err.Error(), "withheld") {
+			t.Errorf("%s: err = %v, want the answer withheld", name, err)
+		}
+		if c, ok := got[name]; ok && (strings.Contains(c.args, "cnry-") || strings.Contains(c.args, `\u0063\u006e`)) {
+			t.Errorf("%s: the client read the arguments", name)
+		}
+	}
+	if log := g.log.String(); !strings.Contains(log, `"guard":"canary","rule":"canary","action":"block"`) || strings.Contains(log, "cnry-") {
+		t.Error("the log lacks the canary finding, or holds the canary")
+	}
+}
+
+// TestToolCallArgumentsEscapedRestored: a placeholder the model writes
+// with escapes in a tool call's arguments is restored too.
+func TestToolCallArgumentsEscapedRestored(t *testing.T) {
+	g := mustRunGatewayWith(t, upstreamsim.New(), toolPolicyConfig, nil)
+	key, _ := g.mustKey(t, keys.CreateOptions{Name: "tools", Owner: "alice", Policy: "tool-pseudo"})
+	got := toolSDKs(t, g, key, "Invoice "+testEmail+". "+upstreamsim.ToolArgsMarker+` {"note":"send to \u003cEMAIL_1\u003e"}`)
+	if up := string(g.upstream.last(t).body); strings.Contains(up, testEmail) {
+		t.Fatal("the model saw the e-mail address")
+	}
+	for _, name := range toolCases {
+		if c, ok := got[name]; !ok || note(t, c) != "send to "+testEmail {
 			t.Errorf("%s: read %q, want the e-mail address restored in the arguments", name, strings.ReplaceAll(got[name].args, testEmail, "(the e-mail address)"))
 		}
 	}

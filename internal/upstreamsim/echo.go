@@ -3,8 +3,10 @@ package upstreamsim
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -28,6 +30,17 @@ const (
 	// checks of tool-call arguments show. Streamed, the arguments arrive
 	// in fragments of a few bytes.
 	ToolCallMarker = "[[sim:tool-call]]"
+	// ToolArgsMarker is ToolCallMarker with the arguments given: what
+	// follows it (to the end of that string, trimmed), if it is a JSON
+	// object, is sent as the call's arguments exactly as written, escapes
+	// and all, so tests can show how the gateway reads them.
+	ToolArgsMarker = "[[sim:tool-args]]"
+	// LeakArgsMarker makes the reply call the tool SimToolName with the
+	// request's system prompt as its note, every character written as a
+	// \u escape, as a model talked into smuggling the prompt out through a
+	// tool call would, so the gateway's canary check of tool-call
+	// arguments shows.
+	LeakArgsMarker = "[[sim:drill-7-tool]]"
 	// SimToolName is the tool ToolCallMarker calls.
 	SimToolName = "record_note"
 )
@@ -35,14 +48,27 @@ const (
 // simToolArgs returns the JSON arguments of the tool call ToolCallMarker
 // asks for in body, or "" when there is no marker.
 func simToolArgs(body []byte) string {
-	if !bytes.Contains(body, []byte(ToolCallMarker)) {
+	if bytes.Contains(body, []byte(LeakArgsMarker)) {
+		if s := systemText(body); s != "" {
+			return `{"note":"` + escapeAll(s) + `"}`
+		}
+	}
+	given := bytes.Contains(body, []byte(ToolArgsMarker))
+	if !given && !bytes.Contains(body, []byte(ToolCallMarker)) {
 		return ""
 	}
 	var v any
 	if json.Unmarshal(body, &v) != nil {
 		return ""
 	}
-	note, ok := afterMarker(v)
+	if given {
+		args, ok := afterMarker(v, ToolArgsMarker)
+		if !ok || !strings.HasPrefix(args, "{") || !json.Valid([]byte(args)) {
+			return ""
+		}
+		return args
+	}
+	note, ok := afterMarker(v, ToolCallMarker)
 	if !ok {
 		return ""
 	}
@@ -53,23 +79,33 @@ func simToolArgs(body []byte) string {
 	return strings.TrimSpace(b.String())
 }
 
-// afterMarker finds the first string in v holding ToolCallMarker and
-// returns what follows the marker, trimmed.
-func afterMarker(v any) (string, bool) {
+// escapeAll writes s as the contents of a JSON string made of \u
+// escapes only.
+func escapeAll(s string) string {
+	var b strings.Builder
+	for _, u := range utf16.Encode([]rune(s)) {
+		fmt.Fprintf(&b, `\u%04x`, u)
+	}
+	return b.String()
+}
+
+// afterMarker finds the first string in v holding marker and returns what
+// follows the marker, trimmed.
+func afterMarker(v any, marker string) (string, bool) {
 	switch v := v.(type) {
 	case string:
-		if _, after, ok := strings.Cut(v, ToolCallMarker); ok {
+		if _, after, ok := strings.Cut(v, marker); ok {
 			return strings.TrimSpace(after), true
 		}
 	case []any:
 		for _, e := range v {
-			if s, ok := afterMarker(e); ok {
+			if s, ok := afterMarker(e, marker); ok {
 				return s, true
 			}
 		}
 	case map[string]any:
 		for _, e := range v {
-			if s, ok := afterMarker(e); ok {
+			if s, ok := afterMarker(e, marker); ok {
 				return s, true
 			}
 		}
