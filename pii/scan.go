@@ -302,34 +302,33 @@ var (
 
 // numbers is the single pass for every digit-led type. At the start of
 // each digit group (or a '+'/'(' before a digit) it tries the matchers;
-// everywhere else it costs one table test per byte.
+// it finds the digits eight bytes at a time.
 func (s *scanner) numbers() {
 	t := s.text
 	n := len(t)
 	for i := 0; i < n; i++ {
-		// Jump to the next byte that can start a number, eight bytes at a
-		// time; the last few bytes go through the table test below.
+		// Jump to the next digit, eight bytes at a time; the last few bytes
+		// are tested one by one.
 		for i+8 <= n {
-			if m := triggers(load64(t, i)); m != 0 {
+			if m := digitMask(load64(t, i)); m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
 				break
 			}
 			i += 8
 		}
+		for i < n && !isDigit(t[i]) {
+			i++
+		}
 		if i >= n {
 			break
 		}
-		c := t[i]
-		if !numTrigger[c] {
-			continue
-		}
-		if !isDigit(c) {
-			if (c == '+' || c == '(') && i+1 < n && isDigit(t[i+1]) && !s.wordAt(i-1) {
-				if e := s.phone(i); e > 0 {
-					i = e - 1
-				}
+		// A '+' or '(' right before the digit starts a phone number (the
+		// byte before it was not skipped: a match never ends in it).
+		if p := i - 1; p >= 0 && (t[p] == '+' || t[p] == '(') && !s.wordAt(p-1) {
+			if e := s.phone(p); e > 0 {
+				i = e - 1
+				continue
 			}
-			continue
 		}
 		switch {
 		case i > 0 && isAlpha(t[i-1]):
@@ -349,10 +348,6 @@ func (s *scanner) numbers() {
 		}
 	}
 }
-
-// numTrigger marks the bytes that can start a digit-led candidate.
-var numTrigger = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true,
-	'5': true, '6': true, '7': true, '8': true, '9': true, '+': true, '(': true}
 
 // digitStart tries the digit-led matchers at a number start i.
 func (s *scanner) digitStart(i int) {
@@ -696,18 +691,11 @@ func load64(t string, i int) uint64 {
 		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 }
 
-// triggers returns a word with the high bit set in exactly the bytes of x
-// that are a digit, '+' or '(' (SWAR, see "Bit Twiddling Hacks": hasbetween,
-// and an exact zero-byte test that does not let borrows run between bytes).
-// Its lowest set bit, divided by eight, is the offset of the first trigger.
-func triggers(x uint64) uint64 {
+// digitMask returns a word with the high bit set in exactly the bytes of x
+// that are ASCII digits (SWAR, "Bit Twiddling Hacks": hasbetween, which
+// lets no borrow or carry cross bytes). Its lowest set bit, divided by
+// eight, is the offset of the first digit.
+func digitMask(x uint64) uint64 {
 	lo := x & low7
-	digits := (ones*(127+'9'+1) - lo) & ^x & (lo + ones*(127-('0'-1)))
-	return (digits | zeroBytes(x^(ones*'+')) | zeroBytes(x^(ones*'('))) & highs
-}
-
-// zeroBytes returns a word with the high bit set in exactly the zero bytes
-// of y.
-func zeroBytes(y uint64) uint64 {
-	return ^((y&low7 + low7) | y) & highs
+	return (ones*(127+'9'+1) - lo) & ^x & (lo + ones*(127-('0'-1))) & highs
 }
