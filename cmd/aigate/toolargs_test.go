@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -26,7 +27,7 @@ import (
 // in what the model writes, tool-call arguments included; tool-flag only
 // records them; tool-pseudo pseudonymises the e-mail address on the way in
 // and restores it in the arguments; tool-pinned pins a prompt with a
-// canary.
+// canary; tool-in redacts e-mail addresses on the way in.
 const toolPolicyConfig = `
 limits:
   requests_per_minute: 60000
@@ -43,6 +44,8 @@ policies:
     pii: {default: allow, EMAIL: pseudonymize}
   tool-pinned:
     system_prompt: "` + pinnedPrompt + `"
+  tool-in:
+    pii: {EMAIL: redact}
 `
 
 // toolCall is what a client read of the simulated model's tool call: the
@@ -415,5 +418,41 @@ func TestToolCallArgumentsEscapedRestored(t *testing.T) {
 		if c, ok := got[name]; !ok || note(t, c) != "send to "+testEmail {
 			t.Errorf("%s: read %q, want the e-mail address restored in the arguments", name, strings.ReplaceAll(got[name].args, testEmail, "(the e-mail address)"))
 		}
+	}
+}
+
+// TestToolResultEscapesSeenThrough: a tool's result that is a JSON
+// document spelling an e-mail address with escapes has it redacted before
+// it goes upstream, as it would be written plainly.
+func TestToolResultEscapesSeenThrough(t *testing.T) {
+	g := mustRunGatewayWith(t, upstreamsim.New(), toolPolicyConfig, nil)
+	key, _ := g.mustKey(t, keys.CreateOptions{Name: "tools", Owner: "alice", Policy: "tool-in"})
+	local, domain, _ := strings.Cut(testEmail, "@")
+	result := string(mustJSON(t, `{"customer":{"email":"`+escapeJSON(local)+`\u0040`+domain+`"}}`))
+	call := `{"id":"call_1","type":"function","function":{"name":"lookup","arguments":"{}"}}`
+	bodies := map[string]struct{ path, body string }{
+		"openai-chat": {"/v1/chat/completions", `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"who?"},` +
+			`{"role":"assistant","tool_calls":[` + call + `]},{"role":"tool","tool_call_id":"call_1","content":` + result + `}]}`},
+		"openai-responses": {"/v1/responses", `{"model":"gpt-4o-mini","input":[{"role":"user","content":"who?"},` +
+			`{"type":"function_call","call_id":"call_1","name":"lookup","arguments":"{}"},{"type":"function_call_output","call_id":"call_1","output":` + result + `}]}`},
+		"anthropic": {"/v1/messages", `{"model":"claude-haiku-4-5","max_tokens":100,"messages":[{"role":"user","content":"who?"},` +
+			`{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"lookup","input":{}}]},` +
+			`{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":` + result + `}]}]}`},
+	}
+	for name, b := range bodies {
+		t.Run(name, func(t *testing.T) {
+			h := bearerHeader(key)
+			if name == "anthropic" {
+				h = http.Header{"X-Api-Key": {key}, "Anthropic-Version": {"2023-06-01"}}
+			}
+			resp, data := g.do(t, "POST", b.path, b.body, h)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d: %s", resp.StatusCode, data)
+			}
+			up := string(g.upstream.last(t).body)
+			if !json.Valid([]byte(up)) || strings.Contains(up, domain) || !strings.Contains(up, `{\"email\":\"[EMAIL]\"}`) {
+				t.Errorf("upstream body (%d bytes) holds the e-mail address, or not the redacted tool result", len(up))
+			}
+		})
 	}
 }

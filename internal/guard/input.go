@@ -2,6 +2,7 @@ package guard
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -75,6 +76,9 @@ func (p *Policy) checkInput(req *gateway.Request, ad provider.Adapter) (*pii.Vau
 	if err := p.pinSystem(req, ad); err != nil {
 		return nil, err
 	}
+	if p.secrets != ActionOff || p.injection != ActionOff || p.piiOn {
+		canonJSONTexts(req)
+	}
 	if err := p.checkSecrets(req); err != nil {
 		return nil, err
 	}
@@ -110,6 +114,25 @@ func checkedTexts(req *gateway.Request, withAssistant bool) []*gateway.Text {
 		}
 	}
 	return ts
+}
+
+// canonJSONTexts rewrites each checked text that is a JSON document (a
+// tool's result, most often) with its escapes canonical (see canonJSON),
+// so the checks that follow read the values it spells rather than escapes
+// that hide them ("jane\u0040example.org"). The new text is equivalent
+// JSON. Text that is not JSON as a whole is left as it is.
+func canonJSONTexts(req *gateway.Request) {
+	for _, t := range checkedTexts(req, true) {
+		v := t.Value
+		if strings.IndexByte(v, '\\') < 0 {
+			continue
+		}
+		if s := strings.TrimLeft(v, " \t\r\n"); s == "" || s[0] != '{' && s[0] != '[' || !json.Valid([]byte(v)) {
+			continue
+		}
+		b, _ := canonJSON(make([]byte, 0, len(v)), v, true)
+		t.Set(string(b))
+	}
 }
 
 // pinSystem applies the pinned prompt and the client_system rule.
