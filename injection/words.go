@@ -27,24 +27,26 @@ import (
 // term's words, except that the last word of a prefix term need only start
 // the text's word. TestWordMatcherExact checks this against the automaton.
 type wordMatcher struct {
-	// slots is an open-addressed table of entry numbers plus one (0 is an
-	// empty slot), indexed by the top slotBits bits of a word's hash, with
-	// linear probing; the high half of each slot is a tag from the hash, so
-	// that most misses do not read the entry.
+	// entries are the vocabulary's words; entry 0 is none, with no terms.
+	entries []wordEntry
+	texts   []string // by entry
+	// Words of up to eight bytes, most of any text, are looked up by their
+	// bytes, little-endian and zero-padded, in short.
+	short bucketTable
+	// slots is the table of the longer words: an open-addressed table of
+	// entry numbers, indexed by the top slotBits bits of a word's hash,
+	// with linear probing; the high half of each slot is a tag from the
+	// hash, so that most misses do not read the entry.
 	slots    []uint32
 	slotBits uint
-	entries  []wordEntry
-	texts    []string // by entry
 	// Terms of one word are held in their word's entry. Terms of several
-	// words are listed by their last two words' entries, in pairs, a table
-	// like slots whose entries are the pair key above and 1 + an index
-	// into pairEnds below, each a span of ends sorted as the automaton
-	// reports terms that end at one position: longest first, then by term
-	// id. A term of several words is longer than one of its last word
-	// alone, so the pair's terms come first.
+	// words are listed by their last two words' entries: pairs maps their
+	// pairKey to 1 + an index into pairEnds, each a span of ends sorted as
+	// the automaton reports terms that end at one position: longest
+	// first, then by term id. A term of several words is longer than one
+	// of its last word alone, so the pair's terms come first.
 	ends     []termEnd
-	pairs    []uint64
-	pairBits uint
+	pairs    bucketTable
 	pairEnds [][2]uint32 // ends[lo:hi] of each pair
 	// prev holds the words before the last two of each term, nearest
 	// first, as entry numbers.
@@ -52,12 +54,77 @@ type wordMatcher struct {
 	// A word can hold a prefix term's last word at a length shorter than
 	// its own. long and short say which lengths to probe for a word: bit L
 	// of long[h] for lengths L ≥ 3 of prefix words whose first three bytes
-	// hash to h, bits 1 and 2 of short[b] for lengths 1 and 2 of prefix
+	// hash to h, bits 1 and 2 of shortLens[b] for lengths 1 and 2 of prefix
 	// words that start with b. A set bit only costs a probe.
-	long  [1 << longBits]uint64
-	short [256]uint8
+	long      [1 << longBits]uint64
+	shortLens [256]uint8
 	// cjk matches the word-view terms that need no word boundary.
 	cjk *automaton
+}
+
+// bucketTable maps nonzero 64-bit keys to nonzero values, 0 meaning
+// absent, in buckets of bucketSize keys: half a cache line. It is made
+// large enough that no bucket overflows, so a lookup reads one bucket and
+// chooses among its keys without a branch. Whether a word is in the
+// vocabulary, or two words end a term, is as good as random, and a
+// mispredicted branch per word would cost more than the lookup.
+type bucketTable struct {
+	keys  [][bucketSize]uint64
+	vals  [][bucketSize]uint32
+	shift uint
+}
+
+const bucketSize = 4
+
+// bucket returns the index of key's bucket.
+func (t *bucketTable) bucket(key uint64) int {
+	return int(key * wordMul >> (t.shift & 63))
+}
+
+// get returns key's value, or 0.
+func (t *bucketTable) get(key uint64) uint32 {
+	b := t.bucket(key)
+	keys, vals := &t.keys[b], &t.vals[b]
+	v0, v1, v2, v3 := vals[0], vals[1], vals[2], vals[3]
+	v := uint32(0)
+	if keys[0] == key {
+		v = v0
+	}
+	if keys[1] == key {
+		v = v1
+	}
+	if keys[2] == key {
+		v = v2
+	}
+	if keys[3] == key {
+		v = v3
+	}
+	return v
+}
+
+// newBucketTable returns the table of the fewest buckets, at least one per
+// two keys, in which no bucket overflows.
+func newBucketTable(keys []uint64, vals []uint32) bucketTable {
+	bits := uint(1)
+	for 1<<bits < (len(keys)+1)/2 {
+		bits++
+	}
+grow:
+	for ; ; bits++ {
+		t := bucketTable{keys: make([][bucketSize]uint64, 1<<bits), vals: make([][bucketSize]uint32, 1<<bits), shift: 64 - bits}
+		for i, k := range keys {
+			b := t.bucket(k)
+			j := 0
+			for j < bucketSize && t.keys[b][j] != 0 {
+				j++
+			}
+			if j == bucketSize {
+				continue grow
+			}
+			t.keys[b][j], t.vals[b][j] = k, vals[i]
+		}
+		return t
+	}
 }
 
 // longBits is log2 of the number of entries in wordMatcher.long: 8 KB.
@@ -71,23 +138,19 @@ const maxTermWords = 64
 // cache line; wordMatcher.texts holds the words themselves.
 type wordEntry struct {
 	first uint64 // the first eight bytes of the word, little-endian, zero-padded
-	// single holds the terms that are this word alone, by id, noTerm when
-	// absent: the word as a whole word and as a prefix ("instruction*"),
-	// the lower id first; prefix has bit i set when single[i] is a prefix
+	// single holds the terms that are this word alone, by id: the word as
+	// a whole word and as a prefix ("instruction*"), the lower id first;
+	// nSingle of them. prefix has bit i set when single[i] is a prefix
 	// term.
-	single [2]uint16
-	n      uint8 // the word's length, or 255 for 255 and longer
-	prefix uint8
-	// last: the word ends a term of several words; beforeLast: it comes
-	// just before the last word of one. Without both, scan does not look
-	// the pair up.
-	last, beforeLast bool
+	single  [2]uint16
+	nSingle uint8
+	n       uint8 // the word's length, or 255 for 255 and longer
+	prefix  uint8
+	last    bool // the word ends a term of several words
 }
 
-const (
-	noTerm  = 0xFFFF
-	noEntry = 0xFFFF // in scan's ring: a word that is not in the vocabulary
-)
+// noEntry is the entry of a word that is not in the vocabulary.
+const noEntry = 0
 
 // termEnd is a term of several words, listed by its last two words.
 type termEnd struct {
@@ -98,10 +161,10 @@ type termEnd struct {
 	prevLo uint32 // prev[prevLo:prevLo+nPrev]
 }
 
-// pairKey is the key of the pairs table for two entries.
+// pairKey is the key of the pairs table for two entries; it is 0 only
+// when both are noEntry.
 func pairKey(before, last uint16) uint32 { return uint32(before)<<16 | uint32(last) }
 
-func pairHash(key uint32, bits uint) uint32 { return key * 0x9e3779b1 >> (32 - bits) }
 
 // Word hashing: the eight-byte chunks of a word, little-endian, the last
 // one zero-padded, folded by multiplication. Words hold no zero byte, so
@@ -152,22 +215,20 @@ func buildWordMatcher(terms []term) *wordMatcher {
 		if e, ok := index[w]; ok {
 			return e
 		}
-		if len(m.entries) >= noEntry {
+		if len(m.entries) >= 1<<16 {
 			panic("injection: too many distinct words in the rule vocabulary")
 		}
 		e := uint16(len(m.entries))
 		index[w] = e
-		m.entries = append(m.entries, wordEntry{first: loadPartial(w), n: uint8(min(len(w), 255)), single: [2]uint16{noTerm, noTerm}})
+		m.entries = append(m.entries, wordEntry{first: loadPartial(w), n: uint8(min(len(w), 255))})
 		m.texts = append(m.texts, w)
 		return e
 	}
+	m.entries, m.texts = []wordEntry{noEntry: {}}, []string{noEntry: ""}
 	pairs := map[uint32][]termEnd{}
 	for id, t := range terms {
 		if t.view != viewWords || !t.boundary {
 			continue
-		}
-		if id >= noTerm {
-			panic("injection: too many terms")
 		}
 		words := strings.Split(t.text, " ")
 		if len(words) > maxTermWords {
@@ -179,17 +240,14 @@ func buildWordMatcher(terms []term) *wordMatcher {
 			// Terms are interned, so a word is at most one whole-word term
 			// and one prefix term, and ids grow.
 			en := &m.entries[e]
-			i := 0
-			if en.single[0] != noTerm {
-				i = 1
-			}
-			if en.single[i] != noTerm {
+			if en.nSingle == 2 {
 				panic("injection: a word is more than two terms")
 			}
-			en.single[i] = uint16(id)
+			en.single[en.nSingle] = uint16(id)
 			if t.prefix {
-				en.prefix |= 1 << i
+				en.prefix |= 1 << en.nSingle
 			}
+			en.nSingle++
 		} else {
 			te := termEnd{term: uint16(id), len: uint16(len(t.text)), prefix: t.prefix}
 			before := entry(words[len(words)-2])
@@ -199,7 +257,7 @@ func buildWordMatcher(terms []term) *wordMatcher {
 			}
 			k := pairKey(before, e)
 			pairs[k] = append(pairs[k], te)
-			m.entries[e].last, m.entries[before].beforeLast = true, true
+			m.entries[e].last = true
 		}
 		if t.prefix {
 			if len(last) >= 64 {
@@ -208,25 +266,34 @@ func buildWordMatcher(terms []term) *wordMatcher {
 			if len(last) >= 3 {
 				m.long[longHash(loadPartial(last))] |= 1 << len(last)
 			} else {
-				m.short[last[0]] |= 1 << len(last)
+				m.shortLens[last[0]] |= 1 << len(last)
 			}
 		}
 	}
+	var keys []uint64
+	var vals []uint32
+	for e, w := range m.texts {
+		if e != noEntry && len(w) <= 8 {
+			keys, vals = append(keys, m.entries[e].first), append(vals, uint32(e))
+		}
+	}
+	m.short = newBucketTable(keys, vals)
 	// Tables at most a quarter full keep probe chains short.
 	for m.slotBits = 4; 1<<m.slotBits < 4*len(m.entries); m.slotBits++ {
 	}
 	m.slots = make([]uint32, 1<<m.slotBits)
 	for e := range m.entries {
+		if e == noEntry || len(m.texts[e]) <= 8 {
+			continue
+		}
 		h := hashWord(m.texts[e])
 		i := h >> (64 - m.slotBits)
 		for m.slots[i] != 0 {
 			i = (i + 1) & (1<<m.slotBits - 1)
 		}
-		m.slots[i] = uint32(h)&0xFFFF0000 | uint32(e+1)
+		m.slots[i] = uint32(h)&0xFFFF0000 | uint32(e)
 	}
-	for m.pairBits = 4; 1<<m.pairBits < 4*len(pairs); m.pairBits++ {
-	}
-	m.pairs = make([]uint64, 1<<m.pairBits)
+	keys, vals = keys[:0], vals[:0]
 	for _, k := range slices.Sorted(maps.Keys(pairs)) {
 		te := pairs[k]
 		slices.SortFunc(te, func(a, b termEnd) int {
@@ -234,19 +301,20 @@ func buildWordMatcher(terms []term) *wordMatcher {
 		})
 		m.pairEnds = append(m.pairEnds, [2]uint32{uint32(len(m.ends)), uint32(len(m.ends) + len(te))})
 		m.ends = append(m.ends, te...)
-		i := pairHash(k, m.pairBits)
-		for m.pairs[i] != 0 {
-			i = (i + 1) & (1<<m.pairBits - 1)
-		}
-		m.pairs[i] = uint64(k)<<32 | uint64(len(m.pairEnds))
+		keys, vals = append(keys, uint64(k)), append(vals, uint32(len(m.pairEnds)))
 	}
+	m.pairs = newBucketTable(keys, vals)
 	m.cjk = buildAutomaton(terms, func(t term) bool { return t.view == viewWords && !t.boundary })
 	return m
 }
 
-// lookup returns the entry of the word text[p:p+n] whose hash is h, or
-// noEntry. x is load8(text, p).
-func (m *wordMatcher) lookup(text []byte, p, n int, h, x uint64) uint16 {
+// lookup returns the entry of the word text[p:p+n], or noEntry. x is
+// load8(text, p).
+func (m *wordMatcher) lookup(text []byte, p, n int, x uint64) uint16 {
+	if n <= 8 {
+		return uint16(m.short.get(x & byteMask(n)))
+	}
+	h := hashPrefix(text, p, n, x)
 	mask := uint64(1)<<m.slotBits - 1
 	tag := uint32(h) & 0xFFFF0000 // as buildWordMatcher stores it
 	for i := h >> ((64 - m.slotBits) & 63); ; i = (i + 1) & mask {
@@ -257,9 +325,9 @@ func (m *wordMatcher) lookup(text []byte, p, n int, h, x uint64) uint16 {
 		if s&0xFFFF0000 != tag {
 			continue
 		}
-		e := s&0xFFFF - 1
+		e := s & 0xFFFF
 		en := &m.entries[e]
-		if int(en.n) == min(n, 255) && en.first == x&byteMask(n) && (n <= 8 || m.texts[e][8:] == string(text[p+8:p+n])) {
+		if int(en.n) == min(n, 255) && en.first == x && m.texts[e][8:] == string(text[p+8:p+n]) {
 			return uint16(e)
 		}
 	}
@@ -332,33 +400,42 @@ func (m *wordMatcher) scan(dst, cjk []occ, text []byte) (occs, cjkScratch []occ)
 		}
 		e := uint16(noEntry)
 		if run > 0 {
-			var h uint64
 			if n <= 8 {
-				h = hashLast(wordSeed, x&byteMask(n))
+				e = uint16(m.short.get(x & byteMask(n)))
 			} else {
-				h = hashPrefix(text, p, n, x)
+				e = m.lookup(text, p, n, x)
 			}
-			e = m.lookup(text, p, n, h, x)
 			// Prefix terms whose last word is shorter than this word,
 			// shortest first: their occurrences end first.
-			lens := uint64(m.short[uint8(x)])
-			if n >= 4 {
-				lens |= m.long[longHash(x)]
-			}
+			// (For a word of under three bytes long's bits are of no
+			// use, but looking them up costs less than a branch on the
+			// length, which is as good as random in prose.)
+			lens := uint64(m.shortLens[uint8(x)]) | m.long[longHash(x)]
 			if n < 64 {
 				lens &= 1<<n - 1
 			}
 			for ; lens != 0; lens &= lens - 1 {
 				l := bits.TrailingZeros64(lens)
-				if pe := m.lookup(text, p, l, hashPrefix(text, p, l, x), x); pe != noEntry {
+				if pe := m.lookup(text, p, l, x); pe != noEntry {
 					dst = m.report(dst, &ring, k, run, pe, true, p, p+l)
 				}
 			}
-			if e != noEntry {
-				dst = m.report(dst, &ring, k, run, e, false, p, p+n)
+			// Terms of several words, then the word's own, appended
+			// without a branch on whether there are any.
+			en := &m.entries[e]
+			if en.last && run >= 2 {
+				if pi := m.pairs.get(uint64(pairKey(ring[uint(k-1)%maxTermWords], e))); pi != 0 {
+					dst = m.reportPair(dst, &ring, k, run, pi, false, p+n)
+				}
 			}
+			dst = slices.Grow(dst, 2)
+			o := len(dst)
+			dst = dst[:o+2]
+			dst[o] = occ{term: en.single[0], start: int32(p), end: int32(p + n)}
+			dst[o+1] = occ{term: en.single[1], start: int32(p), end: int32(p + n)}
+			dst = dst[:o+int(en.nSingle)]
 		}
-		ring[k%maxTermWords] = e
+		ring[uint(k)%maxTermWords] = e
 		p += n
 	}
 	cjk = cjk[:0]
@@ -377,13 +454,13 @@ func (m *wordMatcher) scan(dst, cjk []occ, text []byte) (occs, cjkScratch []occ)
 // than e's.
 func (m *wordMatcher) report(dst []occ, ring *[maxTermWords]uint16, k, run int, e uint16, prefixOnly bool, start, end int) []occ {
 	en := &m.entries[e]
-	if en.last && run >= 2 {
-		if before := ring[(k-1)%maxTermWords]; before != noEntry && m.entries[before].beforeLast {
-			dst = m.reportPair(dst, ring, k, run, pairKey(before, e), prefixOnly, end)
+	if run >= 2 {
+		if pi := m.pairs.get(uint64(pairKey(ring[uint(k-1)%maxTermWords], e))); pi != 0 {
+			dst = m.reportPair(dst, ring, k, run, pi, prefixOnly, end)
 		}
 	}
-	for i, id := range en.single {
-		if id != noTerm && (!prefixOnly || en.prefix&(1<<i) != 0) {
+	for i, id := range en.single[:en.nSingle] {
+		if !prefixOnly || en.prefix&(1<<i) != 0 {
 			dst = append(dst, occ{term: id, start: int32(start), end: int32(end)})
 		}
 	}
@@ -391,27 +468,16 @@ func (m *wordMatcher) report(dst []occ, ring *[maxTermWords]uint16, k, run int, 
 }
 
 // reportPair is report for the terms of several words whose last two
-// words are the pair key.
-func (m *wordMatcher) reportPair(dst []occ, ring *[maxTermWords]uint16, k, run int, key uint32, prefixOnly bool, end int) []occ {
-	mask := uint32(1)<<m.pairBits - 1
-	var lohi [2]uint32
-	for i := pairHash(key, m.pairBits); ; i = (i + 1) & mask {
-		s := m.pairs[i]
-		if s == 0 {
-			return dst
-		}
-		if uint32(s>>32) == key {
-			lohi = m.pairEnds[uint32(s)-1]
-			break
-		}
-	}
+// words make pairs entry pi.
+func (m *wordMatcher) reportPair(dst []occ, ring *[maxTermWords]uint16, k, run int, pi uint32, prefixOnly bool, end int) []occ {
+	lohi := m.pairEnds[pi-1]
 	for _, te := range m.ends[lohi[0]:lohi[1]] {
 		if prefixOnly && !te.prefix || int(te.nPrev)+2 > run {
 			continue
 		}
 		ok := true
 		for j, w := range m.prev[te.prevLo : te.prevLo+uint32(te.nPrev)] {
-			if ring[(k-2-j)%maxTermWords] != w {
+			if ring[uint(k-2-j)%maxTermWords] != w {
 				ok = false
 				break
 			}
