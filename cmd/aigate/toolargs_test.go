@@ -301,11 +301,11 @@ func escapeJSON(s string) string {
 // them: the address with \u escapes (enough of them that streamed
 // fragments of a few bytes cut some in two), the key with its first
 // letter escaped, the card number once with an escaped space and once as
-// a JSON number.
+// a JSON number; the address again as an object key.
 func escapedArgs(secret string) string {
 	local, domain, _ := strings.Cut(testEmail, "@")
 	return `{"note":"mail ` + escapeJSON(local) + `\u0040` + domain + ` the key \u` + fmt.Sprintf("%04x", secret[0]) + secret[1:] + ` today",` +
-		`"card":"4111\u00201111 1111 1111","n":4111111111111111,"\u0074o":["` + escapeJSON(testEmail) + `"]}`
+		`"card":"4111\u00201111 1111 1111","n":4111111111111111,"\u0074o":["` + escapeJSON(testEmail) + `"],"` + escapeJSON(testEmail) + `":1}`
 }
 
 // TestToolCallArgumentsEscapedRedacted: values spelt with JSON escapes in
@@ -334,7 +334,9 @@ func TestToolCallArgumentsEscapedRedacted(t *testing.T) {
 			if err := json.Unmarshal([]byte(c.args), &a); err != nil {
 				t.Fatalf("the arguments do not decode as the model wrote them: %v", err)
 			}
-			all := a.Note + a.Card + fmt.Sprint(a.N) + strings.Join(a.To, "")
+			var m map[string]any
+			_ = json.Unmarshal([]byte(c.args), &m)
+			all := a.Note + a.Card + fmt.Sprint(a.N) + strings.Join(a.To, "") + fmt.Sprint(m)
 			if strings.Contains(all, secret) || strings.Contains(all, "example.org") || strings.Contains(all, "4111") {
 				t.Fatalf("a value reached the client unredacted (the arguments are %d bytes)", len(c.args))
 			}

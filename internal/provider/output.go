@@ -68,12 +68,12 @@ type StreamErrorer interface {
 // call n of choice c.
 func ArgsChoice(c, n int) int { return 1<<24 | c<<12 | n&0xfff }
 
-// ArgStrings appends a span for every string value and every number in the
-// JSON value v found at off (an object's member values, an array's
-// elements, at any depth; not the keys), each Whole and keyed choice<<8 | k
-// for the k-th. A string's span is its decoded value; a number's is its
-// literal, so a card number written as a number is checked too, and a
-// rewrite of it goes in as a string, still valid JSON.
+// ArgStrings appends a span for every string and every number in the JSON
+// value v found at off (an object's keys and member values, an array's
+// elements, at any depth), each Whole and keyed choice<<8 | k for the k-th.
+// A string's span is its decoded value; a number's is its literal, so a
+// card number written as a number is checked too, and a rewrite of it
+// goes in as a string, still valid JSON.
 func ArgStrings(v []byte, off, choice int, out []OutputSpan) []OutputSpan {
 	k := 0
 	var walk func(v []byte, off int)
@@ -88,13 +88,54 @@ func ArgStrings(v []byte, off, choice int, out []OutputSpan) []OutputSpan {
 			out = append(out, OutputSpan{Choice: choice<<8 | k&0xff, Whole: true, Text: gateway.Text{Value: string(v), Start: off, End: off + len(v)}})
 			k++
 		case '{':
-			_ = jsonscan.Object(v, func(_ string, m []byte, moff int) bool { walk(m, off+moff); return true })
+			_ = jsonscan.Object(v, func(_ string, m []byte, moff int) bool {
+				if start, end, ok := keyBefore(v, moff); ok {
+					walk(v[start:end], off+start)
+				}
+				walk(m, off+moff)
+				return true
+			})
 		case '[':
 			_ = jsonscan.Array(v, func(_ int, e []byte, eoff int) bool { walk(e, off+eoff); return true })
 		}
 	}
 	walk(v, off)
 	return out
+}
+
+// keyBefore returns where the key of the member whose value starts at
+// voff in the object v starts and ends, quotes included.
+func keyBefore(v []byte, voff int) (start, end int, ok bool) {
+	i := voff - 1
+	for i >= 0 && (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r') {
+		i--
+	}
+	if i < 0 || v[i] != ':' {
+		return 0, 0, false
+	}
+	i--
+	for i >= 0 && (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r') {
+		i--
+	}
+	if i < 1 || v[i] != '"' {
+		return 0, 0, false
+	}
+	end = i + 1
+	// The opening quote is the first one before that is not escaped: an
+	// even run of backslashes before it.
+	for i--; i >= 0; i-- {
+		if v[i] != '"' {
+			continue
+		}
+		n := 0
+		for j := i - 1; j >= 0 && v[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 {
+			return i, end, true
+		}
+	}
+	return 0, 0, false
 }
 
 // ArrayStreamer is implemented by adapters whose API can stream either as

@@ -6,12 +6,12 @@ import (
 )
 
 func TestArgStrings(t *testing.T) {
-	body := []byte(`{"in":{"a":"x\u0040y","n":4111111111111111,"l":[-1.5e3,"z"],"t":true,"o":null}}`)
+	body := []byte(`{"in":{"a":"x\u0040y","n" : 4111111111111111,"l":[-1.5e3,"z"],"t":true,"o":null,"k\\\"\u0040\\":{}}}`)
 	const off = 6 // where the value of "in" starts
 	var got []string
 	for _, sp := range ArgStrings(body[off:len(body)-1], off, 2, nil) {
 		raw := string(body[sp.Start:sp.End])
-		if want := map[string]string{"x@y": `"x\u0040y"`, "z": `"z"`}[sp.Value]; raw != sp.Value && raw != want {
+		if want := map[string]string{"x@y": `"x\u0040y"`, `k\"@\`: `"k\\\"\u0040\\"`}[sp.Value]; raw != sp.Value && raw != want && raw != `"`+sp.Value+`"` {
 			t.Errorf("span %q at %d:%d covers %q", sp.Value, sp.Start, sp.End, raw)
 		}
 		if !sp.Whole || sp.Choice>>8 != 2 {
@@ -19,7 +19,7 @@ func TestArgStrings(t *testing.T) {
 		}
 		got = append(got, sp.Value)
 	}
-	if want := "[x@y 4111111111111111 -1.5e3 z]"; fmt.Sprint(got) != want {
+	if want := `[a x@y n 4111111111111111 l -1.5e3 z t o k\"@\]`; fmt.Sprint(got) != want {
 		t.Errorf("spans %v, want %s", got, want)
 	}
 }
