@@ -249,7 +249,8 @@ func (st *choiceState) restoreArgs(v *pii.Vault, s string, final bool) string {
 // redaction keeps it valid JSON. final says no text follows.
 func (o *output) scanArgs(st *choiceState, s string, final bool) string {
 	start := st.lex
-	_, st.lex = jsonTokens(s, start, final, nil)
+	var toks [16]jsonToken
+	_, st.lex = jsonTokens(s, start, final, toks[:0])
 	if s == "" {
 		return s
 	}
