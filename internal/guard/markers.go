@@ -15,19 +15,11 @@ import (
 //	"### System:" "### Instruction:" "### Response:" …        → "(System):" …
 //
 // Matching ignores ASCII case. Text without '<', '[' or '#', or a blank
-// line, is returned as is after one scan.
+// line, is returned as is after one vectorised search per trigger byte.
 
 // neutralizeMarkers returns s with chat-template role markers rewritten and
 // how many it rewrote.
 func neutralizeMarkers(s string) (string, int) {
-	if !strings.ContainsAny(s, "<[#") && !strings.Contains(s, "\n\n") {
-		return s, 0
-	}
-	var (
-		b    strings.Builder
-		n    int
-		last int
-	)
 	// next[k] is the next offset of trigger byte k (-1: none left), each
 	// found with the vectorised strings.IndexByte.
 	const triggers = "<[#\n"
@@ -41,6 +33,14 @@ func neutralizeMarkers(s string) (string, int) {
 	for k := range next {
 		find(k, 0)
 	}
+	if next[0] < 0 && next[1] < 0 && next[2] < 0 && (next[3] < 0 || !strings.Contains(s[next[3]:], "\n\n")) {
+		return s, 0 // nothing a marker starts with
+	}
+	var (
+		b    strings.Builder
+		n    int
+		last int
+	)
 	for {
 		i := -1
 		for _, j := range next {
