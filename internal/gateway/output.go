@@ -36,7 +36,7 @@ const jsonArgs = 1 << 29
 // the key it would use otherwise. The guard then reads the values the JSON
 // spells rather than its escapes ("\u0040" is an "@"), and keeps what it
 // returns valid JSON. Arguments handed over value by value, each string
-// decoded, need no such key.
+// decoded, need no such key. Other keys must stay below the mark (1<<29).
 func ToolArgs(choice int) int { return choice | jsonArgs }
 
 // IsToolArgs reports whether choice was made by [ToolArgs].

@@ -68,24 +68,32 @@ type StreamErrorer interface {
 // call n of choice c.
 func ArgsChoice(c, n int) int { return 1<<24 | c<<12 | n&0xfff }
 
+// PlainKey returns k cut to the bits below the mark [gateway.ToolArgs]
+// sets, for keys that name text other than tool-call arguments written as
+// JSON (decoded values, whole texts) but are built by shifts that could
+// reach it.
+func PlainKey(k int) int { return k & (gateway.ToolArgs(0) - 1) }
+
 // ArgStrings appends a span for every string and every number in the JSON
 // value v found at off (an object's keys and member values, an array's
-// elements, at any depth), each Whole and keyed choice<<8 | k for the k-th.
+// elements, at any depth), each Whole and keyed PlainKey(choice<<8 | k)
+// for the k-th.
 // A string's span is its decoded value; a number's is its literal, so a
 // card number written as a number is checked too, and a rewrite of it
 // goes in as a string, still valid JSON.
 func ArgStrings(v []byte, off, choice int, out []OutputSpan) []OutputSpan {
 	k := 0
+	key := func() int { return PlainKey(choice<<8 | k&0xff) }
 	var walk func(v []byte, off int)
 	walk = func(v []byte, off int) {
 		switch jsonscan.Kind(v) {
 		case '"':
 			if s, err := jsonscan.String(v); err == nil {
-				out = append(out, OutputSpan{Choice: choice<<8 | k&0xff, Whole: true, Text: gateway.Text{Value: s, Start: off, End: off + len(v)}})
+				out = append(out, OutputSpan{Choice: key(), Whole: true, Text: gateway.Text{Value: s, Start: off, End: off + len(v)}})
 				k++
 			}
 		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-			out = append(out, OutputSpan{Choice: choice<<8 | k&0xff, Whole: true, Text: gateway.Text{Value: string(v), Start: off, End: off + len(v)}})
+			out = append(out, OutputSpan{Choice: key(), Whole: true, Text: gateway.Text{Value: string(v), Start: off, End: off + len(v)}})
 			k++
 		case '{':
 			_ = jsonscan.Object(v, func(_ string, m []byte, moff int) bool {

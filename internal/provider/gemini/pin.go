@@ -75,7 +75,7 @@ func (Adapter) ResponseText(_ *gateway.Request, body []byte) []provider.OutputSp
 		var out []provider.OutputSpan
 		_ = jsonscan.Array(body, func(i int, r []byte, roff int) bool {
 			for _, s := range candidates(r, roff) {
-				s.Choice |= i << 16
+				s.Choice = provider.PlainKey(s.Choice | i<<16)
 				s.Whole = true
 				out = append(out, s)
 			}
@@ -95,7 +95,7 @@ func (Adapter) ResponseText(_ *gateway.Request, body []byte) []provider.OutputSp
 func (Adapter) EventText(_ *gateway.Request, data []byte) []provider.OutputSpan {
 	out := candidates(data, 0)
 	for i := range out {
-		out[i].Choice >>= 8
+		out[i].Choice = provider.PlainKey(out[i].Choice >> 8)
 	}
 	return out
 }
