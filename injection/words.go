@@ -69,8 +69,11 @@ type wordMatcher struct {
 // vocabulary, or two words end a term, is as good as random, and a
 // mispredicted branch per word would cost more than the lookup.
 type bucketTable struct {
-	keys  [][bucketSize]uint64
-	vals  [][bucketSize]uint32
+	keys [][bucketSize]uint64
+	// vals holds a bucket's four 16-bit values in one word, the value of
+	// keys[b][j] at bits 16j: get then costs few enough instructions for
+	// the compiler to inline it.
+	vals  []uint64
 	shift uint
 }
 
@@ -82,24 +85,23 @@ func (t *bucketTable) bucket(key uint64) int {
 }
 
 // get returns key's value, or 0.
-func (t *bucketTable) get(key uint64) uint32 {
+func (t *bucketTable) get(key uint64) uint16 {
 	b := t.bucket(key)
-	keys, vals := &t.keys[b], &t.vals[b]
-	v0, v1, v2, v3 := vals[0], vals[1], vals[2], vals[3]
-	v := uint32(0)
+	keys := &t.keys[b]
+	sh := uint(64) // no key: shifts all the values out
 	if keys[0] == key {
-		v = v0
+		sh = 0
 	}
 	if keys[1] == key {
-		v = v1
+		sh = 16
 	}
 	if keys[2] == key {
-		v = v2
+		sh = 32
 	}
 	if keys[3] == key {
-		v = v3
+		sh = 48
 	}
-	return v
+	return uint16(t.vals[b] >> sh)
 }
 
 // newBucketTable returns the table of the fewest buckets, at least one per
@@ -111,7 +113,7 @@ func newBucketTable(keys []uint64, vals []uint32) bucketTable {
 	}
 grow:
 	for ; ; bits++ {
-		t := bucketTable{keys: make([][bucketSize]uint64, 1<<bits), vals: make([][bucketSize]uint32, 1<<bits), shift: 64 - bits}
+		t := bucketTable{keys: make([][bucketSize]uint64, 1<<bits), vals: make([]uint64, 1<<bits), shift: 64 - bits}
 		for i, k := range keys {
 			b := t.bucket(k)
 			j := 0
@@ -121,7 +123,11 @@ grow:
 			if j == bucketSize {
 				continue grow
 			}
-			t.keys[b][j], t.vals[b][j] = k, vals[i]
+			if vals[i] > 0xFFFF {
+				panic("injection: a bucket table value does not fit in 16 bits")
+			}
+			t.keys[b][j] = k
+			t.vals[b] |= uint64(vals[i]) << (16 * j)
 		}
 		return t
 	}
@@ -469,7 +475,7 @@ func (m *wordMatcher) report(dst []occ, ring *[maxTermWords]uint16, k, run int, 
 
 // reportPair is report for the terms of several words whose last two
 // words make pairs entry pi.
-func (m *wordMatcher) reportPair(dst []occ, ring *[maxTermWords]uint16, k, run int, pi uint32, prefixOnly bool, end int) []occ {
+func (m *wordMatcher) reportPair(dst []occ, ring *[maxTermWords]uint16, k, run int, pi uint16, prefixOnly bool, end int) []occ {
 	lohi := m.pairEnds[pi-1]
 	for _, te := range m.ends[lohi[0]:lohi[1]] {
 		if prefixOnly && !te.prefix || int(te.nPrev)+2 > run {
