@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -179,4 +180,43 @@ func TestOutputArgsRestoresPseudonyms(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzOutputArgsValid: arguments that are valid JSON stay valid JSON
+// through a redacting guard, however they are cut into pieces; through a
+// flagging one they decode to the same value.
+func FuzzOutputArgsValid(f *testing.F) {
+	for _, s := range []string{
+		`{"to":"jane\u0040example.org","card":4111111111111111}`,
+		`{"a":["call +1 415 555 0132","4111 1111\n1111 1111"],"b":{"c":-12.5e3}}`,
+		`{"jane@example.org":[4111111111111111,"x"],"ip":"10.0.0.1\u0020"}`,
+		`["\ud83d\ude00 IBAN DE89370400440532013000",378282246310005]`,
+	} {
+		f.Add(s, 5, 17)
+	}
+	redact, err := NewPolicy("r", PolicySpec{OutputSecrets: ActionRedact, OutputPII: ActionRedact})
+	if err != nil {
+		f.Fatal(err)
+	}
+	flag, err := NewPolicy("f", PolicySpec{OutputSecrets: ActionFlag, OutputPII: ActionFlag})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, in string, i, j int) {
+		if !json.Valid([]byte(in)) {
+			return
+		}
+		i, j = min(max(i, 0), len(in)), min(max(j, 0), len(in))
+		i, j = min(i, j), max(i, j)
+		out, err := runArgs(redact.newOutput(&gateway.Request{}, nil), in[:i], in[i:j], in[j:])
+		if err != nil || !json.Valid([]byte(out)) {
+			t.Fatalf("redacted %q in pieces at %d, %d: %q (%v), not valid JSON", in, i, j, out, err)
+		}
+		out, err = runArgs(flag.newOutput(&gateway.Request{}, nil), in[:i], in[i:j], in[j:])
+		var a, b any
+		_ = json.Unmarshal([]byte(in), &a)
+		if err != nil || json.Unmarshal([]byte(out), &b) != nil || !reflect.DeepEqual(a, b) {
+			t.Fatalf("flagged %q: %q (%v), want the same value", in, out, err)
+		}
+	})
 }
