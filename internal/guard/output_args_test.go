@@ -75,6 +75,7 @@ func TestOutputArgsRedactsEscapedValues(t *testing.T) {
 		{"card number as a JSON number", `{"card":4111111111111111,"qty":2}`, map[string]any{"card": "[CREDIT_CARD]", "qty": 2.0}, []string{"CREDIT_CARD"}},
 		{"card number in an array", `{"cards":[4111111111111111]}`, map[string]any{"cards": []any{"[CREDIT_CARD]"}}, []string{"CREDIT_CARD"}},
 		{"e-mail after a line break", `{"a":"Jane\nmail: jane@example.org\n"}`, map[string]any{"a": "Jane\nmail: [EMAIL]\n"}, []string{"EMAIL"}},
+		{"e-mail right after a line break", `{"a":"Jane\njane@example.org\tx"}`, map[string]any{"a": "Jane\n[EMAIL]\tx"}, []string{"EMAIL"}},
 		{"escaped key name", `{"jane\u0040example.org":true}`, map[string]any{"[EMAIL]": true}, []string{"EMAIL"}},
 		{"nothing to find", `{"q":"caf\u00e9 \ud83d\ude00 \"ok\""}`, map[string]any{"q": "café 😀 \"ok\""}, nil},
 	}
