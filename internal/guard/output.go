@@ -62,7 +62,7 @@ func (o *output) state(choice int) *choiceState {
 	st := o.choices[choice]
 	if st == nil {
 		st = &choiceState{}
-		if o.vault != nil {
+		if o.vault != nil && !gateway.IsToolArgs(choice) { // see restoreArgs
 			st.restorer = o.vault.NewRestorer()
 		}
 		o.choices[choice] = st
