@@ -246,6 +246,9 @@ func (s *scanner) resolve() []Entity {
 	// out stays sorted by Start and free of overlaps, so one binary search
 	// finds the only neighbours a candidate can clash with.
 	out := s.kept[:0]
+	if cap(out) < len(c) {
+		out = make([]Entity, 0, len(c)) // no regrowth while inserting
+	}
 	for _, e := range c {
 		k, _ := slices.BinarySearchFunc(out, e.Start, func(o Entity, start int) int { return o.Start - start })
 		if k > 0 && out[k-1].End > e.Start || k < len(out) && out[k].Start < e.End {
