@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/bits"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -261,8 +262,10 @@ func unquote(v []byte) (s string, ok bool) {
 	if i == len(body) {
 		return string(body), true
 	}
-	b := make([]byte, i, len(body))
-	copy(b, body[:i])
+	// A Builder grows without zeroing its buffer first.
+	var b strings.Builder
+	b.Grow(len(body))
+	b.WriteString(str[:i])
 	for i < len(body) {
 		c := body[i]
 		switch {
@@ -272,17 +275,17 @@ func unquote(v []byte) (s string, ok bool) {
 			}
 			switch e := body[i+1]; e {
 			case '"', '\\', '/':
-				b = append(b, e)
+				b.WriteByte(e)
 			case 'b':
-				b = append(b, '\b')
+				b.WriteByte('\b')
 			case 'f':
-				b = append(b, '\f')
+				b.WriteByte('\f')
 			case 'n':
-				b = append(b, '\n')
+				b.WriteByte('\n')
 			case 'r':
-				b = append(b, '\r')
+				b.WriteByte('\r')
 			case 't':
-				b = append(b, '\t')
+				b.WriteByte('\t')
 			case 'u':
 				if i+6 > len(body) {
 					return "", false
@@ -304,7 +307,7 @@ func unquote(v []byte) (s string, ok bool) {
 				if utf16.IsSurrogate(r) {
 					return "", false
 				}
-				b = utf8.AppendRune(b, r)
+				b.WriteRune(r)
 				i += 6
 				continue
 			default:
@@ -322,18 +325,18 @@ func unquote(v []byte) (s string, ok bool) {
 					j = plainRun(str, j)
 				}
 			}
-			b = append(b, body[i:j]...)
+			b.WriteString(str[i:j])
 			i = j
 		default:
 			r, n := utf8.DecodeRune(body[i:min(i+utf8.UTFMax, len(body))])
 			if r == utf8.RuneError && n == 1 {
 				return "", false
 			}
-			b = append(b, body[i:i+n]...)
+			b.WriteString(str[i : i+n])
 			i += n
 		}
 	}
-	return unsafe.String(unsafe.SliceData(b), len(b)), true // b is ours alone
+	return b.String(), true
 }
 
 // plainByte marks the bytes a JSON string holds as they are: ASCII other
