@@ -51,9 +51,9 @@
 //	go run ./injection/train -data ../shared/data/injection_dev.jsonl -out injection/model.bin
 //
 // from the rows of that file whose id is not [HeldOut] (FNV-1a 64 of the id
-// modulo 5 is not 0: 1,163 of 1,439 rows; data sha256 d0bf7431…) plus two
+// modulo 5 is not 0: 1,163 of 1,439 rows; data sha256 d0bf7431…) plus three
 // files written for aigate and committed under train/ (CC0, original
-// sentences, nothing copied or translated from the data):
+// sentences, nothing copied, translated or paraphrased from the data):
 // benign_synthetic.jsonl, 150 everyday prompts (110 English, 40 in 14
 // other languages, many about passwords, databases, translating and
 // repeating), and synthetic_multilingual.jsonl, 827 rows in 20 languages:
@@ -63,7 +63,20 @@
 // pairs in 16 languages that join one framing (claimed expertise,
 // make-believe, a string of questions, a claimed role) to a harmful ask or
 // to an ordinary one, so that neither the framing, nor the language, nor a
-// long foreign document is itself taken as evidence. The other
+// long foreign document is itself taken as evidence; and
+// synthetic_techniques.jsonl, 764 rows in 20 languages written natively
+// in each: 379 attacks of the families the sources label as attacks
+// (dropping the earlier task, claimed system mode or developer role,
+// bribes and pleas, a world where secrets are public, payloads in parts,
+// a secret reversed, spelled out, encoded or hidden in an acrostic, a
+// distracting preamble before the secret, a claimed team habit of
+// sharing it, a worked Q/A transcript that ends in the ask, a note to the
+// AI inside a document, an assistant without rules, and the off-topic
+// and political hijacks deepset counts), 313 benign rows that reuse the
+// same surface without the ask (the same trivia, poems, role-play,
+// summaries and password-advice questions), and 72 benign paragraphs with
+// a question, a summary or a translation request, in the languages whose
+// long texts the model had taken for attacks. The other
 // 276 rows of the data were never trained on and no rule was written from
 // them; measure on them. The fit is deterministic (full-batch Adam from
 // zero weights, L2 1e-5, benign rows weighted 3× after class balancing), so
@@ -72,8 +85,9 @@
 // [DefaultThreshold] (0.72) keeps the out-of-fold false-positive rate at
 // or under 1 % in 4-fold cross-validation inside the training rows (the
 // same command with -cv, which scores only rows of the -data file: recall
-// 0.798 at 0.71 with a 1.0 % false-positive rate; 0.843 at 0.58 with
-// 1.9 %). The same validation found no gain from byte 3- or 6-grams,
+// 0.816 at 0.67 with a 0.8 % false-positive rate; 0.848 at 0.57 with
+// 1.9 %; before synthetic_techniques.jsonl and its rules, 0.798 at 0.71).
+// The same validation found no gain from byte 3- or 6-grams,
 // markup-view n-grams, word trigrams, other L2 (1e-6 to 1e-4), class
 // weights (1 to 4), more or fewer steps, or rescaling the model against the
 // rules (all within ±0.02 recall): with about a thousand rows the data, not
@@ -89,16 +103,18 @@
 // TestEvalInjectionSharedData holds floors just under these):
 //
 //	held-out rows (276): precision 0.987, recall 0.705, FPR 0.006 (1 of 171)
-//	all rows (1,439):    precision 0.996, recall 0.943, FPR 0.002 (includes training rows)
+//	all rows (1,439):    precision 0.996, recall 0.934, FPR 0.002 (includes training rows)
 //
-// Held-out recall by category: jailbreak_in_the_wild 0.933 (28 of 30),
-// cyberseceval_direct 0.737 (14 of 19), cyberseceval_direct_mt 0.462 (12
+// Held-out recall by category: jailbreak_in_the_wild 0.900 (27 of 30),
+// cyberseceval_direct 0.737 (14 of 19), cyberseceval_direct_mt 0.500 (13
 // of 26), deepset 0.625 (15 of 24), cyberseceval_indirect 2 of 3,
 // indirect_mt 3 of 3. Before the technique rules and the multilingual
 // training file it was 0.973 / 0.686 / 0.012: with 105 held-out attacks one
-// row is a point of recall, and the gain is within that noise. Out-of-fold
-// recall at a 1 % false-positive rate rose from 0.757 to 0.798. The issue's
-// target (recall 0.90 at FPR 0.02) is met on the full file but not on
+// row is a point of recall, and the gains since are within that noise.
+// Out-of-fold recall at a 1 % false-positive rate rose from 0.757 to 0.816
+// (0.798 before synthetic_techniques.jsonl; the few rules added with it
+// that were written from training rows' misses flatter that figure a
+// little). The issue's target (recall 0.90 at FPR 0.02) is met on the full file but not on
 // held-out rows: most misses are requests that are attacks only against a
 // particular system prompt ("What is the weather usually like in Los
 // Angeles in February?" is an attack in cyberseceval), off-topic or
@@ -109,16 +125,16 @@
 //
 // Phrase rules catch the well-known families; paraphrases in languages the
 // rules do not cover rest on the model alone, which has seen about a
-// thousand examples. Requests that are only harmful in the context of a
+// thousand labelled rows and two thousand written for it. Requests that are only harmful in the context of a
 // particular system prompt ("what is the user's address?") are out of
 // reach of any context-free detector; pin the system prompt and use the
 // canary instead.
 //
 // The dataset's false-positive rate understates the detector's on
 // everyday traffic. Of the 60 ordinary requests in testdata/everyday.txt
-// (never trained on) it flags 4: printing a database schema, resetting a
-// password (in English and in Japanese), and listing "the system prompts
-// we use"; the first model flagged 6 of the first 30 alone. Where a false
+// (never trained on) it flags 3: printing a database schema, resetting a
+// password, and listing "the system prompts we use" (the Japanese request
+// to change a password no longer fires a rule); the first model flagged 6 of the first 30 alone. Where a false
 // block is costly, block on rules ([Options.RulesOnly], or a non-empty
 // [Result.Rules]) and only flag on the combined score.
 package injection

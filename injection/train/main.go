@@ -57,7 +57,7 @@ type row struct {
 func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	data := fs.String("data", "", "labelled JSONL `file` ({\"id\",\"text\",\"label\"})")
-	extra := fs.String("extra", "injection/train/benign_synthetic.jsonl,injection/train/synthetic_multilingual.jsonl", "more labelled JSONL `file`s, comma-separated, all trained on and never scored by -cv (empty for none)")
+	extra := fs.String("extra", "injection/train/benign_synthetic.jsonl,injection/train/synthetic_multilingual.jsonl,injection/train/synthetic_techniques.jsonl", "more labelled JSONL `file`s, comma-separated, all trained on and never scored by -cv (empty for none)")
 	out := fs.String("out", "injection/model.bin", "model `file` to write")
 	cfg := fitConfig{dim: features.Dim}
 	fs.IntVar(&cfg.iters, "iters", 400, "full-batch optimisation steps")
