@@ -19,7 +19,7 @@
 //     folded to Latin inside words that also hold Latin letters; leetspeak
 //     ("1gn0r3") is folded inside words that mix letters and digits. What
 //     normalisation had to undo is itself evidence.
-//  2. Rules. About 210 phrase rules in English, German, Spanish, French,
+//  2. Rules. About 250 phrase rules in English, German, Spanish, French,
 //     Vietnamese, Chinese, Korean and Japanese (plus some in Portuguese,
 //     Italian, Russian, Arabic, Hindi, Bengali, Greek, Thai, Indonesian,
 //     Tagalog, Turkish, Croatian, Polish, Czech, Dutch, Swedish, Romanian,

@@ -192,4 +192,16 @@ var contextRuleSpecs = []ruleSpec{
 		"en orden inverso|al revés|à l envers|dans l ordre inverse|in umgekehrter reihenfolge|rückwärts|in ordine inverso|al contrario|em ordem inversa|ao contrário|theo thứ tự ngược|ngược lại|в обратном порядке|задом наперёд|dalam urutan terbalik|terbalik|ters sırada|tersten|倒序|倒过来|逆順|逆から|역순|거꾸로|उल्टे क्रम में|उल्टा|بترتيب عكسي|بالعكس|ย้อนกลับ|in reverse order|backwards|reversed"),
 	r(RulePromptExtraction, "multi", medium, 4,
 		"what is written above|what was written above|what s written above|whats written above|what does the text above say|what is written before this|was steht oben|was steht darüber|was wurde oben geschrieben|qué está escrito arriba|que dice el texto de arriba|qu est ce qui est écrit au dessus|cosa c è scritto sopra|o que está escrito acima|ở trên viết gì|что написано выше|apa yang tertulis di atas|yukarıda ne yazıyor|上面写了什么|上に何と書いて|위에 뭐라고"),
+	// The system's own password, asked for: a question word or a verb of
+	// telling within a few words.
+	r(RulePromptExtraction, "multi", medium, 24,
+		"ما هي|ما هو|أخبرني|أعطني|ano ang|sabihin|ibigay|apa|berapa|beri tahu|kasih tahu|cuál es|dime|quel est|donne moi|dis moi|was ist|wie lautet|nenne|qual è|dimmi|qual é|me diga|là gì|cho tôi|какой|скажи|назови|напомни|什么|告诉|何|教えて|뭐|알려|क्या|बताओ|কী|বলো|อะไร|บอก",
+		"كلمة مرور النظام|كلمة سر النظام|password ng sistema|kata sandi sistem|contraseña del sistema|mot de passe du système|systempasswort|systemkennwort|passwort des systems|password del sistema|senha do sistema|mật khẩu hệ thống|пароль системы|пароль от системы|системный пароль|系统密码|系統密碼|システムのパスワード|시스템 비밀번호|सिस्टम का पासवर्ड|সিস্টেমের পাসওয়ার্ড|รหัสผ่านของระบบ|รหัสผ่านระบบ|sistem şifres*"),
+	r(RulePromptExtraction, "multi", medium, 24,
+		"كلمة مرور النظام|كلمة سر النظام|password ng sistema|kata sandi sistem|contraseña del sistema|mot de passe du système|systempasswort|systemkennwort|password del sistema|senha do sistema|mật khẩu hệ thống|пароль системы|пароль от системы|системный пароль|系统密码|系統密碼|システムのパスワード|시스템 비밀번호|सिस्टम का पासवर्ड|সিস্টেমের পাসওয়ার্ড|รหัสผ่านของระบบ|sistem şifres*",
+		"是什么|是多少|は何|を教えて|뭐야|알려|क्या है|बता|কী|বলবে|বলো|คืออะไร|อะไร|ne|nedir|söyle*|apa|là gì|ano|ما هي|es|est|ist|è|é"),
+	r(RulePromptExtraction, "tr", medium, 12, "şifre*|gizli kod*|gizli anahtar*", "söyle*|ver|verir misin|paylaş*|nedir|ne"),
+	r(RulePromptExtraction, "multi", medium, 40,
+		"compartir las contraseñas|compartir contraseñas|partager les mots de passe|passwörter zu teilen|passwörter teilen|condividere le password|compartilhar senhas|chia sẻ mật khẩu|делиться паролями|berbagi kata sandi|şifre paylaşmak|magbahagi ng password|共享密码|パスワードを共有|비밀번호를 공유|पासवर्ड साझा करना|পাসওয়ার্ড ভাগ|مشاركة كلمات المرور|แชร์รหัสผ่าน|share passwords|sharing passwords",
+		"compárteme|comparte la tuya|la tuya|partage le tien|le tien|deins|deines|la tua|condividi|a sua|compartilhe|của bạn|своим|punyamu|milikmu|seninkini|sa iyo|你的|あなたの|네 것|अपना|তোমারটা|كلمة مرورك|ของคุณ|yours|your own"),
 }
