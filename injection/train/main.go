@@ -80,6 +80,9 @@ func run(args []string, stdout io.Writer) error {
 	if *data == "" {
 		return errors.New("-data is required")
 	}
+	if *extraWeight < 0 || *extraBenignWeight < 0 {
+		return errors.New("-extra-weight and -extra-benign-weight must not be negative")
+	}
 	rules, err := injection.New(injection.Options{RulesOnly: true})
 	if err != nil {
 		return err
