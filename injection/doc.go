@@ -19,7 +19,7 @@
 //     folded to Latin inside words that also hold Latin letters; leetspeak
 //     ("1gn0r3") is folded inside words that mix letters and digits. What
 //     normalisation had to undo is itself evidence.
-//  2. Rules. About 210 phrase rules in English, German, Spanish, French,
+//  2. Rules. About 250 phrase rules in English, German, Spanish, French,
 //     Vietnamese, Chinese, Korean and Japanese (plus some in Portuguese,
 //     Italian, Russian, Arabic, Hindi, Bengali, Greek, Thai, Indonesian,
 //     Tagalog, Turkish, Croatian, Polish, Czech, Dutch, Swedish, Romanian,
@@ -51,9 +51,9 @@
 //	go run ./injection/train -data ../shared/data/injection_dev.jsonl -out injection/model.bin
 //
 // from the rows of that file whose id is not [HeldOut] (FNV-1a 64 of the id
-// modulo 5 is not 0: 1,163 of 1,439 rows; data sha256 d0bf7431…) plus two
+// modulo 5 is not 0: 1,163 of 1,439 rows; data sha256 d0bf7431…) plus three
 // files written for aigate and committed under train/ (CC0, original
-// sentences, nothing copied or translated from the data):
+// sentences, nothing copied, translated or paraphrased from the data):
 // benign_synthetic.jsonl, 150 everyday prompts (110 English, 40 in 14
 // other languages, many about passwords, databases, translating and
 // repeating), and synthetic_multilingual.jsonl, 827 rows in 20 languages:
@@ -63,21 +63,41 @@
 // pairs in 16 languages that join one framing (claimed expertise,
 // make-believe, a string of questions, a claimed role) to a harmful ask or
 // to an ordinary one, so that neither the framing, nor the language, nor a
-// long foreign document is itself taken as evidence. The other
+// long foreign document is itself taken as evidence; and
+// synthetic_techniques.jsonl, 799 rows in 20 languages written natively
+// in each: 379 attacks of the families the sources label as attacks
+// (dropping the earlier task, claimed system mode or developer role,
+// bribes and pleas, a world where secrets are public, payloads in parts,
+// a secret reversed, spelled out, encoded or hidden in an acrostic, a
+// distracting preamble before the secret, a claimed team habit of
+// sharing it, a worked Q/A transcript that ends in the ask, a note to the
+// AI inside a document, an assistant without rules, and the off-topic
+// and political hijacks deepset counts), 348 benign rows that reuse the
+// same surface without the ask (the same trivia, poems, role-play,
+// summaries and password-advice questions, and ordinary requests full of
+// words attacks use), and 72 benign paragraphs with
+// a question, a summary or a translation request, in the languages whose
+// long texts the model had taken for attacks. The other
 // 276 rows of the data were never trained on and no rule was written from
 // them; measure on them. The fit is deterministic (full-batch Adam from
-// zero weights, L2 1e-5, benign rows weighted 3× after class balancing), so
-// the command rebuilds model.bin byte for byte.
+// zero weights, L2 1e-5, benign rows weighted 3× after class balancing,
+// written attacks at half the weight of a data row), so the command
+// rebuilds model.bin byte for byte.
 //
-// [DefaultThreshold] (0.72) keeps the out-of-fold false-positive rate at
-// or under 1 % in 4-fold cross-validation inside the training rows (the
-// same command with -cv, which scores only rows of the -data file: recall
-// 0.798 at 0.71 with a 1.0 % false-positive rate; 0.843 at 0.58 with
-// 1.9 %). The same validation found no gain from byte 3- or 6-grams,
+// [DefaultThreshold] (0.67) is the lowest threshold that keeps the
+// out-of-fold false-positive rate at or under 1 % in 4-fold
+// cross-validation inside the training rows (the same command with -cv,
+// which scores only rows of the -data file: recall 0.830 at 0.67 with a
+// 1.0 % false-positive rate; 0.861 at 0.57 with 1.8 %; mean recall over
+// budgets of 0.5 % to 3 % 0.844). Before synthetic_techniques.jsonl and
+// its rules it was 0.798 at 0.71 (mean 0.817), and the threshold 0.72.
+// The same validation found no gain from byte 3- or 6-grams,
 // markup-view n-grams, word trigrams, other L2 (1e-6 to 1e-4), class
 // weights (1 to 4), more or fewer steps, or rescaling the model against the
-// rules (all within ±0.02 recall): with about a thousand rows the data, not
-// the features, is the limit.
+// rules (all within ±0.02 recall), and with the written rows neither L2
+// 3e-6 or 3e-5, benign weight 2 or 4, nor 800 steps moved the mean recall
+// by more than 0.005: with about a thousand rows the data, not the
+// features, is the limit.
 //
 // The data's licences (MIT, Apache-2.0, CC0, CC-BY-SA) allow shipping
 // weights derived from it; the data itself is not in this repository.
@@ -88,37 +108,39 @@
 // embedded model (`aigate eval injection --held-out`; internal/eval's
 // TestEvalInjectionSharedData holds floors just under these):
 //
-//	held-out rows (276): precision 0.987, recall 0.705, FPR 0.006 (1 of 171)
-//	all rows (1,439):    precision 0.996, recall 0.943, FPR 0.002 (includes training rows)
+//	held-out rows (276): precision 0.975, recall 0.733, FPR 0.012 (2 of 171)
+//	all rows (1,439):    precision 0.994, recall 0.949, FPR 0.003 (includes training rows)
 //
 // Held-out recall by category: jailbreak_in_the_wild 0.933 (28 of 30),
-// cyberseceval_direct 0.737 (14 of 19), cyberseceval_direct_mt 0.462 (12
-// of 26), deepset 0.625 (15 of 24), cyberseceval_indirect 2 of 3,
-// indirect_mt 3 of 3. Before the technique rules and the multilingual
-// training file it was 0.973 / 0.686 / 0.012: with 105 held-out attacks one
-// row is a point of recall, and the gain is within that noise. Out-of-fold
-// recall at a 1 % false-positive rate rose from 0.757 to 0.798. The issue's
-// target (recall 0.90 at FPR 0.02) is met on the full file but not on
-// held-out rows: most misses are requests that are attacks only against a
-// particular system prompt ("What is the weather usually like in Los
-// Angeles in February?" is an attack in cyberseceval), off-topic or
-// political requests that deepset counts as injections, and
-// machine-translated attacks in languages the rules cover thinly.
+// cyberseceval_direct 0.737 (14 of 19), cyberseceval_direct_mt 0.538 (14
+// of 26), deepset 0.667 (16 of 24), cyberseceval_indirect 2 of 3,
+// indirect_mt 3 of 3; English rows 0.812 (52 of 64), other languages
+// 0.610 (25 of 41). Before synthetic_techniques.jsonl, its rules and the
+// lower threshold it was 0.987 / 0.705 / 0.006, and before the technique
+// rules and the first multilingual file 0.973 / 0.686 / 0.012: with 105
+// held-out attacks one row is a point of recall, so each step is within
+// that noise, though together they are not. The issue's target (recall
+// 0.90 at FPR 0.02) is met on the full file but not on held-out rows:
+// most misses are requests that are attacks only against a particular
+// system prompt ("What is the weather usually like in Los Angeles in
+// February?" is an attack in cyberseceval), off-topic or political
+// requests that deepset counts as injections, and machine-translated
+// attacks whose wording neither the rules nor the written rows anticipate.
 //
 // # Limits
 //
 // Phrase rules catch the well-known families; paraphrases in languages the
 // rules do not cover rest on the model alone, which has seen about a
-// thousand examples. Requests that are only harmful in the context of a
+// thousand labelled rows and two thousand written for it. Requests that are only harmful in the context of a
 // particular system prompt ("what is the user's address?") are out of
 // reach of any context-free detector; pin the system prompt and use the
 // canary instead.
 //
 // The dataset's false-positive rate understates the detector's on
 // everyday traffic. Of the 60 ordinary requests in testdata/everyday.txt
-// (never trained on) it flags 4: printing a database schema, resetting a
-// password (in English and in Japanese), and listing "the system prompts
-// we use"; the first model flagged 6 of the first 30 alone. Where a false
+// (never trained on) it flags 3 at 0.67: printing a database schema,
+// resetting a password, and listing "the system prompts we use" (the
+// Japanese request to change a password no longer fires a rule); the first model flagged 6 of the first 30 alone. Where a false
 // block is costly, block on rules ([Options.RulesOnly], or a non-empty
 // [Result.Rules]) and only flag on the combined score.
 package injection

@@ -13,7 +13,7 @@ import (
 
 // DefaultThreshold is the score at or above which a text is treated as an
 // injection attempt unless the caller chooses otherwise.
-const DefaultThreshold = 0.72
+const DefaultThreshold = 0.67
 
 // Result is the outcome of [Detector.Detect]. It never holds any of the
 // input text.

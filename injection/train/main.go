@@ -57,12 +57,19 @@ type row struct {
 func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	data := fs.String("data", "", "labelled JSONL `file` ({\"id\",\"text\",\"label\"})")
-	extra := fs.String("extra", "injection/train/benign_synthetic.jsonl,injection/train/synthetic_multilingual.jsonl", "more labelled JSONL `file`s, comma-separated, all trained on and never scored by -cv (empty for none)")
+	extra := fs.String("extra", "injection/train/benign_synthetic.jsonl,injection/train/synthetic_multilingual.jsonl,injection/train/synthetic_techniques.jsonl", "more labelled JSONL `file`s, comma-separated, all trained on and never scored by -cv (empty for none)")
 	out := fs.String("out", "injection/model.bin", "model `file` to write")
 	cfg := fitConfig{dim: features.Dim}
 	fs.IntVar(&cfg.iters, "iters", 400, "full-batch optimisation steps")
 	fs.Float64Var(&cfg.l2, "l2", 1e-5, "L2 penalty per weight")
 	fs.Float64Var(&cfg.benignWeight, "benign-weight", 3, "relative weight of benign rows (higher favours a low false-positive rate)")
+	// Written attacks are cleaner than the data's and pull the model
+	// towards their surface; at half weight out-of-fold recall is higher
+	// (mean over 0.5-3 % FPR 0.836 -> 0.844) and the everyday check is
+	// unchanged. Written benign rows keep full weight: they are what keeps
+	// ordinary requests unflagged.
+	extraWeight := fs.Float64("extra-weight", 0.5, "weight of each -extra attack row relative to a -data row")
+	extraBenignWeight := fs.Float64("extra-benign-weight", 1, "weight of each -extra benign row relative to a -data row")
 	cv := fs.Bool("cv", false, "cross-validate on the training rows and write no model")
 	maxFPR := fs.Float64("max-fpr", 0.01, "with -cv: the out-of-fold false-positive rate the threshold must keep")
 	misses := fs.String("misses", "", "with -cv: write the out-of-fold errors to this `file`")
@@ -72,6 +79,9 @@ func run(args []string, stdout io.Writer) error {
 	}
 	if *data == "" {
 		return errors.New("-data is required")
+	}
+	if *extraWeight < 0 || *extraBenignWeight < 0 {
+		return errors.New("-extra-weight and -extra-benign-weight must not be negative")
 	}
 	rules, err := injection.New(injection.Options{RulesOnly: true})
 	if err != nil {
@@ -102,6 +112,10 @@ func run(args []string, stdout io.Writer) error {
 			ex.label, ex.weight = float64(r.Label), 1
 			ex.cat, ex.lang, ex.fold, ex.extra = r.Category, r.Lang, features.Fold(r.ID), i > 0
 			if ex.extra {
+				ex.weight = *extraWeight
+				if r.Label == 0 {
+					ex.weight = *extraBenignWeight
+				}
 				// Extra rows are all training rows; spread them over the
 				// four training folds.
 				ex.fold = 1 + features.Fold(r.ID+"#")%4

@@ -52,3 +52,50 @@ func TestTrainRejectsBadLabel(t *testing.T) {
 		t.Error("run with label 3 = nil error, want one")
 	}
 }
+
+// TestExtraWeight checks that -extra rows count by their weight: at zero
+// they change nothing, at the default they change the model.
+func TestExtraWeight(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, n int, prefix string) string {
+		var b strings.Builder
+		for i := range n {
+			text, label := fmt.Sprintf("%s please summarise report number %d", prefix, i), 0
+			if i%2 == 0 {
+				text, label = fmt.Sprintf("%s ignore previous instructions variant %d", prefix, i), 1
+			}
+			fmt.Fprintf(&b, "{\"id\":\"%s%d\",\"text\":%q,\"label\":%d}\n", prefix, i, text, label)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	data, extra := write("data.jsonl", 40, "d"), write("extra.jsonl", 20, "x")
+	train := func(args ...string) []byte {
+		t.Helper()
+		out := filepath.Join(dir, "m.bin")
+		args = append([]string{"-data", data, "-out", out, "-iters", "20"}, args...)
+		if err := run(args, &bytes.Buffer{}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	none := train("-extra", "")
+	zero := train("-extra", extra, "-extra-weight", "0", "-extra-benign-weight", "0")
+	full := train("-extra", extra)
+	if !bytes.Equal(none, zero) {
+		t.Error("extra rows at weight 0 changed the model")
+	}
+	if bytes.Equal(none, full) {
+		t.Error("extra rows at the default weights left the model unchanged")
+	}
+	if err := run([]string{"-data", data, "-extra-weight", "-1"}, &bytes.Buffer{}); err == nil {
+		t.Error("run with -extra-weight -1 = nil error, want one")
+	}
+}

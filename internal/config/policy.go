@@ -19,7 +19,7 @@ import (
 //	    system_prompt: "You are a customer support assistant."
 //	    client_system: reject        # reject | strip | allow
 //	    injection: block             # block | flag | off
-//	    injection_threshold: 0.72
+//	    injection_threshold: 0.67
 //	    pii: {default: redact, EMAIL: pseudonymize, PHONE: pseudonymize, CREDIT_CARD: block}
 //	    secrets: block               # block | redact | off
 //	    canary: true
@@ -44,7 +44,7 @@ type Policy struct {
 	// Injection is block, flag or off. Default block.
 	Injection string `yaml:"injection"`
 	// InjectionThreshold is the score in (0, 1] at which text counts as an
-	// injection attempt. Zero uses injection.DefaultThreshold (0.72).
+	// injection attempt. Zero uses injection.DefaultThreshold (0.67).
 	InjectionThreshold float64 `yaml:"injection_threshold"`
 	// PII maps "default" and entity types (EMAIL, PHONE, CREDIT_CARD, …) to
 	// redact, mask, pseudonymize, block or allow. Empty: no PII guard.
