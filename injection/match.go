@@ -1,6 +1,7 @@
 package injection
 
 import (
+	"encoding/binary"
 	"unicode"
 	"unicode/utf8"
 )
@@ -78,6 +79,11 @@ type automaton struct {
 	oneKey     [256]bool
 	twoKeys    [256][4]uint64
 	starts     [1 << (startBits - 6)]uint64
+	// highStart: every key starts with a byte of a multi-byte rune, as the
+	// word view's Han, kana, Hangul and Thai terms do, so skip passes
+	// eight ASCII bytes at a time: one stray curly quote in English text
+	// puts that automaton to work on the whole text.
+	highStart bool
 }
 
 // startBits is log2 of the number of bits in automaton.starts: 8 KB.
@@ -257,6 +263,14 @@ func buildAutomaton(terms []term, keep func(term) bool) *automaton {
 		h := startHash(k[0], k[1], k[2])
 		a.starts[h>>6] |= 1 << (h & 63)
 	}
+	a.highStart = true
+	for b := range utf8.RuneSelf {
+		for c := range 256 {
+			if p := uint(b)<<8 | uint(c); a.pairs[p>>6]&(1<<(p&63)) != 0 {
+				a.highStart = false
+			}
+		}
+	}
 	return a
 }
 
@@ -274,6 +288,12 @@ func buildAutomaton(terms []term, keep func(term) bool) *automaton {
 // cannot start at p. TestScanSkipExact checks this against the plain
 // table walk.
 func (a *automaton) skip(text []byte, i int) int {
+	if a.highStart {
+		// No key starts with an ASCII byte.
+		for i+8 <= len(text) && binary.LittleEndian.Uint64(text[i:])&0x8080808080808080 == 0 {
+			i += 8
+		}
+	}
 	for ; i+2 < len(text); i++ {
 		b, c := text[i], text[i+1]
 		if p := uint(b)<<8 | uint(c); a.pairs[p>>6]&(1<<(p&63)) == 0 {

@@ -87,6 +87,9 @@ func TestScanSkipExact(t *testing.T) {
 				}
 			}
 			check(a, text)
+			if v == viewWords {
+				check(c.words.cjk, text)
+			}
 		}
 	}
 }
