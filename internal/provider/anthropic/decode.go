@@ -6,6 +6,7 @@ import (
 
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/jsonscan"
+	"github.com/aigate-dev/aigate/internal/provider"
 )
 
 // Decode reads a Messages or count_tokens body. It fails with
@@ -327,15 +328,15 @@ func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *pa
 	if jsonscan.Kind(v) != '{' {
 		return invalid("%s: must be a content block object", path)
 	}
-	var ms [4]jsonscan.Member
-	dup, err := jsonscan.Members(v, []string{"type", "text", "content", "source"}, ms[:])
+	var ms [5]jsonscan.Member
+	dup, err := jsonscan.Members(v, []string{"type", "text", "content", "source", "input"}, ms[:])
 	if dup != "" {
 		return invalid("%s.%s: appears more than once", path, dup)
 	}
 	if err != nil {
 		return invalid("%s: must be a content block object", path)
 	}
-	typ, txt, content, source := ms[0], ms[1], ms[2], ms[3]
+	typ, txt, content, source, input := ms[0], ms[1], ms[2], ms[3], ms[4]
 	if !typ.Found() {
 		return invalid("%s.type: is required", path)
 	}
@@ -362,6 +363,15 @@ func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *pa
 		return d.nested(path+".content", content.Value, off+content.Off, role, p, inTool)
 	case "document":
 		return d.document(path+".source", source.Value, off+source.Off, role, p, inTool)
+	case "tool_use", "server_tool_use", "mcp_tool_use":
+		// The arguments of a call the model made on an earlier turn: an
+		// object whose values the guards read (and edit) one by one.
+		if input.Found() && jsonscan.Kind(input.Value) != '{' {
+			return invalid("%s.input: must be an object", path)
+		}
+		for _, t := range provider.ArgTexts(input.Value, off+input.Off, nil) {
+			p.add(role, t)
+		}
 	}
 	return nil
 }

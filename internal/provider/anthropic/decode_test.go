@@ -120,10 +120,17 @@ var decodeTests = []struct {
 			`{"type":"tool_result","tool_use_id":"t3","is_error":true},` +
 			`{"type":"text","text":"and now?"}]}]}`,
 		want: decoded{Model: "m", Messages: []msg{
-			{gateway.RoleAssistant, []string{"calling"}},
+			// tool_use input is read value by value, keys included.
+			{gateway.RoleAssistant, []string{"calling", "text", "not text"}},
 			{gateway.RoleTool, []string{"result one", "r2"}},
 			{gateway.RoleUser, []string{"and now?"}},
 		}},
+	},
+	{
+		name: "tool-use-input-nested",
+		op:   gateway.OpMessages,
+		body: `{"model":"m","messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"f","input":{"to":["a@b.example",{"n":12}],"ok":true,"x":null}}]}]}`,
+		want: decoded{Model: "m", Messages: []msg{{gateway.RoleAssistant, []string{"to", "a@b.example", "n", "ok", "x"}}}},
 	},
 	{
 		name: "tool-results-only",

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/jsonscan"
+	"github.com/aigate-dev/aigate/internal/provider"
 )
 
 // Decode reads the body of op for the model from the path. It fails with
@@ -72,6 +73,10 @@ func canonical(k string) string {
 		return "maxOutputTokens"
 	case "generate_content_request":
 		return "generateContentRequest"
+	case "function_call":
+		return "functionCall"
+	case "function_response":
+		return "functionResponse"
 	}
 	return k
 }
@@ -140,7 +145,7 @@ func generateRequest(req *gateway.Request, path string, v []byte, off int, conte
 	}
 	if present(system) {
 		p := join(path, "systemInstruction")
-		parts, _, derr := content(p, system.v, system.off, false)
+		parts, _, derr := content(p, system.v, system.off, false, nil)
 		if derr != nil {
 			return derr
 		}
@@ -177,10 +182,19 @@ func contentList(req *gateway.Request, path string, m member) *gateway.Error {
 	}
 	var derr *gateway.Error
 	err := jsonscan.Array(m.v, func(i int, cv []byte, coff int) bool {
-		parts, role, e := content(index(path, i), cv, m.off+coff, true)
+		var tool []*gateway.Text
+		parts, role, e := content(index(path, i), cv, m.off+coff, true, &tool)
 		if e != nil {
 			derr = e
 			return false
+		}
+		if len(tool) > 0 {
+			// Function responses are tool text, whatever the content's
+			// role: a message of their own, ahead of any text beside them.
+			req.Messages = append(req.Messages, gateway.Message{Role: gateway.RoleTool, Parts: tool})
+			if len(parts) == 0 {
+				return true
+			}
 		}
 		req.Messages = append(req.Messages, gateway.Message{Role: role, Parts: parts})
 		return true
@@ -195,8 +209,10 @@ func contentList(req *gateway.Request, path string, m member) *gateway.Error {
 }
 
 // content reads one Content object: its role (when withRole) and the text
-// of its parts.
-func content(path string, v []byte, off int, withRole bool) ([]*gateway.Text, gateway.Role, *gateway.Error) {
+// of its parts. The values of function calls' args are text of the
+// content's role; those of function responses go to *tool when tool is not
+// nil, and are text of the content's role otherwise.
+func content(path string, v []byte, off int, withRole bool, tool *[]*gateway.Text) ([]*gateway.Text, gateway.Role, *gateway.Error) {
 	ms, derr := object(path, v, off, "role", "parts")
 	if derr != nil {
 		return nil, "", derr
@@ -225,15 +241,16 @@ func content(path string, v []byte, off int, withRole bool) ([]*gateway.Text, ga
 	if jsonscan.Kind(partsM.v) != '[' {
 		return nil, "", invalid("%s: must be an array of parts", pp)
 	}
-	var texts []*gateway.Text
+	var texts, tools []*gateway.Text
 	err := jsonscan.Array(partsM.v, func(i int, pv []byte, poff int) bool {
-		var t *gateway.Text
-		t, derr = part(index(pp, i), pv, partsM.off+poff)
-		if t != nil {
-			texts = append(texts, t)
-		}
+		texts, tools, derr = part(index(pp, i), pv, partsM.off+poff, texts, tools)
 		return derr == nil
 	})
+	if tool != nil {
+		*tool = tools
+	} else {
+		texts = append(texts, tools...)
+	}
 	if derr != nil {
 		return nil, "", derr
 	}
@@ -243,16 +260,52 @@ func content(path string, v []byte, off int, withRole bool) ([]*gateway.Text, ga
 	return texts, role, nil
 }
 
-// part returns the text of one Part, or nil when it holds none.
-func part(path string, v []byte, off int) (*gateway.Text, *gateway.Error) {
-	ms, derr := object(path, v, off, "text")
+// part appends the text of one Part to own: its text, or the values of a
+// functionCall's args (a call the model made on an earlier turn); and the
+// values of a functionResponse's response to tool. Each value of those
+// objects is a text of its own (see provider.ArgTexts), so an edit keeps
+// the body valid JSON.
+func part(path string, v []byte, off int, own, tool []*gateway.Text) ([]*gateway.Text, []*gateway.Text, *gateway.Error) {
+	ms, derr := object(path, v, off, "text", "functionCall", "functionResponse")
 	if derr != nil {
-		return nil, derr
+		return own, tool, derr
 	}
-	if !present(ms[0]) {
-		return nil, nil
+	txt, call, resp := ms[0], ms[1], ms[2]
+	if present(txt) {
+		t, derr := text(path, "text", txt)
+		if derr != nil {
+			return own, tool, derr
+		}
+		own = append(own, t)
 	}
-	return text(path, "text", ms[0])
+	if present(call) {
+		if own, derr = objectValues(join(path, "functionCall"), call, "args", own); derr != nil {
+			return own, tool, derr
+		}
+	}
+	if present(resp) {
+		if tool, derr = objectValues(join(path, "functionResponse"), resp, "response", tool); derr != nil {
+			return own, tool, derr
+		}
+	}
+	return own, tool, nil
+}
+
+// objectValues appends the values of the object member field of the object
+// m at path (a functionCall's args, a functionResponse's response).
+func objectValues(path string, m member, field string, out []*gateway.Text) ([]*gateway.Text, *gateway.Error) {
+	ms, derr := object(path, m.v, m.off, field)
+	if derr != nil {
+		return out, derr
+	}
+	f := ms[0]
+	if !present(f) {
+		return out, nil
+	}
+	if jsonscan.Kind(f.v) != '{' {
+		return out, invalid("%s: must be an object", join(path, field))
+	}
+	return provider.ArgTexts(f.v, f.off, out), nil
 }
 
 // text returns the JSON string member field of the object at path as a
@@ -312,7 +365,7 @@ func embedRequest(req *gateway.Request, path string, v []byte, off int) *gateway
 	if !present(c) {
 		return invalid("%s: is required", join(path, "content"))
 	}
-	parts, _, derr := content(join(path, "content"), c.v, c.off, false)
+	parts, _, derr := content(join(path, "content"), c.v, c.off, false, nil)
 	if derr != nil {
 		return derr
 	}

@@ -86,6 +86,19 @@ var decodeTests = []struct {
 		}},
 	},
 	{
+		name:  "function-call-and-response",
+		op:    gateway.OpGenerateContent,
+		model: "m",
+		body: `{"contents":[{"role":"user","parts":[{"text":"q"}]},{"role":"model","parts":[{"functionCall":{"name":"f","args":{"to":["a@b.example",3]}}}]},` +
+			`{"role":"user","parts":[{"function_response":{"name":"f","response":{"r":{"v":"ok"}}}},{"text":"and?"}]}]}`,
+		want: decoded{Model: "m", Messages: []msg{
+			{gateway.RoleUser, []string{"q"}},
+			{gateway.RoleAssistant, []string{"to", "a@b.example"}},
+			{gateway.RoleTool, []string{"r", "v", "ok"}},
+			{gateway.RoleUser, []string{"and?"}},
+		}},
+	},
+	{
 		name:  "snake-case",
 		op:    gateway.OpGenerateContent,
 		model: "m",
@@ -258,8 +271,10 @@ func TestEncodeFidelity(t *testing.T) {
 	want := decoded{Model: "gemini-2.5-flash", MaxTokens: 2048, Messages: []msg{
 		{gateway.RoleSystem, []string{"You are helpful. Answer in élégant prose."}},
 		{gateway.RoleUser, []string{"First question: café? 😀 \"quoted\" / slash"}},
-		{gateway.RoleAssistant, []string{"An answer."}},
-		{Role: gateway.RoleTool},
+		// A functionCall's args and a functionResponse's response are read
+		// value by value, keys included.
+		{gateway.RoleAssistant, []string{"An answer.", "text", "not guarded"}},
+		{gateway.RoleTool, []string{"result", "42"}},
 		{gateway.RoleUser, []string{"Second <b>question</b> with\ttab and \u2028 separator"}},
 	}}
 	if diff := cmp.Diff(want, summarize(req)); diff != "" {

@@ -309,8 +309,8 @@ func (d *decoder) chatMessage(p path, m []byte, off int) error {
 	if jsonscan.Kind(m) != '{' {
 		return invalid("%s: must be an object", p)
 	}
-	var ms [2]jsonscan.Member
-	err := members(p, m, []string{"role", "content"}, ms[:])
+	var ms [4]jsonscan.Member
+	err := members(p, m, []string{"role", "content", "tool_calls", "function_call"}, ms[:])
 	if err != nil {
 		return err
 	}
@@ -337,8 +337,69 @@ func (d *decoder) chatMessage(p path, m []byte, off int) error {
 			return err
 		}
 	}
+	if ms[2].Found() || ms[3].Found() {
+		if msg.Parts, err = d.callArgs(p, ms[2], ms[3], off, msg.Parts); err != nil {
+			return err
+		}
+	}
 	d.req.Messages = append(d.req.Messages, msg)
 	return nil
+}
+
+// callArgs appends to parts the arguments of the tool calls an assistant
+// message of the history holds (tool_calls[].function.arguments, and the
+// legacy function_call.arguments): JSON text the model wrote, which may
+// carry a pseudonym restored on its way to the client, read as text of the
+// message's role.
+func (d *decoder) callArgs(p path, calls, legacy jsonscan.Member, off int, parts []*gateway.Text) ([]*gateway.Text, error) {
+	parts = parts[:len(parts):len(parts)] // never append into the shared block
+	fnArgs := func(p path, fn []byte, foff int, field string) error {
+		if jsonscan.Kind(fn) != '{' {
+			return invalid("%s: must be an object", p)
+		}
+		var ms [1]jsonscan.Member
+		if err := members(p, fn, []string{field}, ms[:]); err != nil {
+			return err
+		}
+		if !ms[0].Found() || jsonscan.Kind(ms[0].Value) == 'n' {
+			return nil
+		}
+		t, err := d.text(p.key(field), ms[0].Value, foff+ms[0].Off)
+		if err == nil {
+			parts = append(parts, t)
+		}
+		return err
+	}
+	if calls.Found() && jsonscan.Kind(calls.Value) != 'n' {
+		cp := p.key("tool_calls")
+		if jsonscan.Kind(calls.Value) != '[' {
+			return nil, invalid("%s: must be an array", cp)
+		}
+		var err error
+		scanErr := jsonscan.Array(calls.Value, func(i int, c []byte, coff int) bool {
+			if jsonscan.Kind(c) != '{' {
+				err = invalid("%s: must be an object", cp.at(i))
+				return false
+			}
+			var ms [2]jsonscan.Member // a function's arguments, a custom tool's input
+			if err = members(cp.at(i), c, []string{"function", "custom"}, ms[:]); err == nil && ms[0].Found() {
+				err = fnArgs(cp.at(i).key("function"), ms[0].Value, off+calls.Off+coff+ms[0].Off, "arguments")
+			}
+			if err == nil && ms[1].Found() {
+				err = fnArgs(cp.at(i).key("custom"), ms[1].Value, off+calls.Off+coff+ms[1].Off, "input")
+			}
+			return err == nil
+		})
+		if err = firstErr(err, scanErr, cp); err != nil {
+			return nil, err
+		}
+	}
+	if legacy.Found() && jsonscan.Kind(legacy.Value) != 'n' {
+		if err := fnArgs(p.key("function_call"), legacy.Value, off+legacy.Off, "arguments"); err != nil {
+			return nil, err
+		}
+	}
+	return parts, nil
 }
 
 // contentParts reads message content: null, a string, or an array of
@@ -430,8 +491,8 @@ func (d *decoder) responsesItem(p path, item []byte, off int) error {
 	if jsonscan.Kind(item) != '{' {
 		return invalid("%s: must be an object", p)
 	}
-	var ms [4]jsonscan.Member
-	err := members(p, item, []string{"type", "role", "content", "output"}, ms[:])
+	var ms [6]jsonscan.Member
+	err := members(p, item, []string{"type", "role", "content", "output", "arguments", "input"}, ms[:])
 	if err != nil {
 		return err
 	}
@@ -466,6 +527,21 @@ func (d *decoder) responsesItem(p path, item []byte, off int) error {
 			}
 		}
 		d.req.Messages = append(d.req.Messages, msg)
+	case "function_call", "custom_tool_call":
+		// A call the model made on an earlier turn: its arguments (JSON
+		// text) or a custom tool's input are assistant text.
+		args, name := ms[4], "arguments"
+		if string(kind) == "custom_tool_call" {
+			args, name = ms[5], "input"
+		}
+		if !args.Found() {
+			return nil
+		}
+		t, err := d.text(p.key(name), args.Value, off+args.Off)
+		if err != nil {
+			return err
+		}
+		d.assistantText(t)
 	case "function_call_output", "custom_tool_call_output":
 		msg := gateway.Message{Role: gateway.RoleTool}
 		if output.Found() {
@@ -476,6 +552,19 @@ func (d *decoder) responsesItem(p path, item []byte, off int) error {
 		d.req.Messages = append(d.req.Messages, msg)
 	}
 	return nil
+}
+
+// assistantText adds t to the assistant message the input ends with, or to
+// a new one: the calls of one turn are one message, as in a chat
+// completion, so they count once against the message limit.
+func (d *decoder) assistantText(t *gateway.Text) {
+	ms := d.req.Messages
+	if n := len(ms); n > 0 && ms[n-1].Role == gateway.RoleAssistant {
+		parts := ms[n-1].Parts
+		ms[n-1].Parts = append(parts[:len(parts):len(parts)], t)
+		return
+	}
+	d.req.Messages = append(ms, gateway.Message{Role: gateway.RoleAssistant, Parts: d.parts(t)})
 }
 
 // promptVariables reads the variables of a Responses API prompt template:

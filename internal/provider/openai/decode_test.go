@@ -72,6 +72,15 @@ func TestDecode(t *testing.T) {
 			decoded{Model: "m", Messages: []msg{{Role: gateway.RoleAssistant}, {Role: gateway.RoleAssistant}}},
 		},
 		{
+			"chat-tool-call-arguments", chat,
+			`{"model":"m","messages":[{"role":"user","content":"u"},{"role":"assistant","content":"a","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"to\":\"x\"}"}},{"id":"c2","type":"custom","custom":{"name":"g","input":"i"}}]},` +
+				`{"role":"assistant","content":null,"function_call":{"name":"f","arguments":"{}"}},{"role":"tool","tool_call_id":"c1","content":"r"}]}`,
+			decoded{Model: "m", Messages: []msg{
+				{gateway.RoleUser, []string{"u"}}, {gateway.RoleAssistant, []string{"a", `{"to":"x"}`, "i"}},
+				{gateway.RoleAssistant, []string{"{}"}}, {gateway.RoleTool, []string{"r"}},
+			}},
+		},
+		{
 			"chat-escapes", chat,
 			`{"model":"m","messages":[{"role":"user","content":"caf\u00e9 \ud83d\ude00 \"q\" \\ \/ \n"}]}`,
 			decoded{Model: "m", Messages: []msg{{gateway.RoleUser, []string{"café 😀 \"q\" \\ / \n"}}}},
@@ -143,8 +152,25 @@ func TestDecode(t *testing.T) {
 			]}`,
 			decoded{Model: "m", Messages: []msg{
 				{gateway.RoleSystem, []string{"dev"}}, {gateway.RoleSystem, []string{"sys"}},
-				{gateway.RoleUser, []string{"u1"}}, {gateway.RoleAssistant, []string{"a1"}},
+				// A call's arguments join the assistant message before it.
+				{gateway.RoleUser, []string{"u1"}}, {gateway.RoleAssistant, []string{"a1", "{}"}},
 				{gateway.RoleTool, []string{"out"}}, {gateway.RoleTool, []string{"out2"}}, {gateway.RoleTool, []string{"out3"}},
+			}},
+		},
+		{
+			"responses-calls", resp,
+			`{"model":"m","input":[
+				{"role":"user","content":"u"},
+				{"type":"function_call","call_id":"c","name":"f","arguments":"{\"to\":\"a@b.example\"}"},
+				{"type":"custom_tool_call","call_id":"d","name":"g","input":"free text"},
+				{"type":"function_call_output","call_id":"c","output":"out"},
+				{"type":"function_call","call_id":"e","name":"f","arguments":"{}"}
+			]}`,
+			decoded{Model: "m", Messages: []msg{
+				{gateway.RoleUser, []string{"u"}},
+				{gateway.RoleAssistant, []string{`{"to":"a@b.example"}`, "free text"}},
+				{gateway.RoleTool, []string{"out"}},
+				{gateway.RoleAssistant, []string{"{}"}},
 			}},
 		},
 		{
