@@ -23,8 +23,10 @@
 //     Vietnamese, Chinese, Korean and Japanese (plus some in Portuguese,
 //     Italian, Russian, Arabic, Hindi, Bengali, Greek, Thai, Indonesian,
 //     Tagalog, Turkish, Croatian, Polish, Czech, Dutch, Swedish, Romanian,
-//     Ukrainian and Hungarian), matched in one Aho–Corasick pass over the
-//     word view and one over the markup view. Each rule is an ordered
+//     Ukrainian and Hungarian), matched by looking each word of the word
+//     view up in a hash table (with an Aho–Corasick pass for the scripts
+//     written without spaces) and by one Aho–Corasick pass over the markup
+//     view. Each rule is an ordered
 //     sequence of term sets with a bounded gap, so "ignore all of the
 //     previous instructions" and "이전의 모든 지시를 무시" match without
 //     regular expressions. Besides the classic families, rules_context.go
