@@ -24,5 +24,10 @@ func (r *Request) AddFinding(f Finding) {
 			return
 		}
 	}
+	if r.Findings == nil {
+		// Most requests that have one finding get a few more (one per
+		// guard); start with room for them instead of growing 1, 2, 4.
+		r.Findings = make([]Finding, 0, 4)
+	}
 	r.Findings = append(r.Findings, f)
 }
