@@ -77,6 +77,19 @@ func walk[S sink](words []byte, s S) {
 	}
 }
 
+// fifthByte[b] is what the hash of a 5-gram adds to the hash of its first
+// four bytes when its fifth byte is b: with g the four bytes, the 5-gram
+// hash is (g | b<<32 | 5<<56) * m and the 4-gram hash (g | 4<<56) * m, the
+// ORs are of disjoint bits, so sums, and multiplication modulo 2^64
+// distributes over them: the difference is (b<<32 + 5<<56 - 4<<56) * m.
+var fifthByte = func() (t [256]uint64) {
+	const m = 0x9E3779B97F4A7C15
+	for b := range uint64(256) {
+		t[b] = (b<<32 + 5<<56 - 4<<56) * m
+	}
+	return t
+}()
+
 // LogitText returns the model's log-odds for a word view without
 // materialising its features; it equals Logit(Extract(nil, words)). The
 // loops repeat walk's by hand: this is the detector's hot path.
@@ -92,19 +105,20 @@ func (m *Model) LogitText(words []byte) float64 {
 	// Four positions per iteration from one eight-byte load: the 4- and
 	// 5-grams at i+k are the low bytes of x>>8k, all within x while
 	// i+8 <= n. Separate sums keep the loads of one position from waiting
-	// for the adds of another.
+	// for the adds of another. The 5-gram's hash is the 4-gram's plus a
+	// term of its fifth byte alone (see fifthByte), which saves a
+	// multiplication per position.
 	var s1, s2, s3 int64
 	for ; i+8 <= n; i += 4 {
 		x := binary.LittleEndian.Uint64(words[i:])
-		x1, x2, x3 := x>>8, x>>16, x>>24
-		sum += int64(w[((x&0xFFFFFFFF)|4<<56)*0x9E3779B97F4A7C15>>shift]) +
-			int64(w[((x&0xFFFFFFFFFF)|5<<56)*0x9E3779B97F4A7C15>>shift])
-		s1 += int64(w[((x1&0xFFFFFFFF)|4<<56)*0x9E3779B97F4A7C15>>shift]) +
-			int64(w[((x1&0xFFFFFFFFFF)|5<<56)*0x9E3779B97F4A7C15>>shift])
-		s2 += int64(w[((x2&0xFFFFFFFF)|4<<56)*0x9E3779B97F4A7C15>>shift]) +
-			int64(w[((x2&0xFFFFFFFFFF)|5<<56)*0x9E3779B97F4A7C15>>shift])
-		s3 += int64(w[((x3&0xFFFFFFFF)|4<<56)*0x9E3779B97F4A7C15>>shift]) +
-			int64(w[((x3&0xFFFFFFFFFF)|5<<56)*0x9E3779B97F4A7C15>>shift])
+		h0 := (x&0xFFFFFFFF | 4<<56) * 0x9E3779B97F4A7C15
+		h1 := (x>>8&0xFFFFFFFF | 4<<56) * 0x9E3779B97F4A7C15
+		h2 := (x>>16&0xFFFFFFFF | 4<<56) * 0x9E3779B97F4A7C15
+		h3 := (x>>24&0xFFFFFFFF | 4<<56) * 0x9E3779B97F4A7C15
+		sum += int64(w[h0>>shift]) + int64(w[(h0+fifthByte[uint8(x>>32)])>>shift])
+		s1 += int64(w[h1>>shift]) + int64(w[(h1+fifthByte[uint8(x>>40)])>>shift])
+		s2 += int64(w[h2>>shift]) + int64(w[(h2+fifthByte[uint8(x>>48)])>>shift])
+		s3 += int64(w[h3>>shift]) + int64(w[(h3+fifthByte[uint8(x>>56)])>>shift])
 	}
 	count += 2 * i
 	sum += s1 + s2 + s3
