@@ -282,6 +282,10 @@ func (t *Text) fold(s string) {
 				// Eight bytes at a time while there is room: most words
 				// fit in one step, so the step count does not depend on
 				// the word's length and no branch guesses where it ends.
+				// When a step ends the run, s[j] is known not to be an
+				// ASCII letter and the byte loop below, there for the end
+				// of the input or of the buffers, is skipped.
+				ended := false
 				for j+8 <= len(s) && cap(ww)-len(ww) >= 8 && cap(ff)-len(ff) >= 8 {
 					x := binary.LittleEndian.Uint64([]byte(s[j : j+8]))
 					n := asciiLetterRun(x)
@@ -291,10 +295,11 @@ func (t *Text) fold(s string) {
 					ww, ff = ww[:len(ww)+n], ff[:len(ff)+n]
 					j += n
 					if n < 8 {
+						ended = true
 						break
 					}
 				}
-				for ; j < len(s); j++ {
+				for ; !ended && j < len(s); j++ {
 					b := s[j]
 					if b >= utf8.RuneSelf || asciiClass[b] != clsLetter {
 						break
