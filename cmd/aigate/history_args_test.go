@@ -20,7 +20,8 @@ import (
 )
 
 // historyPolicyConfig: hist blocks secrets (the default) and pseudonymises
-// e-mail addresses on the way in.
+// e-mail addresses on the way in; hist-fields lets only an order's id and
+// status through.
 const historyPolicyConfig = `
 limits:
   requests_per_minute: 60000
@@ -28,6 +29,8 @@ limits:
 policies:
   hist:
     pii: {default: allow, EMAIL: pseudonymize}
+  hist-fields:
+    context_fields: [order_id, status]
 `
 
 // historyFormats are the wire formats historyCall speaks.
@@ -232,5 +235,43 @@ func TestHistoryToolArgsPseudonymised(t *testing.T) {
 	}
 	if !strings.Contains(g.log.String(), `"guard":"pii","rule":"EMAIL","action":"pseudonymize","count":2`) {
 		t.Error("the log lacks the EMAIL findings")
+	}
+}
+
+// With context_fields, the provider receives only the allowed fields of
+// the history's tool-call arguments and tool results, in every wire
+// format, and the access log counts the texts cut.
+func TestHistoryContextFields(t *testing.T) {
+	g := mustRunGatewayWith(t, upstreamsim.New(), historyPolicyConfig, nil)
+	key, _ := g.mustKey(t, keys.CreateOptions{Name: "bot", Owner: "alice", Policy: "hist-fields"})
+	for _, format := range historyFormats {
+		t.Run(format, func(t *testing.T) {
+			status := historyCall(t, g, key, format,
+				map[string]any{"order_id": "A-1001", "contact": map[string]any{"email": testEmail}},
+				map[string]any{"status": "shipped", "notify": testEmail, "items": []any{map[string]any{"sku": "X"}}})
+			if status != 0 {
+				t.Fatalf("status = %d, want success", status)
+			}
+			body := g.upstream.last(t).body
+			if strings.Contains(string(body), testEmail) {
+				t.Error("the provider received a field that is not allowed")
+			}
+			args, result := upstreamHistory(t, format, body)
+			var a, r map[string]any
+			mustUnmarshal(t, []byte(args), &a)
+			mustUnmarshal(t, []byte(result), &r)
+			if len(a) != 1 || a["order_id"] != "A-1001" {
+				t.Errorf("upstream arguments = %s, want only order_id", args)
+			}
+			if len(r) != 1 || r["status"] != "shipped" {
+				t.Errorf("upstream tool result = %s, want only status", result)
+			}
+			if !strings.Contains(string(body), "where is my order?") {
+				t.Error("text that is not JSON was not forwarded as sent")
+			}
+		})
+	}
+	if !strings.Contains(g.log.String(), `"guard":"fields","rule":"context_fields","action":"filter","count":2`) {
+		t.Error("the log lacks the fields finding")
 	}
 }

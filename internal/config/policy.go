@@ -25,6 +25,7 @@ import (
 //	    canary: true
 //	    output_pii: off              # flag | redact | off
 //	    output_secrets: flag         # flag | redact | off
+//	    context_fields: [order.id, order.status]
 type PolicyConfig struct {
 	Policies map[string]Policy `yaml:"policies"`
 	// DefaultPolicy names the policy for keys that name none. Empty: such
@@ -58,6 +59,12 @@ type Policy struct {
 	OutputPII string `yaml:"output_pii"`
 	// OutputSecrets is flag, redact or off. Default flag.
 	OutputSecrets string `yaml:"output_secrets"`
+	// ContextFields is the field allow-list for structured context:
+	// dot-separated paths of object keys ("order.id"; arrays are walked
+	// through) that user and tool texts which are JSON documents, and the
+	// tool-call arguments and tool results of the history, are cut down to
+	// before they are checked and sent. Empty: off.
+	ContextFields []string `yaml:"context_fields"`
 }
 
 // spec converts p to the guard's form.
@@ -72,6 +79,7 @@ func (p Policy) spec() guard.PolicySpec {
 		Canary:             p.Canary,
 		OutputPII:          guard.Action(p.OutputPII),
 		OutputSecrets:      guard.Action(p.OutputSecrets),
+		ContextFields:      p.ContextFields,
 	}
 }
 

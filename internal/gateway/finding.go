@@ -5,7 +5,7 @@ package gateway
 // what was done. It never holds the matched text, so findings can go to the
 // access log and to metrics as they are.
 type Finding struct {
-	Guard  string  `json:"guard"`           // "injection", "secrets", "pii", "system", "markers", "canary", "output_pii", "output_secrets"
+	Guard  string  `json:"guard"`           // "injection", "secrets", "pii", "system", "markers", "canary", "output_pii", "output_secrets", "fields"
 	Rule   string  `json:"rule"`            // rule family, secret rule id or entity type, e.g. "EMAIL"
 	Action string  `json:"action"`          // what was done: "block", "flag", "redact", "pseudonymize", "strip", "neutralize", …
 	Count  int     `json:"count"`           // occurrences

@@ -66,6 +66,14 @@ type Request struct {
 	MaxTokens int64  // output cap asked for; 0 when absent
 	User      string // end-user id claimed by the app (OpenAI user, Anthropic metadata.user_id, X-Aigate-User)
 	Messages  []Message
+	// Structured are the tool-call arguments and tool results of the
+	// history that are JSON: an object whose strings are texts of Messages
+	// one by one (Anthropic tool_use input, Gemini functionCall args and
+	// functionResponse response), or a Text whose value is JSON text
+	// (OpenAI function arguments), which has the same span. A guard that
+	// cuts one down (the field allow-list) edits an object through
+	// [Request.Insert] and drops from Messages the texts it removed.
+	Structured []Span
 	// StoredPrompt is set when the request names a prompt template stored
 	// at the provider (OpenAI Responses prompt.id): instructions aigate
 	// cannot read, so a policy treats them as client system content.

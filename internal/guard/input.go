@@ -15,8 +15,9 @@ import (
 	"github.com/aigate-dev/aigate/secretscan"
 )
 
-// PolicyGuard applies each request's policy: on the way in it pins the
-// system prompt, governs client system content, and checks user text for
+// PolicyGuard applies each request's policy: on the way in it cuts
+// structured context to the policy's field allow-list, pins the system
+// prompt, governs client system content, and checks user text for
 // secrets, prompt injection and personal data (in that order, then
 // neutralising chat-template markers); on the way out it sets
 // [gateway.Response.Output] so the relay restores pseudonyms and stops
@@ -73,6 +74,11 @@ func (g *PolicyGuard) Middleware(next gateway.Handler) gateway.Handler {
 // checkInput applies p to req before it goes upstream. It returns the
 // vault of the pseudonyms it issued (nil when none).
 func (p *Policy) checkInput(req *gateway.Request, ad provider.Adapter) (*pii.Vault, error) {
+	if p.fields != nil {
+		if n := p.fields.filterFields(req); n > 0 {
+			req.AddFinding(gateway.Finding{Guard: "fields", Rule: "context_fields", Action: "filter", Count: n})
+		}
+	}
 	if err := p.pinSystem(req, ad); err != nil {
 		return nil, err
 	}

@@ -68,6 +68,12 @@ type PolicySpec struct {
 	// OutputSecrets is flag, redact or off for credentials the model writes.
 	// Empty means flag.
 	OutputSecrets Action
+	// ContextFields is the field allow-list for structured context: paths
+	// of object keys ("order.id", arrays walked through) that user and tool
+	// texts which are JSON documents, and the history's tool-call arguments
+	// and tool results, are cut down to before any other guard reads them.
+	// Empty means off.
+	ContextFields []string
 }
 
 // Validate reports every problem with s, each prefixed by its field name.
@@ -98,6 +104,9 @@ func (s PolicySpec) Validate() error {
 	}
 	if !slices.Contains([]Action{"", ActionBlock, ActionRedact, ActionOff}, s.Secrets) {
 		add("secrets", "must be block, redact or off")
+	}
+	if _, err := pii.NewFieldFilter(s.ContextFields...); err != nil {
+		add("context_fields", "%v", err)
 	}
 	if s.Canary != nil && *s.Canary && s.SystemPrompt == "" {
 		add("canary", "needs a system_prompt to hide the canary in")
@@ -133,6 +142,7 @@ type Policy struct {
 	outPII     Action
 	outSecrets Action
 	outFind    *pii.Detector
+	fields     *fieldTree // nil: no allow-list
 }
 
 // NewPolicy compiles spec, named name.
@@ -176,6 +186,9 @@ func NewPolicy(name string, spec PolicySpec) (*Policy, error) {
 			return nil, fmt.Errorf("policy %s: pii: %w", name, err)
 		}
 		p.piiOn, p.piiPolicy, p.piiFind = true, pol, d
+	}
+	if len(spec.ContextFields) > 0 {
+		p.fields, _ = newFieldTree(spec.ContextFields) // validated above
 	}
 	if p.outPII != ActionOff {
 		d, err := pii.New(pii.Options{Types: slices.DeleteFunc(pii.StructuredTypes(), func(t pii.Type) bool { return t == pii.DateTime })})

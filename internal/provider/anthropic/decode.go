@@ -71,6 +71,7 @@ func (Adapter) Decode(op gateway.Operation, _ string, body []byte) (*gateway.Req
 		return nil, derr
 	}
 	req.Messages = append(req.Messages, msgs...)
+	req.Structured = d.structured
 	return req, nil
 }
 
@@ -105,7 +106,9 @@ func (m *members) first(k string) bool {
 
 // decoder walks one body. Every offset it records is into the whole body,
 // so each decoding step is given the offset of the value it reads.
-type decoder struct{}
+type decoder struct {
+	structured []gateway.Span // tool_use inputs, for Request.Structured
+}
 
 func invalid(format string, args ...any) *gateway.Error {
 	return gateway.Errorf(gateway.CodeInvalid, format, args...)
@@ -368,6 +371,9 @@ func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *pa
 		// object whose values the guards read (and edit) one by one.
 		if input.Found() && jsonscan.Kind(input.Value) != '{' {
 			return invalid("%s.input: must be an object", path)
+		}
+		if input.Found() {
+			d.structured = append(d.structured, gateway.Span{Start: off + input.Off, End: off + input.Off + len(input.Value)})
 		}
 		for _, t := range provider.ArgTexts(input.Value, off+input.Off, nil) {
 			p.add(role, t)

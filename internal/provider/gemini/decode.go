@@ -145,7 +145,7 @@ func generateRequest(req *gateway.Request, path string, v []byte, off int, conte
 	}
 	if present(system) {
 		p := join(path, "systemInstruction")
-		parts, _, derr := content(p, system.v, system.off, false, nil)
+		parts, _, derr := content(p, system.v, system.off, false, nil, &req.Structured)
 		if derr != nil {
 			return derr
 		}
@@ -183,7 +183,7 @@ func contentList(req *gateway.Request, path string, m member) *gateway.Error {
 	var derr *gateway.Error
 	err := jsonscan.Array(m.v, func(i int, cv []byte, coff int) bool {
 		var tool []*gateway.Text
-		parts, role, e := content(index(path, i), cv, m.off+coff, true, &tool)
+		parts, role, e := content(index(path, i), cv, m.off+coff, true, &tool, &req.Structured)
 		if e != nil {
 			derr = e
 			return false
@@ -211,8 +211,9 @@ func contentList(req *gateway.Request, path string, m member) *gateway.Error {
 // content reads one Content object: its role (when withRole) and the text
 // of its parts. The values of function calls' args are text of the
 // content's role; those of function responses go to *tool when tool is not
-// nil, and are text of the content's role otherwise.
-func content(path string, v []byte, off int, withRole bool, tool *[]*gateway.Text) ([]*gateway.Text, gateway.Role, *gateway.Error) {
+// nil, and are text of the content's role otherwise. The spans of those
+// objects are appended to *objs.
+func content(path string, v []byte, off int, withRole bool, tool *[]*gateway.Text, objs *[]gateway.Span) ([]*gateway.Text, gateway.Role, *gateway.Error) {
 	ms, derr := object(path, v, off, "role", "parts")
 	if derr != nil {
 		return nil, "", derr
@@ -243,7 +244,7 @@ func content(path string, v []byte, off int, withRole bool, tool *[]*gateway.Tex
 	}
 	var texts, tools []*gateway.Text
 	err := jsonscan.Array(partsM.v, func(i int, pv []byte, poff int) bool {
-		texts, tools, derr = part(index(pp, i), pv, partsM.off+poff, texts, tools)
+		texts, tools, derr = part(index(pp, i), pv, partsM.off+poff, texts, tools, objs)
 		return derr == nil
 	})
 	if tool != nil {
@@ -265,7 +266,7 @@ func content(path string, v []byte, off int, withRole bool, tool *[]*gateway.Tex
 // values of a functionResponse's response to tool. Each value of those
 // objects is a text of its own (see provider.ArgTexts), so an edit keeps
 // the body valid JSON.
-func part(path string, v []byte, off int, own, tool []*gateway.Text) ([]*gateway.Text, []*gateway.Text, *gateway.Error) {
+func part(path string, v []byte, off int, own, tool []*gateway.Text, objs *[]gateway.Span) ([]*gateway.Text, []*gateway.Text, *gateway.Error) {
 	ms, derr := object(path, v, off, "text", "functionCall", "functionResponse")
 	if derr != nil {
 		return own, tool, derr
@@ -279,12 +280,12 @@ func part(path string, v []byte, off int, own, tool []*gateway.Text) ([]*gateway
 		own = append(own, t)
 	}
 	if present(call) {
-		if own, derr = objectValues(join(path, "functionCall"), call, "args", own); derr != nil {
+		if own, derr = objectValues(join(path, "functionCall"), call, "args", own, objs); derr != nil {
 			return own, tool, derr
 		}
 	}
 	if present(resp) {
-		if tool, derr = objectValues(join(path, "functionResponse"), resp, "response", tool); derr != nil {
+		if tool, derr = objectValues(join(path, "functionResponse"), resp, "response", tool, objs); derr != nil {
 			return own, tool, derr
 		}
 	}
@@ -292,8 +293,9 @@ func part(path string, v []byte, off int, own, tool []*gateway.Text) ([]*gateway
 }
 
 // objectValues appends the values of the object member field of the object
-// m at path (a functionCall's args, a functionResponse's response).
-func objectValues(path string, m member, field string, out []*gateway.Text) ([]*gateway.Text, *gateway.Error) {
+// m at path (a functionCall's args, a functionResponse's response), and
+// its span to *objs.
+func objectValues(path string, m member, field string, out []*gateway.Text, objs *[]gateway.Span) ([]*gateway.Text, *gateway.Error) {
 	ms, derr := object(path, m.v, m.off, field)
 	if derr != nil {
 		return out, derr
@@ -305,6 +307,7 @@ func objectValues(path string, m member, field string, out []*gateway.Text) ([]*
 	if jsonscan.Kind(f.v) != '{' {
 		return out, invalid("%s: must be an object", join(path, field))
 	}
+	*objs = append(*objs, gateway.Span{Start: f.off, End: f.off + len(f.v)})
 	return provider.ArgTexts(f.v, f.off, out), nil
 }
 
@@ -365,7 +368,7 @@ func embedRequest(req *gateway.Request, path string, v []byte, off int) *gateway
 	if !present(c) {
 		return invalid("%s: is required", join(path, "content"))
 	}
-	parts, _, derr := content(join(path, "content"), c.v, c.off, false, nil)
+	parts, _, derr := content(join(path, "content"), c.v, c.off, false, nil, &req.Structured)
 	if derr != nil {
 		return derr
 	}

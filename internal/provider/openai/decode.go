@@ -367,6 +367,9 @@ func (d *decoder) callArgs(p path, calls, legacy jsonscan.Member, off int, parts
 		t, err := d.text(p.key(field), ms[0].Value, foff+ms[0].Off)
 		if err == nil {
 			parts = append(parts, t)
+			if field == "arguments" {
+				d.req.Structured = append(d.req.Structured, gateway.Span{Start: t.Start, End: t.End})
+			}
 		}
 		return err
 	}
@@ -540,6 +543,9 @@ func (d *decoder) responsesItem(p path, item []byte, off int) error {
 		t, err := d.text(p.key(name), args.Value, off+args.Off)
 		if err != nil {
 			return err
+		}
+		if name == "arguments" {
+			d.req.Structured = append(d.req.Structured, gateway.Span{Start: t.Start, End: t.End})
 		}
 		d.assistantText(t)
 	case "function_call_output", "custom_tool_call_output":
