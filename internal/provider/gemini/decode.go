@@ -188,7 +188,9 @@ func contentList(req *gateway.Request, path string, m member) *gateway.Error {
 			derr = e
 			return false
 		}
-		if len(tool) > 0 {
+		if len(tool) > 0 && role == gateway.RoleTool {
+			parts = append(tool, parts...)
+		} else if len(tool) > 0 {
 			// Function responses are tool text, whatever the content's
 			// role: a message of their own, ahead of any text beside them.
 			req.Messages = append(req.Messages, gateway.Message{Role: gateway.RoleTool, Parts: tool})

@@ -99,6 +99,16 @@ var decodeTests = []struct {
 		}},
 	},
 	{
+		name:  "function-role-one-message",
+		op:    gateway.OpGenerateContent,
+		model: "m",
+		body:  `{"contents":[{"role":"user","parts":[{"text":"q"}]},{"role":"function","parts":[{"text":"note"},{"functionResponse":{"name":"f","response":{"r":"ok"}}}]}]}`,
+		want: decoded{Model: "m", Messages: []msg{
+			{gateway.RoleUser, []string{"q"}},
+			{gateway.RoleTool, []string{"r", "ok", "note"}},
+		}},
+	},
+	{
 		name:  "snake-case",
 		op:    gateway.OpGenerateContent,
 		model: "m",
