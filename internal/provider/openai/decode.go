@@ -530,25 +530,32 @@ func (d *decoder) responsesItem(p path, item []byte, off int) error {
 			}
 		}
 		d.req.Messages = append(d.req.Messages, msg)
-	case "function_call", "custom_tool_call":
+	case "function_call", "custom_tool_call", "mcp_call":
 		// A call the model made on an earlier turn: its arguments (JSON
-		// text) or a custom tool's input are assistant text.
+		// text) or a custom tool's input are assistant text; an MCP call
+		// carries its server's output too.
 		args, name := ms[4], "arguments"
 		if string(kind) == "custom_tool_call" {
 			args, name = ms[5], "input"
 		}
-		if !args.Found() {
-			return nil
+		if args.Found() {
+			t, err := d.text(p.key(name), args.Value, off+args.Off)
+			if err != nil {
+				return err
+			}
+			if name == "arguments" {
+				d.req.Structured = append(d.req.Structured, gateway.Span{Start: t.Start, End: t.End})
+			}
+			d.assistantText(t)
 		}
-		t, err := d.text(p.key(name), args.Value, off+args.Off)
-		if err != nil {
-			return err
+		if string(kind) == "mcp_call" && output.Found() && jsonscan.Kind(output.Value) == '"' {
+			t, err := d.text(p.key("output"), output.Value, off+output.Off)
+			if err != nil {
+				return err
+			}
+			d.req.Messages = append(d.req.Messages, gateway.Message{Role: gateway.RoleTool, Parts: d.parts(t)})
 		}
-		if name == "arguments" {
-			d.req.Structured = append(d.req.Structured, gateway.Span{Start: t.Start, End: t.End})
-		}
-		d.assistantText(t)
-	case "function_call_output", "custom_tool_call_output":
+	case "function_call_output", "custom_tool_call_output", "local_shell_call_output":
 		msg := gateway.Message{Role: gateway.RoleTool}
 		if output.Found() {
 			if msg.Parts, err = d.contentParts(p.key("output"), output.Value, off+output.Off); err != nil {
