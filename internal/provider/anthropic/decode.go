@@ -357,7 +357,7 @@ func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *pa
 			return derr
 		}
 		p.add(role, tx)
-	case "tool_result":
+	case "tool_result", "mcp_tool_result":
 		if inTool {
 			return invalid("%s: a tool_result cannot hold another tool_result", path)
 		}
