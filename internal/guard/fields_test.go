@@ -176,3 +176,35 @@ func mustJSONString(s string) []byte {
 	}
 	return b
 }
+
+// FuzzFieldTree: for any JSON object or array, the allow-list's cut is
+// valid JSON holding what pii.FieldFilter keeps.
+func FuzzFieldTree(f *testing.F) {
+	for _, s := range []string{`{"a":1,"b":{"c":[1,{"d":2,"a":3}]}}`, `[{"a":"x"},{"b":"y"},[{"a":1}]]`, ` { "b" : { } , "a" : [ ] } `, `{"a":{"c":"\u0040","d":null},"a.c":1}`} {
+		f.Add(s)
+	}
+	paths := []string{"a", "b.c.d", "b.e"}
+	tree, err := newFieldTree(paths)
+	if err != nil {
+		f.Fatal(err)
+	}
+	ref, _ := pii.NewFieldFilter(paths...)
+	f.Fuzz(func(t *testing.T, in string) {
+		doc := strings.TrimSpace(in)
+		if doc == "" || doc[0] != '{' && doc[0] != '[' || !json.Valid([]byte(in)) {
+			return
+		}
+		lead := strings.Index(in, doc)
+		got := gateway.Splice([]byte(in), tree.cutDoc([]byte(doc), lead, nil))
+		if !json.Valid(got) {
+			t.Fatalf("cut %s = %s, not valid JSON", in, got)
+		}
+		want, err := ref.Filter([]byte(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := decodeNumbers(t, got), decodeNumbers(t, want); !reflect.DeepEqual(a, b) {
+			t.Fatalf("cut %s = %s, pii.FieldFilter keeps %s", in, got, want)
+		}
+	})
+}
