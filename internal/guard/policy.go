@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/aigate-dev/aigate/injection"
 	"github.com/aigate-dev/aigate/pii"
@@ -106,7 +107,7 @@ func (s PolicySpec) Validate() error {
 		add("secrets", "must be block, redact or off")
 	}
 	if _, err := pii.NewFieldFilter(s.ContextFields...); err != nil {
-		add("context_fields", "%v", err)
+		add("context_fields", "%s", strings.TrimPrefix(err.Error(), "pii: "))
 	}
 	if s.Canary != nil && *s.Canary && s.SystemPrompt == "" {
 		add("canary", "needs a system_prompt to hide the canary in")
