@@ -164,7 +164,7 @@ func BenchmarkInputGuards(b *testing.B) {
 	each := func(b *testing.B, check func(p *Policy, req *gateway.Request) error) {
 		p := benchPolicy(b)
 		_, req := benchRequest(b)
-		texts := checkedTexts(req, true)
+		texts := slices.Collect(checkedTexts(req, true))
 		orig := make([]string, len(texts))
 		for i, t := range texts {
 			orig[i] = t.Value

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"log/slog"
 	"slices"
 	"strings"
@@ -96,7 +97,7 @@ func (p *Policy) checkInput(req *gateway.Request, ad provider.Adapter) (*pii.Vau
 		return nil, err
 	}
 	n := 0
-	for _, t := range checkedTexts(req, false) {
+	for t := range checkedTexts(req, false) {
 		v, k := neutralizeMarkers(t.Value)
 		if k > 0 {
 			t.Set(v)
@@ -109,17 +110,23 @@ func (p *Policy) checkInput(req *gateway.Request, ad provider.Adapter) (*pii.Vau
 	return vault, nil
 }
 
-// checkedTexts returns the texts guards check: user and tool text, and
+// checkedTexts yields the texts guards check: user and tool text, and
 // assistant text too when withAssistant (earlier answers can carry
-// restored personal data and pasted secrets back).
-func checkedTexts(req *gateway.Request, withAssistant bool) []*gateway.Text {
-	var ts []*gateway.Text
-	for _, m := range req.Messages {
-		if m.Role == gateway.RoleUser || m.Role == gateway.RoleTool || withAssistant && m.Role == gateway.RoleAssistant {
-			ts = append(ts, m.Parts...)
+// restored personal data and pasted secrets back). It is an iterator, not a
+// slice, because every guard walks the texts once per request.
+func checkedTexts(req *gateway.Request, withAssistant bool) iter.Seq[*gateway.Text] {
+	return func(yield func(*gateway.Text) bool) {
+		for _, m := range req.Messages {
+			if m.Role != gateway.RoleUser && m.Role != gateway.RoleTool && !(withAssistant && m.Role == gateway.RoleAssistant) {
+				continue
+			}
+			for _, t := range m.Parts {
+				if !yield(t) {
+					return
+				}
+			}
 		}
 	}
-	return ts
 }
 
 // canonJSONTexts rewrites each checked text that is a JSON document (a
@@ -128,7 +135,7 @@ func checkedTexts(req *gateway.Request, withAssistant bool) []*gateway.Text {
 // that hide them ("jane\u0040example.org"). The new text is equivalent
 // JSON. Text that is not JSON as a whole is left as it is.
 func canonJSONTexts(req *gateway.Request) {
-	for _, t := range checkedTexts(req, true) {
+	for t := range checkedTexts(req, true) {
 		v := t.Value
 		if strings.IndexByte(v, '\\') < 0 {
 			continue
@@ -189,7 +196,7 @@ func (p *Policy) checkInjection(req *gateway.Request) error {
 		best  injection.Result
 		rules []injection.Rule
 	)
-	for _, t := range checkedTexts(req, false) {
+	for t := range checkedTexts(req, false) {
 		r := p.injector.Detect(t.Value)
 		if r.Score > best.Score {
 			best = r
@@ -223,7 +230,7 @@ func (p *Policy) checkSecrets(req *gateway.Request) error {
 		return nil
 	}
 	var blocked []string
-	for _, t := range checkedTexts(req, true) {
+	for t := range checkedTexts(req, true) {
 		ms := p.scanner.ScanString(t.Value)
 		if len(ms) == 0 {
 			continue
@@ -262,7 +269,7 @@ func (p *Policy) checkPII(req *gateway.Request) (*pii.Vault, error) {
 	r := pii.NewRedactor(p.piiFind)
 	var blocked []pii.Type
 	counts := map[pii.Type]int{}
-	for _, t := range checkedTexts(req, true) {
+	for t := range checkedTexts(req, true) {
 		out, rep := r.Apply(t.Value, p.piiPolicy)
 		for typ, n := range rep.Counts {
 			counts[typ] += n
