@@ -156,3 +156,25 @@ func TestMatchModel(t *testing.T) {
 		}
 	}
 }
+
+// A Number text's edit replaces the whole number with a JSON string, so a
+// card number redacted in a tool call's arguments leaves valid JSON; an
+// unedited number stays as sent.
+func TestBodyReplacesNumberWithString(t *testing.T) {
+	raw := []byte(`{"input":{"card":4111111111111111,"qty":-2.5e3}}`)
+	text := func(lit string) *Text {
+		i := bytes.Index(raw, []byte(lit))
+		return &Text{Value: lit, Start: i, End: i + len(lit), Number: true}
+	}
+	card, qty := text("4111111111111111"), text("-2.5e3")
+	r := &Request{Raw: raw, Messages: []Message{{Role: RoleAssistant, Parts: []*Text{card, qty}}}}
+	qty.Set(qty.Value)
+	if got := r.Body(); !bytes.Equal(got, raw) {
+		t.Fatalf("unedited Body() = %s, want the raw body", got)
+	}
+	card.Set("[CREDIT_CARD]")
+	want := `{"input":{"card":"[CREDIT_CARD]","qty":-2.5e3}}`
+	if got := string(r.Body()); got != want || !json.Valid(r.Body()) {
+		t.Errorf("Body() = %s, want %s", got, want)
+	}
+}

@@ -123,14 +123,20 @@ type Message struct {
 // Text is one piece of text in the request body, with where it stands in
 // [Request.Raw] so an edit can replace exactly that JSON string.
 type Text struct {
-	Value  string
-	Start  int // offset of the opening quote of the JSON string in Raw
-	End    int // offset just past the closing quote
+	Value string
+	Start int // offset of the opening quote of the JSON string in Raw (a Number's first byte)
+	End   int // offset just past the closing quote (past a Number's last byte)
+	// Number is set when Raw[Start:End] is a JSON number, not a string: a
+	// number in the arguments of a tool call, which can be a card or phone
+	// number. Value is its literal, so the guards read its digits; an edit
+	// writes the new value as a JSON string in place of the whole number,
+	// so the body stays valid JSON.
+	Number bool
 	edited bool
 }
 
-// Set replaces the text; [Request.Body] writes the new value in place of the
-// original JSON string.
+// Set replaces the text; [Request.Body] writes the new value, as a JSON
+// string, in place of the original JSON string (or number).
 func (t *Text) Set(v string) {
 	if v == t.Value {
 		return

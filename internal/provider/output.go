@@ -93,7 +93,7 @@ func ArgStrings(v []byte, off, choice int, out []OutputSpan) []OutputSpan {
 				k++
 			}
 		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-			out = append(out, OutputSpan{Choice: key(), Whole: true, Text: gateway.Text{Value: string(v), Start: off, End: off + len(v)}})
+			out = append(out, OutputSpan{Choice: key(), Whole: true, Text: gateway.Text{Value: string(v), Start: off, End: off + len(v), Number: true}})
 			k++
 		case '{':
 			_ = jsonscan.Object(v, func(_ string, m []byte, moff int) bool {

@@ -49,6 +49,12 @@ func checkSpans(t *testing.T, req *gateway.Request) {
 			if p.Start < 0 || p.End > len(req.Raw) || p.Start >= p.End {
 				t.Fatalf("message %d part %d: span [%d,%d) outside body of %d bytes", i, j, p.Start, p.End, len(req.Raw))
 			}
+			if p.Number {
+				if lit := string(req.Raw[p.Start:p.End]); lit != p.Value || !json.Valid(req.Raw[p.Start:p.End]) || jsonscan.Kind(req.Raw[p.Start:p.End]) == '"' {
+					t.Errorf("message %d part %d: Raw[%d:%d] = %s, want the JSON number %s", i, j, p.Start, p.End, lit, p.Value)
+				}
+				continue
+			}
 			s, err := jsonscan.String(req.Raw[p.Start:p.End])
 			if err != nil || s != p.Value {
 				t.Errorf("message %d part %d: Raw[%d:%d] = %s, want the JSON string %q", i, j, p.Start, p.End, req.Raw[p.Start:p.End], p.Value)
@@ -130,7 +136,7 @@ var decodeTests = []struct {
 		name: "tool-use-input-nested",
 		op:   gateway.OpMessages,
 		body: `{"model":"m","messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"f","input":{"to":["a@b.example",{"n":12}],"ok":true,"x":null}}]}]}`,
-		want: decoded{Model: "m", Messages: []msg{{gateway.RoleAssistant, []string{"to", "a@b.example", "n", "ok", "x"}}}},
+		want: decoded{Model: "m", Messages: []msg{{gateway.RoleAssistant, []string{"to", "a@b.example", "n", "12", "ok", "x"}}}},
 	},
 	{
 		name: "tool-results-only",

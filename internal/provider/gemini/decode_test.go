@@ -48,6 +48,12 @@ func checkSpans(t *testing.T, req *gateway.Request) {
 			if p.Start < 0 || p.End > len(req.Raw) || p.Start >= p.End {
 				t.Fatalf("message %d part %d: span [%d,%d) outside body of %d bytes", i, j, p.Start, p.End, len(req.Raw))
 			}
+			if p.Number {
+				if lit := string(req.Raw[p.Start:p.End]); lit != p.Value || !json.Valid(req.Raw[p.Start:p.End]) || jsonscan.Kind(req.Raw[p.Start:p.End]) == '"' {
+					t.Errorf("message %d part %d: Raw[%d:%d] = %s, want the JSON number %s", i, j, p.Start, p.End, lit, p.Value)
+				}
+				continue
+			}
 			s, err := jsonscan.String(req.Raw[p.Start:p.End])
 			if err != nil || s != p.Value {
 				t.Errorf("message %d part %d: Raw[%d:%d] = %s, want the JSON string %q", i, j, p.Start, p.End, req.Raw[p.Start:p.End], p.Value)
@@ -93,7 +99,7 @@ var decodeTests = []struct {
 			`{"role":"user","parts":[{"function_response":{"name":"f","response":{"r":{"v":"ok"}}}},{"text":"and?"}]}]}`,
 		want: decoded{Model: "m", Messages: []msg{
 			{gateway.RoleUser, []string{"q"}},
-			{gateway.RoleAssistant, []string{"to", "a@b.example"}},
+			{gateway.RoleAssistant, []string{"to", "a@b.example", "3"}},
 			{gateway.RoleTool, []string{"r", "v", "ok"}},
 			{gateway.RoleUser, []string{"and?"}},
 		}},

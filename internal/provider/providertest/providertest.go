@@ -175,9 +175,16 @@ func testDecode(t *testing.T, a provider.Adapter, f Fixture) {
 			t.Errorf("text %d: span [%d:%d] out of the body (%d bytes)", i, tx.Start, tx.End, len(req.Raw))
 			continue
 		}
-		var v string
-		if err := json.Unmarshal(req.Raw[tx.Start:tx.End], &v); err != nil || v != tx.Value {
-			t.Errorf("text %d: Raw[%d:%d] = %s, which is not the JSON string of %q (%v)", i, tx.Start, tx.End, req.Raw[tx.Start:tx.End], tx.Value, err)
+		if tx.Number {
+			var n json.Number
+			if err := json.Unmarshal(req.Raw[tx.Start:tx.End], &n); err != nil || string(req.Raw[tx.Start:tx.End]) != tx.Value {
+				t.Errorf("text %d: Raw[%d:%d] = %s, which is not the JSON number %s (%v)", i, tx.Start, tx.End, req.Raw[tx.Start:tx.End], tx.Value, err)
+			}
+		} else {
+			var v string
+			if err := json.Unmarshal(req.Raw[tx.Start:tx.End], &v); err != nil || v != tx.Value {
+				t.Errorf("text %d: Raw[%d:%d] = %s, which is not the JSON string of %q (%v)", i, tx.Start, tx.End, req.Raw[tx.Start:tx.End], tx.Value, err)
+			}
 		}
 		if tx.Start < prevEnd {
 			// Not required to be in body order, but spans must not overlap.
