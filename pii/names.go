@@ -216,11 +216,28 @@ func (s *scanner) names() {
 		}
 		i = w.e
 		// Street prefix: "Rue de la Gare 12", "Via Roma 5", "ul. Biskupa 118".
-		if w.title && streetPrefixes[string(s.lowerBuf(w))] || w.e-w.s == 2 && t[w.s] == 'u' && t[w.s+1] == 'l' && w.e < len(t) && t[w.e] == '.' {
-			if e := s.streetTail(w.e); e > w.e {
-				s.add(StreetAddress, w.s, s.unitTail(e), 0.55)
+		// Box addresses: "PO Box 12", "PSC 4355, Box 4187\nAPO AP 28906".
+		if c := t[w.s] | 0x20; c == 'p' || c == 'u' {
+			if e := s.boxAddress(w); e > 0 {
 				i = e
 				continue
+			}
+		}
+		// "29 Rue de Tanger", "36 rue de la Paix": the number comes first.
+		if (w.title || w.lower && w.s > 0 && t[w.s-1] == ' ') && streetPrefixes[string(s.lowerBuf(w))] || w.e-w.s == 2 && t[w.s] == 'u' && t[w.s+1] == 'l' && w.e < len(t) && t[w.e] == '.' {
+			num := s.numberBefore(w.s)
+			if w.title || num >= 0 {
+				if e, numbered := s.streetTail(w.e); e > w.e {
+					start := w.s
+					if !numbered && num >= 0 {
+						start = num
+					}
+					if numbered || num >= 0 {
+						s.addStreet(start, e, 0.55)
+					}
+					i = e
+					continue
+				}
 			}
 		}
 		if w.upper && !w.title {
@@ -338,14 +355,14 @@ func (s *scanner) classifyRun(run []word, end int) {
 	// The commonest run by far: one capitalised word opening a sentence
 	// ("The", "Revenue"). Only a country, a street word or "Kevin had …"
 	// can make it an entity, so skip the cue checks.
-	if len(run) == 1 && !run[0].lower && s.sentenceStart(start) {
+	if len(run) == 1 && !run[0].lower && s.sentenceStart(start) && !(end+1 < len(t) && t[end] == ' ' && isDigit(t[end+1]) && s.addressCue(start)) {
 		in := s.info(run[0])
 		switch {
 		case in.country:
 			s.add(Location, run[0].s, run[0].e, 0.7)
 		case in.ending:
 			if e := s.numberAfter(run[0].e); e > 0 {
-				s.add(StreetAddress, run[0].s, s.unitTail(e), 0.6)
+				s.addStreet(run[0].s, e, 0.6)
 			}
 		case in.notName || in.org:
 		case s.auxAfter(end):
@@ -369,20 +386,43 @@ func (s *scanner) classifyRun(run []word, end int) {
 	for k := range run {
 		if infos[k].ending || infos[k].endingWord && k > 0 {
 			if e := s.numberAfter(run[k].e); e > 0 {
-				s.add(StreetAddress, run[0].s, s.unitTail(e), 0.6)
+				s.addStreet(run[0].s, e, 0.6)
+				return
+			}
+		}
+	}
+	// Street name and house number with no street word ("Harjukuja 54",
+	// "Pod Floriánem 1677"), taken only right after an address cue ("lives
+	// at", "address:") or as a line of its own after a building number.
+	if len(run) <= 3 && !hasOrg && !hasCountry && !infos[0].notName {
+		if e := s.numberAfter(end); e > 0 && e-end <= 5 && s.lineEndAfter(e) || e > 0 && e+1 < len(t) && t[e] == ' ' && s.unitAt(e+1) > 0 {
+			cue := false
+			if b := s.numberBefore(start); b >= 0 {
+				cue = s.lineStart(b) || s.addressCue(b)
+			} else {
+				cue = s.addressCue(start)
+			}
+			if cue {
+				s.addStreet(start, e, 0.5)
 				return
 			}
 		}
 	}
 	// House number before the run and a street suffix in it: "69 Farnell Street".
+	// The suffix must follow a name ("3 St. Patrick's", "Version 2 Way"
+	// are not streets), and a trailing "St." after a full suffix word is
+	// not a second one ("11 Botley Road St.").
 	if num := s.numberBefore(start); num >= 0 {
-		for k := len(run) - 1; k >= 0; k-- {
+		for k := len(run) - 1; k >= 1; k-- {
 			if infos[k].suffix {
+				if k >= 2 && infos[k-1].suffix && run[k].e-run[k].s == 2 {
+					k--
+				}
 				e := run[k].e
 				if e < len(t) && t[e] == '.' {
 					e++
 				}
-				s.add(StreetAddress, num, s.unitTail(e), 0.6)
+				s.addStreet(num, e, 0.6)
 				return
 			}
 		}
@@ -522,44 +562,190 @@ func (s *scanner) numberBefore(i int) int {
 }
 
 // streetTail extends a street prefix over capitalised words, particles
-// and a house number on the same line.
-func (s *scanner) streetTail(e int) int {
+// and a house number on the same line. It reports whether it ended on the
+// number. It stops before a unit word ("Suite 4") or "and".
+func (s *scanner) streetTail(e int) (end int, numbered bool) {
 	t := s.text
 	if e < len(t) && t[e] == '.' {
 		e++
 	}
-	end := -1
+	end = -1
 	j := e
 	for k := 0; k < 6; k++ {
 		if j >= len(t) || t[j] != ' ' {
 			break
 		}
 		if e2 := s.numberAfter(j); e2 > 0 {
-			return e2
+			return e2, true
 		}
 		w, ok := s.nextWord(j)
-		if !ok || w.s != j+1 || !(w.title || w.upper || (w.lower && w.e-w.s <= 3)) {
+		if !ok || w.s != j+1 || !(w.title || w.upper || (w.lower && w.e-w.s <= 4) || t[w.s+1] == '\'') {
+			break
+		}
+		if lw := s.lowerBuf(w); string(lw) == "and" || string(lw) == "et" || string(lw) == "st" || isUnitWord(lw) {
 			break
 		}
 		j = w.e
-		if w.title {
+		if !w.lower || w.e-w.s > 3 {
+			end = j
+		}
+	}
+	return end, false
+}
+
+// isUnitWord reports "apt", "suite" and the like (lw is lower case).
+func isUnitWord(lw []byte) bool {
+	for _, u := range unitWords {
+		if string(lw) == strings.TrimSuffix(u, ".") {
+			return true
+		}
+	}
+	return false
+}
+
+// addStreet reports the street at start..e with what follows it. Units
+// (", Apt. 263", " Suite 464" on the same line, or "Apt. 12" opening the
+// next line) are secondary address lines and are reported on their own,
+// unless a city-and-postcode tail follows them: then the whole address,
+// from any building number before start to the tail's end, is one span.
+func (s *scanner) addStreet(start, e int, conf float64) {
+	t := s.text
+	var units [2][2]int
+	n := 0
+	j := e
+	for n < len(units) {
+		k := j
+		if k < len(t) && t[k] == ',' {
+			k++
+		}
+		if k < len(t) && t[k] == '\n' {
+			// The next line, after indentation or quoting ("> ").
+			k++
+			for m := 0; m < 4 && k < len(t) && (t[k] == ' ' || t[k] == '\t' || t[k] == '>' || t[k] == '?'); m++ {
+				k++
+			}
+		} else if k < len(t) && t[k] == ' ' {
+			k++
+		} else {
+			break
+		}
+		u := s.unitAt(k)
+		if u < 0 {
+			break
+		}
+		units[n] = [2]int{k, u}
+		n++
+		j = u
+	}
+	if end := s.addressTail(j); end > j {
+		if b := s.numberBefore(start); b >= 0 {
+			start = b
+		}
+		s.add(StreetAddress, start, end, conf)
+		return
+	}
+	s.add(StreetAddress, start, e, conf)
+	for _, u := range units[:n] {
+		s.add(StreetAddress, u[0], u[1], 0.5)
+	}
+}
+
+// addressTail returns the end of the city, region, postcode and country
+// that close an address ending at e ("\nGRASSE, PA 39551", ", Lascano,
+// Uruguay 80694", "\n Ettelgem\n Belgium"), or -1. Each part is on the
+// same line after ", " or " ", or on the next line with at most one space
+// of indentation; the tail must end in a postcode, a two- or three-letter
+// region code with a postcode, or a country, or it is not taken.
+func (s *scanner) addressTail(e int) int {
+	t := s.text
+	end := -1
+	j := e
+	for part := 0; part < 5; part++ {
+		k := j
+		switch {
+		case k+1 < len(t) && t[k] == ',' && t[k+1] == ' ':
+			k += 2
+		case k+1 < len(t) && t[k] == '\n' && t[k+1] == ',':
+			k += 2
+			if k < len(t) && t[k] == ' ' {
+				k++
+			}
+		case k < len(t) && t[k] == '\n':
+			k++
+			if k < len(t) && t[k] == ' ' {
+				k++
+			}
+		case k < len(t) && t[k] == ' ' && part > 0 || k < len(t) && t[k] == ' ' && k+1 < len(t) && isUpper(t[k+1]):
+			k++
+		default:
+			return end
+		}
+		if k < len(t) && isDigit(t[k]) {
+			// A bare postcode closes the address.
+			if p := s.postcodeAt(k); p > 0 {
+				return p
+			}
+			return end
+		}
+		// Words: a city, a region code, or a country, then maybe a postcode.
+		w, ok := s.nextWord(k)
+		if !ok || w.s != k || !(w.title || w.upper) {
+			return end
+		}
+		first := w
+		country := false
+		last := w
+		for m := 0; m < 4; m++ {
+			in := countries[string(s.lowerBuf(last))]
+			if m > 0 && !in {
+				in = s.countryPair(first, last)
+			}
+			country = country || in
+			if last.e+1 >= len(t) || t[last.e] != ' ' {
+				break
+			}
+			nw, ok := s.nextWord(last.e + 1)
+			if !ok || nw.s != last.e+1 || !(nw.title || nw.upper || nw.lower && nw.e-nw.s <= 3 && s.titleAfter(nw.e)) {
+				break
+			}
+			if isUnitWord(s.lowerBuf(nw)) {
+				break
+			}
+			last = nw
+		}
+		j = last.e
+		region := last.upper && last.e-last.s <= 3 && first.s != last.s
+		if j+1 < len(t) && t[j] == ' ' && isDigit(t[j+1]) {
+			if p := s.postcodeAt(j + 1); p > 0 {
+				if country || region || last.upper && last.e-last.s <= 3 {
+					return p
+				}
+				return end
+			}
+		}
+		if country || region && (j == len(t) || strings.IndexByte(".,;!?\n", t[j]) >= 0) {
 			end = j
 		}
 	}
 	return end
 }
 
-// unitTail extends e over ", Apt. 263", " Suite 464" on the same line.
-func (s *scanner) unitTail(e int) int {
+// postcodeAt returns the end of a 4-6 digit postcode at k, or -1.
+func (s *scanner) postcodeAt(k int) int {
 	t := s.text
-	j := e
-	if j < len(t) && t[j] == ',' {
+	j := k
+	for j < len(t) && j-k < 7 && isDigit(t[j]) {
 		j++
 	}
-	if j >= len(t) || t[j] != ' ' {
-		return e
+	if n := j - k; n < 4 || n > 6 || s.wordAt(j) {
+		return -1
 	}
-	j++
+	return j
+}
+
+// unitAt returns the end of "Apt. 12" / "Suite 4B" starting at j, or -1.
+func (s *scanner) unitAt(j int) int {
+	t := s.text
 	for _, u := range unitWords {
 		if j+len(u) < len(t) && strings.EqualFold(t[j:j+len(u)], u) {
 			if k := s.numberAfter(j + len(u)); k > 0 {
@@ -567,5 +753,107 @@ func (s *scanner) unitTail(e int) int {
 			}
 		}
 	}
-	return e
+	return -1
+}
+
+// boxAddress reports a post-office box or a US military address starting
+// at w and returns its end, or -1: "PO Box 12", "P.O. Box 12", "Post
+// Office Box 12", "Postbox 12", or "PSC 4355, Box 4187", "Unit 8505 Box
+// 9220" or "USS Name" followed by "APO", "FPO" or "DPO", a two-letter code
+// and a ZIP code.
+func (s *scanner) boxAddress(w word) int {
+	t := s.text
+	rest := t[w.s:]
+	for _, p := range poBoxes {
+		if len(rest) > len(p) && strings.EqualFold(rest[:len(p)], p) {
+			if e := s.numberAfter(w.s + len(p)); e > 0 && !s.wordAt(w.s-1) {
+				s.addStreet(w.s, e, 0.7)
+				return e
+			}
+			return -1
+		}
+	}
+	if s.wordAt(w.s - 1) {
+		return -1
+	}
+	lw := s.lowerBuf(w)
+	j := -1
+	switch string(lw) {
+	case "psc", "unit":
+		// "PSC 4355, Box 4187" / "Unit 8505 Box 9220"
+		n := s.numberAfter(w.e)
+		if n < 0 {
+			return -1
+		}
+		if n < len(t) && t[n] == ',' {
+			n++
+		}
+		if n+4 < len(t) && strings.EqualFold(t[n:n+4], " box") {
+			j = s.numberAfter(n + 4)
+		}
+	case "uss", "usns", "usnv", "uscgc":
+		// The ship's name: up to three words on this line.
+		j = w.e
+		for k := 0; k < 3 && j < len(t) && t[j] == ' '; k++ {
+			nw, ok := s.nextWord(j + 1)
+			if !ok || nw.s != j+1 || militaryPost(t[nw.s:]) {
+				break
+			}
+			j = nw.e
+		}
+		if j == w.e {
+			return -1
+		}
+	default:
+		return -1
+	}
+	if j < 0 || j+1 >= len(t) || t[j] != '\n' && t[j] != ' ' {
+		return -1
+	}
+	k := j + 1
+	if !militaryPost(t[k:]) {
+		return -1
+	}
+	e := k + len("APO AA ")
+	z := e
+	for z < len(t) && isDigit(t[z]) {
+		z++
+	}
+	if z-e != 5 || s.wordAt(z) {
+		return -1
+	}
+	s.add(StreetAddress, w.s, z, 0.8)
+	return z
+}
+
+var poBoxes = []string{"po box", "p.o. box", "p. o. box", "post office box", "postbox", "p.o.box"}
+
+// militaryPost reports "APO AE ", "FPO AP ", "DPO AA " (any case) at the
+// start of r.
+func militaryPost(r string) bool {
+	if len(r) < 7 || r[3] != ' ' || r[6] != ' ' {
+		return false
+	}
+	if !strings.EqualFold(r[:3], "apo") && !strings.EqualFold(r[:3], "fpo") && !strings.EqualFold(r[:3], "dpo") {
+		return false
+	}
+	return strings.EqualFold(r[4:6], "aa") || strings.EqualFold(r[4:6], "ae") || strings.EqualFold(r[4:6], "ap")
+}
+
+var addressCues = []string{"address:", "address is", "lives at", "live at", "living at", "lived at", "located at", "is on", "is at", "sent to", "send to", "ship to", "deliver to", "delivered to", "return to", "side of", "corner of"}
+
+// addressCue reports an address cue right before i ("lives at ").
+func (s *scanner) addressCue(i int) bool {
+	_, ok := s.endsWithCue(i, addressCues)
+	return ok
+}
+
+// lineStart reports whether i starts a line, after indentation or quoting.
+func (s *scanner) lineStart(i int) bool {
+	t := s.text
+	j := i
+	for j > 0 && i-j < 6 && (t[j-1] == ' ' || t[j-1] == '\t' || t[j-1] == '>' || t[j-1] == '?') {
+		j--
+	}
+	return j == 0 || t[j-1] == '\n'
 }
