@@ -231,11 +231,19 @@ func (p *Policy) checkSecrets(req *gateway.Request) error {
 	}
 	var blocked []string
 	for t := range checkedTexts(req, true) {
-		ms := p.scanner.ScanString(t.Value)
+		// A JSON document is read through its view and redacted keeping it
+		// valid JSON (see applyPIIJSON).
+		doc := isJSONText(t)
+		view := t.Value
+		if doc {
+			view = jsonView(view)
+		}
+		ms := p.scanner.ScanString(view)
 		if len(ms) == 0 {
 			continue
 		}
 		var b strings.Builder
+		var jm []jsonMatch
 		at := 0
 		for _, m := range ms {
 			req.AddFinding(gateway.Finding{Guard: "secrets", Rule: m.RuleID, Action: string(p.secrets), Count: 1})
@@ -245,11 +253,18 @@ func (p *Policy) checkSecrets(req *gateway.Request) error {
 				}
 				continue
 			}
+			marker := "[REDACTED " + m.RuleID + " " + secretscan.Mask([]byte(view[m.Start:m.End])) + "]"
+			if doc {
+				jm = append(jm, jsonMatch{start: m.Start, end: m.End, marker: marker})
+				continue
+			}
 			b.WriteString(t.Value[at:m.Start])
-			b.WriteString("[REDACTED " + m.RuleID + " " + secretscan.Mask([]byte(t.Value[m.Start:m.End])) + "]")
+			b.WriteString(marker)
 			at = m.End
 		}
-		if p.secrets == ActionRedact {
+		if p.secrets == ActionRedact && doc {
+			t.Set(redactJSON(t.Value, jsonOut, true, jm))
+		} else if p.secrets == ActionRedact {
 			b.WriteString(t.Value[at:])
 			t.Set(b.String())
 		}
@@ -261,7 +276,9 @@ func (p *Policy) checkSecrets(req *gateway.Request) error {
 }
 
 // checkPII redacts, masks, pseudonymises or blocks personal data in user,
-// assistant and tool text.
+// assistant and tool text. A text that is a JSON document stays valid JSON
+// (see applyPIIJSON); a number of a tool call's argument object becomes a
+// string when it is replaced (see [gateway.Text.Number]).
 func (p *Policy) checkPII(req *gateway.Request) (*pii.Vault, error) {
 	if !p.piiOn {
 		return nil, nil
@@ -270,7 +287,15 @@ func (p *Policy) checkPII(req *gateway.Request) (*pii.Vault, error) {
 	var blocked []pii.Type
 	counts := map[pii.Type]int{}
 	for t := range checkedTexts(req, true) {
-		out, rep := r.Apply(t.Value, p.piiPolicy)
+		var (
+			out string
+			rep pii.Report
+		)
+		if isJSONText(t) {
+			out, rep = applyPIIJSON(r, p.piiFind, t.Value, p.piiPolicy)
+		} else {
+			out, rep = r.Apply(t.Value, p.piiPolicy)
+		}
 		for typ, n := range rep.Counts {
 			counts[typ] += n
 		}

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/pii"
 )
 
 // Tool-call arguments reach the output guard as JSON text, where a value
@@ -392,4 +395,100 @@ func redactJSON(s string, st jsonState, final bool, ms []jsonMatch) string {
 		return s
 	}
 	return string(append(b, s[at:]...))
+}
+
+// Texts of the request that are JSON documents (tool-call arguments
+// written as JSON text, a tool's result, JSON a user pasted) get the same
+// care on the way in: after canonJSONTexts, the input checks read them
+// through jsonView and replace what they find with redactJSON, so the
+// arguments the provider receives are still valid JSON.
+
+// isJSONText reports whether t is a JSON document to check as one: a
+// string of the body whose value is a JSON object or array.
+func isJSONText(t *gateway.Text) bool {
+	return !t.Number && isJSONDoc(t.Value)
+}
+
+// applyPIIJSON is [pii.Redactor.Apply] for s, a JSON document with
+// canonical escapes. The detectors read jsonView(s), so an escape neither
+// hides a value nor glues it to a word ("x\n4111…"), and each replacement
+// goes in through redactJSON, so the result is valid JSON: a number that
+// is a card number becomes the marker as a string.
+//
+// Apply runs on the view, which issues the pseudonyms and counts the
+// entities; each replacement is then read back from its output, between
+// the stretches of the view it keeps as they are (the replacements' forms
+// are Apply's: "[TYPE]", "<TYPE_n>", or the value starred character for
+// character). Should that fail (Apply replaced more in a re-scan), every
+// entity found is redacted as "[TYPE]", and whatever a detector still
+// finds after that, up to a few rounds, before the document is given up
+// for the JSON string "[REDACTED]": valid JSON, and nothing leaks.
+func applyPIIJSON(r *pii.Redactor, d *pii.Detector, s string, pol pii.Policy) (string, pii.Report) {
+	view := jsonView(s)
+	out, rep := r.Apply(view, pol)
+	if out == view {
+		return s, rep
+	}
+	ents := d.Find(view)
+	ms, ok := readBack(view, out, ents, pol)
+	if !ok {
+		ms = typeMarkers(ents, pol, ms[:0])
+	}
+	s = redactJSON(s, jsonOut, true, ms)
+	for range 4 {
+		view = jsonView(s)
+		if ms = typeMarkers(d.Find(view), pol, ms[:0]); len(ms) == 0 {
+			return s, rep
+		}
+		s = redactJSON(s, jsonOut, true, ms)
+	}
+	return `"[REDACTED]"`, rep
+}
+
+// readBack returns, for each entity of ents (found in view) that pol does
+// not allow, the text that replaced it in out, Apply's output for view;
+// ok is false when out is not view with those entities replaced.
+func readBack(view, out string, ents []pii.Entity, pol pii.Policy) (ms []jsonMatch, ok bool) {
+	at, last := 0, 0 // in out; in view
+	for _, e := range ents {
+		a := pol.For(e.Type)
+		if a == pii.Allow {
+			continue
+		}
+		if e.Start < last || !strings.HasPrefix(out[at:], view[last:e.Start]) {
+			return ms, false
+		}
+		at += e.Start - last
+		rest := out[at:]
+		n := -1
+		switch a {
+		case pii.Mask: // one byte per character: ASCII kept or starred, others starred
+			n = utf8.RuneCountInString(view[e.Start:e.End])
+		case pii.Pseudonymize:
+			if strings.HasPrefix(rest, "<"+string(e.Type)+"_") {
+				n = strings.IndexByte(rest, '>') + 1
+			}
+		default:
+			if m := "[" + string(e.Type) + "]"; strings.HasPrefix(rest, m) {
+				n = len(m)
+			}
+		}
+		if n <= 0 || n > len(rest) {
+			return ms, false
+		}
+		ms = append(ms, jsonMatch{start: e.Start, end: e.End, marker: rest[:n]})
+		at += n
+		last = e.End
+	}
+	return ms, out[at:] == view[last:]
+}
+
+// typeMarkers appends a "[TYPE]" match for each entity pol does not allow.
+func typeMarkers(ents []pii.Entity, pol pii.Policy, ms []jsonMatch) []jsonMatch {
+	for _, e := range ents {
+		if pol.For(e.Type) != pii.Allow {
+			ms = append(ms, jsonMatch{start: e.Start, end: e.End, marker: "[" + string(e.Type) + "]"})
+		}
+	}
+	return ms
 }
