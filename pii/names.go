@@ -217,14 +217,14 @@ func (s *scanner) names() {
 		i = w.e
 		// Street prefix: "Rue de la Gare 12", "Via Roma 5", "ul. Biskupa 118".
 		// Box addresses: "PO Box 12", "PSC 4355, Box 4187\nAPO AP 28906".
-		if c := t[w.s] | 0x20; c == 'p' || c == 'u' {
+		if s.boxWord(w) {
 			if e := s.boxAddress(w); e > 0 {
 				i = e
 				continue
 			}
 		}
 		// "29 Rue de Tanger", "36 rue de la Paix": the number comes first.
-		if (w.title || w.lower && w.s > 0 && t[w.s-1] == ' ') && streetPrefixes[string(s.lowerBuf(w))] || w.e-w.s == 2 && t[w.s] == 'u' && t[w.s+1] == 'l' && w.e < len(t) && t[w.e] == '.' {
+		if w.title && streetPrefixes[string(s.lowerBuf(w))] || w.lower && w.s > 1 && t[w.s-1] == ' ' && isDigit(t[w.s-2]) && streetPrefixes[t[w.s:w.e]] || w.e-w.s == 2 && t[w.s] == 'u' && t[w.s+1] == 'l' && w.e < len(t) && t[w.e] == '.' {
 			num := s.numberBefore(w.s)
 			if w.title || num >= 0 {
 				if e, numbered := s.streetTail(w.e); e > w.e {
@@ -754,6 +754,28 @@ func (s *scanner) unitAt(j int) int {
 		}
 	}
 	return -1
+}
+
+// boxWord is a cheap filter for boxAddress: the word may start "PO Box",
+// "P.O. Box", "Post Office Box", "Postbox", "PSC", "Unit" or "USS".
+func (s *scanner) boxWord(w word) bool {
+	t := s.text
+	n := w.e - w.s
+	switch t[w.s] | 0x20 {
+	case 'p':
+		if n == 1 {
+			return w.e < len(t) && t[w.e] == '.'
+		}
+		c := t[w.s+1] | 0x20
+		return n == 2 && c == 'o' || n == 3 && c == 's' || (n == 4 || n == 7) && c == 'o'
+	case 'u':
+		if n < 3 {
+			return false
+		}
+		c := t[w.s+1] | 0x20
+		return n == 4 && c == 'n' || n >= 3 && n <= 5 && c == 's'
+	}
+	return false
 }
 
 // boxAddress reports a post-office box or a US military address starting

@@ -93,6 +93,8 @@ func TestFindStreetAddress(t *testing.T) {
 		{"cue-product", "The device is on Windows 10 and it works", nil},
 		{"unit-alone", "Unit 4 covers fractions; see Suite 2 of the score", nil},
 		{"po-not-box", "The PO number is 12345", nil},
+		{"short-words-at-end", "see u", nil},
+		{"p-at-end", "plan p", nil},
 		{"military-incomplete", "PSC 4355, Box 4187 is the form code", nil},
 	}
 	for _, tt := range tests {
