@@ -48,6 +48,25 @@
 // PERSON, STREET_ADDRESS and LOCATION are best effort; see names.go for the
 // cues and patterns used, and internal/eval for how well they do.
 //
+// STREET_ADDRESS is found by word shape, in the same word pass: a house
+// number, a name and a street suffix ("69 Farnell Street", "2450 Crown
+// St."; a suffix alone after a number, as in "3 St. Patrick's", is not a
+// street); a name ending in a European street word and a number
+// ("Hauptstraße 5", "Parijsstraat 8"); a street prefix with the name and
+// number ("Via Roma 10", "Rue de Rivoli 12", "29 rue de Tanger"); a name and
+// a number with no street word ("Harjukuja 54") only after an address cue
+// ("lives at", "address:") or alone on a line after a building number; post
+// office boxes ("PO Box 12"); and US military addresses ("PSC 4355, Box
+// 4187", "Unit 8505 Box 9220" or "USS Name", then "APO AE 09001"). Units
+// after a street ("Apt. 4", "Suite 200", on the same or the next line) are
+// reported as spans of their own, unless a tail that closes the address
+// follows them: a postcode, a region code ("Springfield, IL 62704") or a
+// country, on the same line or the next ones. Then the whole address, with
+// any building number before it, is one span. On the labelled development
+// set (Presidio synthetic sentences and WNUT-17) this finds STREET_ADDRESS
+// with exact-span precision 0.81, recall 0.41, F1 0.55 (overlap F1 0.64),
+// and reports one in 0.1 % of texts that have none.
+//
 // # Acting
 //
 // A [Policy] maps types to an [Action]: [Redact] ("[EMAIL]"), [Mask] (stars;

@@ -18,12 +18,18 @@ import (
 //     lower-case words count too. Runs containing organisation, street or
 //     place words, or a known country, are not persons.
 //   - STREET_ADDRESS: a house number followed by up to four capitalised
-//     words ending in a street suffix (Street, St., Avenue, Road, Lane, …); a
-//     word ending in a European street suffix (-straße, -strasse, -weg,
-//     -straat, -gatan, -vägen, -katu, -vej, -gade, -utca) followed by a
-//     number; or a street prefix (Rue, Via, Calle, Avenida, Rua, ul.) with
-//     the capitalised words and number after it. " Apt. 12", " Suite 4" and
-//     the like extend the match on the same line.
+//     words ending in a street suffix (Street, St., Avenue, Road, Lane, …)
+//     after at least one name word; a word ending in a European street
+//     suffix (-straße, -strasse, -weg, -straat, -gatan, -vägen, -katu, -vej,
+//     -gade, -utca) followed by a number; a street prefix (Rue, Via, Calle,
+//     Avenida, Rua, ul.) with the capitalised words and number after it, or
+//     with a house number before it ("29 rue de Tanger"); one to three
+//     capitalised words and a house number after an address cue ("lives
+//     at", "address:") or alone on a line after a building number; PO boxes
+//     and US military addresses (PSC/Unit … Box …, APO/FPO/DPO AA/AE/AP and
+//     a ZIP code). "Apt. 12", "Suite 4" after the street, on the same or the
+//     next line, are spans of their own, unless a city, region code,
+//     postcode or country tail closes the address: then it is one span.
 //   - LOCATION: a country name (from a built-in list), or capitalised words
 //     after a place cue ("from", "based in", "live in", "moved to", "I'm in",
 //     "located in", "visit", …).
