@@ -21,11 +21,13 @@ import (
 //     words ending in a street suffix (Street, St., Avenue, Road, Lane, …)
 //     after at least one name word; a word ending in a European street
 //     suffix (-straße, -strasse, -weg, -straat, -gatan, -vägen, -katu, -vej,
-//     -gade, -utca) followed by a number; a street prefix (Rue, Via, Calle,
+//     -gade, -utca) followed by a number, or a lower-case street word
+//     ("út", "tér", "gata") and a number after the name; a street prefix (Rue, Via, Calle,
 //     Avenida, Rua, ul.) with the capitalised words and number after it, or
 //     with a house number before it ("29 rue de Tanger"); one to three
 //     capitalised words and a house number after an address cue ("lives
-//     at", "address:") or alone on a line after a building number; PO boxes
+//     at", "address:") or after a building number that starts a line or
+//     follows "at", "in", "on", "to" or punctuation; PO boxes
 //     and US military addresses (PSC/Unit … Box …, APO/FPO/DPO AA/AE/AP and
 //     a ZIP code). "Apt. 12", "Suite 4" after the street, on the same or the
 //     next line, are spans of their own, unless a city, region code,
@@ -166,9 +168,9 @@ var (
 	personLowerCues  = []string{"my name is", "name is", "name:", "last name?", "first name?", "name?"}
 	personWeakCues   = []string{"hi", "hello", "hey", "thanks", "thank you", "with", "by", "ask", "add", "meet", "met", "tell", "told", "contact", "follow up with", "heard", "under", "for", "to", "from", "and", "cc", "love", "miss you"}
 	placeCues        = []string{"from", "based in", "live in", "lives in", "living in", "lived in", "moved to", "move to", "i'm in", "im in", "located in", "visit", "visiting", "trip to", "travel to", "flew to", "city of", "born in", "grew up in", "office in", "near", "serving southern", "serving northern", "serving eastern", "serving western", "serving"}
-	streetSuffixes   = map[string]bool{"street": true, "st": true, "avenue": true, "ave": true, "road": true, "rd": true, "boulevard": true, "blvd": true, "lane": true, "ln": true, "drive": true, "dr": true, "court": true, "ct": true, "way": true, "place": true, "pl": true, "terrace": true, "circle": true, "highway": true, "hwy": true, "parkway": true, "pkwy": true, "square": true, "sq": true, "loop": true, "trail": true, "crescent": true, "close": true, "grove": true, "gardens": true, "row": true, "alley": true, "plaza": true, "pike": true, "points": true, "ridge": true, "heights": true, "park": true}
+	streetSuffixes   = map[string]bool{"street": true, "st": true, "avenue": true, "ave": true, "road": true, "rd": true, "boulevard": true, "blvd": true, "lane": true, "ln": true, "drive": true, "dr": true, "court": true, "ct": true, "way": true, "place": true, "pl": true, "terrace": true, "circle": true, "highway": true, "hwy": true, "parkway": true, "pkwy": true, "square": true, "sq": true, "str": true, "loop": true, "trail": true, "crescent": true, "close": true, "grove": true, "gardens": true, "row": true, "alley": true, "plaza": true, "pike": true, "points": true, "ridge": true, "heights": true, "park": true}
 	streetEndings    = []string{"straße", "strasse", "str.", "weg", "straat", "laan", "gracht", "gatan", "vägen", "vagen", "veien", "vej", "gade", "katu", "tie", "utca", "ulica", "allee", "platz", "ring", "gasse", "steig"}
-	streetPrefixes   = map[string]bool{"rue": true, "via": true, "calle": true, "avenida": true, "rua": true, "ul": true, "ulica": true, "viale": true, "piazza": true, "chemin": true, "boulevard": true, "avenue": true, "camino": true, "carrer": true, "plac": true}
+	streetPrefixes   = map[string]bool{"avda": true, "rue": true, "via": true, "calle": true, "avenida": true, "rua": true, "ul": true, "ulica": true, "viale": true, "piazza": true, "chemin": true, "boulevard": true, "avenue": true, "camino": true, "carrer": true, "plac": true}
 	unitWords        = []string{"apt.", "apt", "suite", "unit", "flat", "floor", "ste."}
 	notNameWords     = map[string]bool{"the": true, "a": true, "an": true, "i": true, "we": true, "you": true, "he": true, "she": true, "it": true, "they": true, "this": true, "that": true, "these": true, "my": true, "our": true, "your": true, "his": true, "her": true, "if": true, "in": true, "on": true, "at": true, "to": true, "of": true, "for": true, "and": true, "or": true, "but": true, "so": true, "what": true, "when": true, "where": true, "who": true, "why": true, "how": true, "is": true, "are": true, "was": true, "can": true, "could": true, "would": true, "will": true, "please": true, "hi": true, "hello": true, "dear": true, "thanks": true, "yes": true, "no": true, "ok": true, "not": true, "just": true, "also": true, "there": true, "here": true, "all": true, "as": true, "do": true, "did": true, "have": true, "has": true, "be": true, "with": true, "by": true, "from": true, "about": true, "after": true, "before": true, "during": true, "since": true, "until": true, "while": true, "new": true, "good": true, "great": true, "best": true, "happy": true, "one": true, "two": true, "first": true, "last": true, "next": true, "mr": true, "mrs": true, "ms": true, "dr": true, "sir": true, "madam": true, "name": true, "phone": true, "email": true, "e-mail": true, "address": true, "date": true, "website": true, "personal": true, "info": true, "office": true, "fax": true, "suite": true, "apt": true, "unit": true, "box": true, "god": true, "lol": true, "rt": true, "re": true, "fw": true, "fwd": true, "note": true, "today": true, "tomorrow": true, "yesterday": true, "tonight": true, "christmas": true, "easter": true, "english": true, "monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true, "january": true, "february": true, "march": true, "april": true, "may": true, "june": true, "july": true, "august": true, "september": true, "october": true, "november": true, "december": true, "im": true, "i'm": true, "let's": true, "it's": true, "that's": true, "don't": true, "get": true, "go": true, "my's": true, "need": true, "want": true, "like": true, "love": true, "see": true, "check": true, "follow": true, "watch": true, "read": true, "via": true, "rue": true, "calle": true}
 	orgWords         = map[string]bool{"inc": true, "ltd": true, "llc": true, "corp": true, "corporation": true, "company": true, "co": true, "group": true, "bank": true, "university": true, "college": true, "school": true, "hospital": true, "orchestra": true, "club": true, "weekly": true, "times": true, "news": true, "partners": true, "systems": true, "services": true, "solutions": true, "insurance": true, "capital": true, "foundation": true, "institute": true, "association": true, "agency": true, "department": true, "ministry": true, "council": true, "church": true, "museum": true, "airport": true, "station": true, "hotel": true, "restaurant": true, "cafe": true, "center": true, "centre": true, "street": true, "avenue": true, "road": true, "city": true, "county": true, "state": true, "river": true, "lake": true, "mountain": true, "island": true, "north": true, "south": true, "east": true, "west": true, "northern": true, "southern": true, "eastern": true, "western": true, "american": true, "british": true, "european": true, "national": true, "international": true, "global": true, "united": true, "boogie": true, "snake": true, "tube": true, "entertainment": true, "guilty": true, "pleasures": true, "musicians": true,
@@ -371,6 +373,8 @@ func (s *scanner) classifyRun(run []word, end int) {
 				s.addStreet(run[0].s, e, 0.6)
 			}
 		case in.notName || in.org:
+		case s.streetWordAfter(end) > 0:
+			s.addStreet(start, s.streetWordAfter(end), 0.55)
 		case s.auxAfter(end):
 			s.add(Person, start, end, 0.4)
 		default:
@@ -397,6 +401,14 @@ func (s *scanner) classifyRun(run []word, end int) {
 			}
 		}
 	}
+	// A lower-case street word between the name and the number:
+	// "Erzsébet tér 19.", "Rákóczi út 13.", "Kungs gata 4".
+	if len(run) <= 3 {
+		if e := s.streetWordAfter(end); e > 0 {
+			s.addStreet(start, e, 0.55)
+			return
+		}
+	}
 	// Street name and house number with no street word ("Harjukuja 54",
 	// "Pod Floriánem 1677"), taken only right after an address cue ("lives
 	// at", "address:") or as a line of its own after a building number.
@@ -404,7 +416,7 @@ func (s *scanner) classifyRun(run []word, end int) {
 		if e := s.numberAfter(end); e > 0 && e-end <= 5 && s.lineEndAfter(e) || e > 0 && e+1 < len(t) && t[e] == ' ' && s.unitAt(e+1) > 0 {
 			cue := false
 			if b := s.numberBefore(start); b >= 0 {
-				cue = s.lineStart(b) || s.addressCue(b)
+				cue = s.lineStart(b) || s.addressCue(b) || s.numberCue(b)
 			} else {
 				cue = s.addressCue(start)
 			}
@@ -867,6 +879,53 @@ func militaryPost(r string) bool {
 	}
 	return strings.EqualFold(r[4:6], "aa") || strings.EqualFold(r[4:6], "ae") || strings.EqualFold(r[4:6], "ap")
 }
+
+// lowerStreetWords are street words written in lower case after the name;
+// the value says whether the house number takes a dot (Hungarian "19.").
+var lowerStreetWords = map[string]bool{"út": true, "útja": true, "utca": true, "tér": true, "körút": true, "köz": true, "sor": true, "rakpart": true, "rkp": true, "gata": false, "gatan": false, "vei": false, "veien": false, "vej": false, "gade": false, "põik": false, "tänav": false, "iela": false, "gatve": false, "ulica": false, "cesta": false, "ulice": false, "náměstí": false, "trg": false}
+
+// streetWordAfter returns the end of " tér 19." after a name ending at
+// end: a lower-case street word and a house number, or -1.
+func (s *scanner) streetWordAfter(end int) int {
+	t := s.text
+	if end+2 >= len(t) || t[end] != ' ' || !(isLower(t[end+1]) || t[end+1] >= 0x80) {
+		return -1
+	}
+	w, ok := s.nextWord(end + 1)
+	if !ok || w.s != end+1 || !w.lower || w.e-w.s > 9 {
+		return -1
+	}
+	dot, ok := lowerStreetWords[t[w.s:w.e]]
+	if !ok {
+		return -1
+	}
+	e := s.numberAfter(w.e)
+	if e > 0 && dot && e < len(t) && t[e] == '.' {
+		e++
+	}
+	return e
+}
+
+// numberCue reports what may come before the building number of a
+// "12 Name 34" address: "at", "to", "in", "on" or a comma, colon or
+// question mark.
+func (s *scanner) numberCue(b int) bool {
+	t := s.text
+	if b < 2 || t[b-1] != ' ' {
+		return false
+	}
+	if b+4 < len(t) && t[b+4] == ' ' && (t[b:b+2] == "19" || t[b:b+2] == "20") {
+		return false // a year: "in 2019 Windows 10, …"
+	}
+	switch t[b-2] {
+	case ',', ':', '?':
+		return true
+	}
+	_, ok := s.endsWithCue(b, numberCues)
+	return ok
+}
+
+var numberCues = []string{"at", "to", "in", "on"}
 
 var addressCues = []string{"address:", "address is", "lives at", "live at", "living at", "lived at", "located at", "is on", "is at", "sent to", "send to", "ship to", "deliver to", "delivered to", "return to", "side of", "corner of"}
 
