@@ -233,7 +233,7 @@ func (p *Policy) checkSecrets(req *gateway.Request) error {
 	for t := range checkedTexts(req, true) {
 		// A JSON document is read through its view and redacted keeping it
 		// valid JSON (see applyPIIJSON).
-		doc := isJSONText(t)
+		doc := mayBeJSON(t)
 		view := t.Value
 		if doc {
 			view = jsonView(view)
@@ -241,6 +241,15 @@ func (p *Policy) checkSecrets(req *gateway.Request) error {
 		ms := p.scanner.ScanString(view)
 		if len(ms) == 0 {
 			continue
+		}
+		if doc && !isJSONDoc(t.Value) {
+			doc = false
+			if view != t.Value {
+				view = t.Value
+				if ms = p.scanner.ScanString(view); len(ms) == 0 {
+					continue
+				}
+			}
 		}
 		var b strings.Builder
 		var jm []jsonMatch
@@ -291,7 +300,7 @@ func (p *Policy) checkPII(req *gateway.Request) (*pii.Vault, error) {
 			out string
 			rep pii.Report
 		)
-		if isJSONText(t) {
+		if mayBeJSON(t) {
 			out, rep = applyPIIJSON(r, p.piiFind, t.Value, p.piiPolicy)
 		} else {
 			out, rep = r.Apply(t.Value, p.piiPolicy)

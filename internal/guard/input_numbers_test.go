@@ -102,6 +102,16 @@ func TestInputJSONRedactionStaysValid(t *testing.T) {
 	if text.Value != `{"card":"<CREDIT_CARD_1>"}` || vault.Restore("<CREDIT_CARD_1>") != testCard {
 		t.Errorf("tool result = %s, want the card number pseudonymised", text.Value)
 	}
+	// Text in braces that is not JSON is redacted as any text.
+	for _, tt := range []struct{ in, want string }{
+		{`{not json: jane@example.org}`, `{not json: [EMAIL]}`},
+		{`[x\n jane@example.org]`, `[x\n [EMAIL]]`},
+	} {
+		req, text = toolResult(tt.in)
+		if _, err := piiPolicy(t, map[string]string{"default": "redact"}).checkInput(req, nil); err != nil || text.Value != tt.want {
+			t.Errorf("%s became %s (%v), want %s", tt.in, text.Value, err, tt.want)
+		}
+	}
 	// Blocked, the request is refused.
 	req, _ = toolResult(`{"card":` + testCard + `}`)
 	if _, err := piiPolicy(t, map[string]string{"CREDIT_CARD": "block"}).checkInput(req, nil); err == nil {

@@ -345,7 +345,8 @@ type jsonMatch struct {
 // past the end of s (when not final) is left, as it cannot be replaced
 // whole. ms are in order of start.
 func redactJSON(s string, st jsonState, final bool, ms []jsonMatch) string {
-	toks, _ := jsonTokens(s, st, final, nil)
+	var buf [64]jsonToken
+	toks, _ := jsonTokens(s, st, final, buf[:0])
 	var b []byte
 	at := 0 // end of the last replacement
 	for _, m := range ms {
@@ -403,17 +404,25 @@ func redactJSON(s string, st jsonState, final bool, ms []jsonMatch) string {
 // through jsonView and replace what they find with redactJSON, so the
 // arguments the provider receives are still valid JSON.
 
-// isJSONText reports whether t is a JSON document to check as one: a
-// string of the body whose value is a JSON object or array.
-func isJSONText(t *gateway.Text) bool {
-	return !t.Number && isJSONDoc(t.Value)
+// mayBeJSON reports whether t may be a JSON document to check as one: a
+// string of the body whose value, spaces aside, starts with '{' and ends
+// with '}', or starts with '[' and ends with ']'. It is the cheap test;
+// the checks parse the text (isJSONDoc) only when they have something to
+// replace in it.
+func mayBeJSON(t *gateway.Text) bool {
+	if t.Number {
+		return false
+	}
+	s := strings.Trim(t.Value, " \t\r\n")
+	return len(s) >= 2 && (s[0] == '{' && s[len(s)-1] == '}' || s[0] == '[' && s[len(s)-1] == ']')
 }
 
-// applyPIIJSON is [pii.Redactor.Apply] for s, a JSON document with
-// canonical escapes. The detectors read jsonView(s), so an escape neither
-// hides a value nor glues it to a word ("x\n4111…"), and each replacement
-// goes in through redactJSON, so the result is valid JSON: a number that
-// is a card number becomes the marker as a string.
+// applyPIIJSON is [pii.Redactor.Apply] for s, a text that may be a JSON
+// document (see mayBeJSON) with canonical escapes. The detectors read
+// jsonView(s), so an escape neither hides a value nor glues it to a word
+// ("x\n4111…"), and each replacement goes in through redactJSON, so the
+// result is valid JSON: a number that is a card number becomes the marker
+// as a string. Text that is not JSON after all gets Apply as it is.
 //
 // Apply runs on the view, which issues the pseudonyms and counts the
 // entities; each replacement is then read back from its output, between
@@ -429,15 +438,20 @@ func applyPIIJSON(r *pii.Redactor, d *pii.Detector, s string, pol pii.Policy) (s
 	if out == view {
 		return s, rep
 	}
+	if !isJSONDoc(s) {
+		if view == s {
+			return out, rep
+		}
+		return r.Apply(s, pol)
+	}
 	ents := d.Find(view)
 	ms, ok := readBack(view, out, ents, pol)
-	if !ok {
-		ms = typeMarkers(ents, pol, ms[:0])
+	if ok {
+		return redactJSON(s, jsonOut, true, ms), rep
 	}
-	s = redactJSON(s, jsonOut, true, ms)
+	s = redactJSON(s, jsonOut, true, typeMarkers(ents, pol, ms[:0]))
 	for range 4 {
-		view = jsonView(s)
-		if ms = typeMarkers(d.Find(view), pol, ms[:0]); len(ms) == 0 {
+		if ms = typeMarkers(d.Find(jsonView(s)), pol, ms[:0]); len(ms) == 0 {
 			return s, rep
 		}
 		s = redactJSON(s, jsonOut, true, ms)
