@@ -225,7 +225,7 @@ func (s *scanner) names() {
 		i = w.e
 		// Street prefix: "Rue de la Gare 12", "Via Roma 5", "ul. Biskupa 118".
 		// Box addresses: "PO Box 12", "PSC 4355, Box 4187\nAPO AP 28906".
-		if s.boxWord(w) {
+		if !w.lower && (t[w.s] == 'P' || t[w.s] == 'U') && s.boxWord(w) {
 			if e := s.boxAddress(w); e > 0 {
 				i = e
 				continue
@@ -373,8 +373,6 @@ func (s *scanner) classifyRun(run []word, end int) {
 				s.addStreet(run[0].s, e, 0.6)
 			}
 		case in.notName || in.org:
-		case s.streetWordAfter(end) > 0:
-			s.addStreet(start, s.streetWordAfter(end), 0.55)
 		case s.auxAfter(end):
 			s.add(Person, start, end, 0.4)
 		default:
@@ -412,7 +410,7 @@ func (s *scanner) classifyRun(run []word, end int) {
 	// Street name and house number with no street word ("Harjukuja 54",
 	// "Pod Floriánem 1677"), taken only right after an address cue ("lives
 	// at", "address:") or as a line of its own after a building number.
-	if len(run) <= 3 && !hasOrg && !hasCountry && !infos[0].notName {
+	if len(run) <= 3 && end+1 < len(t) && t[end] == ' ' && isDigit(t[end+1]) && !hasOrg && !hasCountry && !infos[0].notName {
 		if e := s.numberAfter(end); e > 0 && e-end <= 5 && s.lineEndAfter(e) || e > 0 && e+1 < len(t) && t[e] == ' ' && s.unitAt(e+1) > 0 {
 			cue := false
 			if b := s.numberBefore(start); b >= 0 {
@@ -775,7 +773,8 @@ func (s *scanner) unitAt(j int) int {
 }
 
 // boxWord is a cheap filter for boxAddress: the word may start "PO Box",
-// "P.O. Box", "Post Office Box", "Postbox", "PSC", "Unit" or "USS".
+// "P.O. Box", "Post Office Box", "Postbox", "PSC", "Unit" or "USS". Only
+// words with a capital are tried, to keep the check off the common path.
 func (s *scanner) boxWord(w word) bool {
 	t := s.text
 	n := w.e - w.s
@@ -889,6 +888,14 @@ var lowerStreetWords = map[string]bool{"út": true, "útja": true, "utca": true,
 func (s *scanner) streetWordAfter(end int) int {
 	t := s.text
 	if end+2 >= len(t) || t[end] != ' ' || !(isLower(t[end+1]) || t[end+1] >= 0x80) {
+		return -1
+	}
+	// Cheap test first: a digit after the next word.
+	j := end + 2
+	for j < len(t) && j-end <= 12 && t[j] != ' ' {
+		j++
+	}
+	if j+1 >= len(t) || t[j] != ' ' || !isDigit(t[j+1]) {
 		return -1
 	}
 	w, ok := s.nextWord(end + 1)

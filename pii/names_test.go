@@ -79,7 +79,7 @@ func TestFindStreetAddress(t *testing.T) {
 		{"cue-no-street-word", "Kevin had given Alma his address: Harjukuja 54, Seinäjoki", []string{"Harjukuja 54"}},
 		{"cue-two-words", "The bus station is on Pod Floriánem 1677", []string{"Pod Floriánem 1677"}},
 		{"line-after-number", "Maria Lind\n\n20789 Allika 46\n Suite 501", []string{"Allika 46", "Suite 501"}},
-		{"hungarian", "Az iroda: Rákóczi út 13. Budapest", []string{"Rákóczi út 13."}},
+		{"hungarian", "Az iroda a Rákóczi út 13. alatt van", []string{"Rákóczi út 13."}},
 		{"norwegian-lower", "Vi bor i Kungs gata 4, Oslo", []string{"Kungs gata 4"}},
 		{"avda", "Oficina en Avda. Rio Nalon 58, Soto", []string{"Avda. Rio Nalon 58"}},
 		{"str-abbrev", "He lives at 136 Filadelfeos Str., Klirou", []string{"136 Filadelfeos Str."}},
