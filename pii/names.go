@@ -879,9 +879,18 @@ func militaryPost(r string) bool {
 	return strings.EqualFold(r[4:6], "aa") || strings.EqualFold(r[4:6], "ae") || strings.EqualFold(r[4:6], "ap")
 }
 
-// lowerStreetWords are street words written in lower case after the name;
-// the value says whether the house number takes a dot (Hungarian "19.").
-var lowerStreetWords = map[string]bool{"út": true, "útja": true, "utca": true, "tér": true, "körút": true, "köz": true, "sor": true, "rakpart": true, "rkp": true, "gata": false, "gatan": false, "vei": false, "veien": false, "vej": false, "gade": false, "põik": false, "tänav": false, "iela": false, "gatve": false, "ulica": false, "cesta": false, "ulice": false, "náměstí": false, "trg": false}
+// lowerStreetWord reports a street word written in lower case after the
+// name, and whether its house number takes a dot (Hungarian "19."). A
+// switch, not a map: no hashing, and no map to build at start-up.
+func lowerStreetWord(w string) (dot, ok bool) {
+	switch w {
+	case "út", "útja", "utca", "tér", "körút", "köz", "sor", "rakpart", "rkp":
+		return true, true
+	case "gata", "gatan", "vei", "veien", "vej", "gade", "põik", "tänav", "iela", "gatve", "ulica", "cesta", "ulice", "náměstí", "trg":
+		return false, true
+	}
+	return false, false
+}
 
 // streetWordAfter returns the end of " tér 19." after a name ending at
 // end: a lower-case street word and a house number, or -1.
@@ -902,7 +911,7 @@ func (s *scanner) streetWordAfter(end int) int {
 	if !ok || w.s != end+1 || !w.lower || w.e-w.s > 9 {
 		return -1
 	}
-	dot, ok := lowerStreetWords[t[w.s:w.e]]
+	dot, ok := lowerStreetWord(t[w.s:w.e])
 	if !ok {
 		return -1
 	}
