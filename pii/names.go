@@ -232,7 +232,9 @@ func (s *scanner) names() {
 			}
 		}
 		// "29 Rue de Tanger", "36 rue de la Paix": the number comes first.
-		if w.title && streetPrefixes[string(s.lowerBuf(w))] || w.lower && w.s > 1 && t[w.s-1] == ' ' && isDigit(t[w.s-2]) && streetPrefixes[t[w.s:w.e]] || w.e-w.s == 2 && t[w.s] == 'u' && t[w.s+1] == 'l' && w.e < len(t) && t[w.e] == '.' {
+		// Of the lower-case prefixes only French "rue" is tried: the check
+		// runs on every word.
+		if w.title && streetPrefixes[string(s.lowerBuf(w))] || w.lower && w.e-w.s == 3 && t[w.s:w.e] == "rue" || w.e-w.s == 2 && t[w.s] == 'u' && t[w.s+1] == 'l' && w.e < len(t) && t[w.e] == '.' {
 			num := s.numberBefore(w.s)
 			if w.title || num >= 0 {
 				if e, numbered := s.streetTail(w.e); e > w.e {
