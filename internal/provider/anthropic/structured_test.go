@@ -4,28 +4,13 @@ import (
 	"testing"
 
 	"github.com/aigate-dev/aigate/internal/gateway"
+	"github.com/aigate-dev/aigate/internal/provider/providertest"
 )
 
-// checkStructured decodes body and compares the body spans Decode lists in
-// Request.Structured with want.
+// checkStructured checks the spans Decode lists in Request.Structured.
 func checkStructured(t *testing.T, op gateway.Operation, model, body string, want ...string) {
 	t.Helper()
-	req, err := Adapter{}.Decode(op, model, []byte(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, s := range req.Structured {
-		got = append(got, string(req.Raw[s.Start:s.End]))
-	}
-	if len(got) != len(want) {
-		t.Fatalf("Structured = %q, want %q", got, want)
-	}
-	for i := range got {
-		if got[i] != want[i] {
-			t.Errorf("Structured[%d] = %s, want %s", i, got[i], want[i])
-		}
-	}
+	providertest.CheckStructured(t, Adapter{}, op, model, body, want...)
 }
 
 // tool_use input objects are Structured; tool_result content, read as

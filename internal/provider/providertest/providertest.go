@@ -425,3 +425,25 @@ func testWriteError(t *testing.T, c Case) {
 		})
 	}
 }
+
+// CheckStructured decodes body with a and compares the body spans Decode
+// lists in Request.Structured with want, in order.
+func CheckStructured(t *testing.T, a provider.Adapter, op gateway.Operation, model, body string, want ...string) {
+	t.Helper()
+	req, err := a.Decode(op, model, []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range req.Structured {
+		got = append(got, string(req.Raw[s.Start:s.End]))
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Structured = %q, want %q", got, want)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Errorf("Structured[%d] = %s, want %s", i, got[i], want[i])
+		}
+	}
+}
