@@ -21,7 +21,6 @@
 // error is reported to the client as an internal error and its text is only
 // logged.
 //
-// Of aigate's packages, gateway imports only jsonscan, a leaf JSON scanner
-// that imports nothing of aigate's itself: every other internal package
-// points inward to gateway.
+// Package gateway imports nothing else of aigate's: every other internal
+// package points inward to it.
 package gateway
