@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -75,5 +76,37 @@ func TestAppendSpliceAndQuote(t *testing.T) {
 	}
 	if s := Splice(src, edits); string(s) != want[4:] {
 		t.Errorf("Splice = %q, want %q", s, want[4:])
+	}
+}
+
+// TestPlainRun checks plainRun against the byte table: it stops at the
+// first byte that is not plain, or where fewer than eight bytes are left.
+func TestPlainRun(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	const pick = "abc \x1f\x20\x7f\x80\xff\"\\!#\x00\x01\x21\x5b\x5d"
+	for n := 0; n < 100000; n++ {
+		b := make([]byte, r.IntN(40))
+		for k := range b {
+			if r.IntN(6) == 0 {
+				b[k] = pick[r.IntN(len(pick))]
+			} else {
+				b[k] = byte('a' + r.IntN(26))
+			}
+		}
+		s := string(b)
+		i := r.IntN(len(s) + 1)
+		want := i
+	words:
+		for ; want+8 <= len(s); want += 8 {
+			for k := want; k < want+8; k++ {
+				if !plainByte[s[k]] {
+					want = k
+					break words
+				}
+			}
+		}
+		if got := plainRun(s, i); got != want {
+			t.Fatalf("plainRun(%q, %d) = %d, want %d", s, i, got, want)
+		}
 	}
 }

@@ -1,14 +1,13 @@
 package gateway
 
 import (
+	"math/bits"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/aigate-dev/aigate/internal/jsonscan"
 )
 
 // Dialect is the wire format a client speaks: it decides how requests are
@@ -281,7 +280,7 @@ func AppendQuoteJSON(b []byte, s string) []byte {
 	at := 0 // s[at:i] is still to copy
 	for i := 0; i < len(s); {
 		if i&7 == 0 { // at most one word test per 8 bytes of non-ASCII text
-			i = jsonscan.PlainRun(s, i)
+			i = plainRun(s, i)
 			if i == len(s) {
 				break
 			}
@@ -342,6 +341,27 @@ var plainByte = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// plainRun returns the offset of the first byte at or after i that a JSON
+// string cannot hold as it is (a control byte, '"', '\\' or a non-ASCII
+// byte), testing eight bytes at a time; when every byte is plain it stops
+// where fewer than eight are left. In each word's test a borrow only runs
+// upward from a byte that matched, so the lowest marked byte is exact.
+func plainRun(s string, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		ctl := (x - ones*0x20) & ^x // a byte below 0x20 (high bytes: x itself)
+		q := x ^ (ones * '"')       // a zero byte where x has '"'
+		bs := x ^ (ones * '\\')     // a zero byte where x has '\\'
+		if m := (ctl | (q-ones)&^q | (bs-ones)&^bs | x) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	return i
+}
 
 // Principal is who a request acts for, as established by authentication.
 type Principal struct {

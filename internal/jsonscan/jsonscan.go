@@ -255,7 +255,7 @@ func unquote(v []byte) (s string, ok bool) {
 	}
 	body := v[1 : len(v)-1]
 	str := unsafe.String(unsafe.SliceData(body), len(body)) // read only
-	i := PlainRun(str, 0)
+	i := plainRun(str, 0)
 	for i < len(body) && plainByte[body[i]] {
 		i++
 	}
@@ -322,7 +322,7 @@ func unquote(v []byte) (s string, ok bool) {
 			for j < len(body) && plainByte[body[j]] {
 				j++
 				if j&7 == 0 {
-					j = PlainRun(str, j)
+					j = plainRun(str, j)
 				}
 			}
 			b.WriteString(str[i:j])
@@ -348,12 +348,12 @@ var plainByte = func() (t [256]bool) {
 	return t
 }()
 
-// PlainRun returns the offset of the first byte at or after i that a JSON
+// plainRun returns the offset of the first byte at or after i that a JSON
 // string cannot hold as it is (a control byte, '"', '\\' or a non-ASCII
 // byte), testing eight bytes at a time; when every byte is plain it stops
 // where fewer than eight are left. In each word's test a borrow only runs
 // upward from a byte that matched, so the lowest marked byte is exact.
-func PlainRun(s string, i int) int {
+func plainRun(s string, i int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for ; i+8 <= len(s); i += 8 {
 		w := s[i : i+8]

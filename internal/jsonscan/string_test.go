@@ -72,7 +72,7 @@ func BenchmarkStringUnmarshal(b *testing.B) {
 	}
 }
 
-// TestPlainRun checks PlainRun against the byte table: it stops at the
+// TestPlainRun checks plainRun against the byte table: it stops at the
 // first byte that is not plain, or where fewer than eight bytes are left.
 func TestPlainRun(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 5))
@@ -98,8 +98,8 @@ func TestPlainRun(t *testing.T) {
 				}
 			}
 		}
-		if got := PlainRun(s, i); got != want {
-			t.Fatalf("PlainRun(%q, %d) = %d, want %d", s, i, got, want)
+		if got := plainRun(s, i); got != want {
+			t.Fatalf("plainRun(%q, %d) = %d, want %d", s, i, got, want)
 		}
 	}
 }
