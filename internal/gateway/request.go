@@ -347,6 +347,10 @@ var plainByte = func() (t [256]bool) {
 // byte), testing eight bytes at a time; when every byte is plain it stops
 // where fewer than eight are left. In each word's test a borrow only runs
 // upward from a byte that matched, so the lowest marked byte is exact.
+//
+// jsonscan has the same function. It is repeated here, not imported,
+// because the domain depends on nothing of aigate's (see
+// internal/conventions); keep the two in step.
 func plainRun(s string, i int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for ; i+8 <= len(s); i += 8 {
