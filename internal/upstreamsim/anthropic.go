@@ -290,7 +290,7 @@ func anthropicTokens(n int) int64 {
 // user message had lastChars characters, its token count, and the stop
 // reason: "end_turn", or "max_tokens" when maxTokens (if positive) cut it.
 func anthropicAnswer(model string, lastChars int, maxTokens int64, extra string) (answer string, tokens int64, stop string) {
-	answer = fmt.Sprintf("This is a simulated reply from %s. Your last message was %d characters long.", model, lastChars) + extra
+	answer = simReply(model, lastChars, extra)
 	stop = "end_turn"
 	if maxTokens > 0 && anthropicTokens(utf8.RuneCountInString(answer)) > maxTokens {
 		r := []rune(answer)

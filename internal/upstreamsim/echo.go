@@ -41,6 +41,12 @@ const (
 	// tool call would, so the gateway's canary check of tool-call
 	// arguments shows.
 	LeakArgsMarker = "[[sim:drill-7-tool]]"
+	// AnswerMarker makes what follows it (to the end of that string,
+	// trimmed) the whole reply text, written exactly as given, in place of
+	// the deterministic sentence and any other marker's addition, so tests
+	// can show how the gateway reads an answer the client asked for as
+	// JSON. Streamed, it is cut where the sentence would be.
+	AnswerMarker = "[[sim:answer]]"
 	// SimToolName is the tool ToolCallMarker calls.
 	SimToolName = "record_note"
 )
@@ -131,9 +137,30 @@ func argPieces(s string) []string {
 // placeholderRE matches pseudonym placeholders such as <EMAIL_1>.
 var placeholderRE = regexp.MustCompile(`<[A-Z][A-Z_]*_[0-9]+>`)
 
+// givenAnswer starts what simExtra returns for AnswerMarker: the rest is
+// the whole reply (see simReply).
+const givenAnswer = "\x00answer:"
+
+// simReply returns the reply text: the deterministic sentence with extra
+// added, or the answer AnswerMarker gave.
+func simReply(model string, lastChars int, extra string) string {
+	if s, ok := strings.CutPrefix(extra, givenAnswer); ok {
+		return s
+	}
+	return fmt.Sprintf("This is a simulated reply from %s. Your last message was %d characters long.", model, lastChars) + extra
+}
+
 // simExtra returns what a marker in body adds to the reply: "" when there
 // is none.
 func simExtra(body []byte) string {
+	if bytes.Contains(body, []byte(AnswerMarker)) {
+		var v any
+		if json.Unmarshal(body, &v) == nil {
+			if s, ok := afterMarker(v, AnswerMarker); ok {
+				return givenAnswer + s
+			}
+		}
+	}
 	var b strings.Builder
 	if strings.Contains(string(body), EchoMarker) {
 		seen := map[string]bool{}

@@ -29,3 +29,17 @@ func TestSimToolArgs(t *testing.T) {
 		})
 	}
 }
+
+// TestSimAnswer: AnswerMarker's text is the whole reply, escapes and all;
+// without it the reply is the sentence.
+func TestSimAnswer(t *testing.T) {
+	body, _ := json.Marshal(map[string]any{"messages": []any{
+		map[string]any{"role": "user", "content": "hi " + AnswerMarker + ` {"email":"jane\u0040example.org"} `},
+	}})
+	if got, want := simReply("m", 3, simExtra(body)), `{"email":"jane\u0040example.org"}`; got != want {
+		t.Errorf("reply %q, want %q", got, want)
+	}
+	if got, want := simReply("m", 3, ""), "This is a simulated reply from m. Your last message was 3 characters long."; got != want {
+		t.Errorf("reply %q, want %q", got, want)
+	}
+}

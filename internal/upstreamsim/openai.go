@@ -127,7 +127,7 @@ func openaiTokens(chars int) int64 {
 // user message had lastChars characters, its token count, and whether
 // maxTokens (if positive) cut it short.
 func openaiAnswer(model string, lastChars int, maxTokens int64, extra string) (answer string, tokens int64, cut bool) {
-	answer = fmt.Sprintf("This is a simulated reply from %s. Your last message was %d characters long.", model, lastChars) + extra
+	answer = simReply(model, lastChars, extra)
 	if maxTokens > 0 && openaiTokens(utf8.RuneCountInString(answer)) > maxTokens {
 		r := []rune(answer)
 		answer, cut = string(r[:min(len(r), int(maxTokens)*4)]), true
