@@ -10,7 +10,8 @@ package gateway
 // OpenAI choice, an Anthropic content block, a Gemini candidate): for a
 // streamed answer, the deltas of one choice in order; for a whole answer,
 // each text field as a stream of its own, followed by Flush. A key made by
-// [ToolArgs] says the text is tool-call arguments written as JSON.
+// [ToolArgs] says the text is JSON: tool-call arguments, or the answer of a
+// request that asked for JSON output ([Request.JSONOutput]).
 //
 // An OutputGuard serves one response and is used from one goroutine. It
 // cannot take back bytes already sent: once a stream has been relayed in

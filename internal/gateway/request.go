@@ -82,6 +82,12 @@ type Request struct {
 	// (Gemini without alt=sse) while the provider is asked for SSE: the
 	// relay writes each event's data as an element of the array.
 	ArrayStream bool
+	// JSONOutput is set when the client asked for the answer as JSON
+	// (OpenAI response_format or Responses text.format json_object or
+	// json_schema, Gemini responseMimeType application/json): the answer
+	// text is then JSON text, which output guards read like tool-call
+	// arguments (see [ToolArgs]).
+	JSONOutput bool
 
 	// Header holds the client headers that may be forwarded upstream; the
 	// front door allow-lists them, so it never holds a credential.

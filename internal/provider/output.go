@@ -47,7 +47,9 @@ type OutputSpan struct {
 // (an object). A string of JSON is one span, keyed by [gateway.ToolArgs]
 // so the guard reads the JSON's values and keeps it valid JSON; in an
 // object, every string value and number is a span of its own (see
-// [ArgStrings]), so a rewrite, quoted, keeps the JSON valid.
+// [ArgStrings]), so a rewrite, quoted, keeps the JSON valid. The answer
+// text of a request that asked for JSON output is keyed [TextKey] to be
+// read the same way.
 type OutputText interface {
 	// ResponseText returns the generated text in a whole response body of
 	// req (for Gemini's JSON-array stream, the whole array), in order.
@@ -67,6 +69,18 @@ type StreamErrorer interface {
 // ArgsChoice keys the tool-call arguments of a choice apart from its text:
 // call n of choice c.
 func ArgsChoice(c, n int) int { return 1<<24 | c<<12 | n&0xfff }
+
+// TextKey returns the key under which an adapter hands the guard answer
+// text of req it would key k otherwise: marked [gateway.ToolArgs] when the
+// client asked for the answer as JSON ([gateway.Request.JSONOutput]), so
+// the guard reads the values that JSON spells and keeps it valid JSON, as
+// it does for tool-call arguments. k must be below the mark.
+func TextKey(req *gateway.Request, k int) int {
+	if req != nil && req.JSONOutput {
+		return gateway.ToolArgs(k)
+	}
+	return k
+}
 
 // PlainKey returns k cut to the bits below the mark [gateway.ToolArgs]
 // sets, for keys that name text other than tool-call arguments written as

@@ -11,7 +11,10 @@ import (
 
 // ResponseText returns the text blocks of a whole message, keyed by their
 // index in content, and the string values in the input of its tool_use
-// blocks.
+// blocks. Text blocks are never keyed as JSON text: an Anthropic request
+// has no flag asking for the answer as JSON (as OpenAI's response_format
+// and Gemini's responseMimeType do), so [gateway.Request.JSONOutput] stays
+// unset.
 func (Adapter) ResponseText(_ *gateway.Request, body []byte) []provider.OutputSpan {
 	v, off, ok := jsonscan.Get(body, "content")
 	if !ok || jsonscan.Kind(v) != '[' {

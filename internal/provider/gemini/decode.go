@@ -3,6 +3,7 @@ package gemini
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/jsonscan"
@@ -71,6 +72,12 @@ func canonical(k string) string {
 		return "generationConfig"
 	case "max_output_tokens":
 		return "maxOutputTokens"
+	case "response_mime_type":
+		return "responseMimeType"
+	case "response_schema":
+		return "responseSchema"
+	case "response_json_schema":
+		return "responseJsonSchema"
 	case "generate_content_request":
 		return "generateContentRequest"
 	case "function_call":
@@ -160,7 +167,7 @@ func generateRequest(req *gateway.Request, path string, v []byte, off int, conte
 	}
 	if present(config) {
 		p := join(path, "generationConfig")
-		cs, derr := object(p, config.v, config.off, "maxOutputTokens")
+		cs, derr := object(p, config.v, config.off, "maxOutputTokens", "responseMimeType", "responseSchema", "responseJsonSchema")
 		if derr != nil {
 			return derr
 		}
@@ -171,8 +178,24 @@ func generateRequest(req *gateway.Request, path string, v []byte, off int, conte
 			}
 			req.MaxTokens = n
 		}
+		req.JSONOutput = jsonOutput(cs[1], cs[2], cs[3])
 	}
 	return nil
+}
+
+// jsonOutput reports whether a generationConfig's responseMimeType and
+// response schemas ask for the answer as JSON: the mime type
+// application/json, or a schema without a mime type (text/x.enum answers
+// with a plain value).
+func jsonOutput(mime, schema, jsonSchema member) bool {
+	if !present(mime) {
+		return present(schema) || present(jsonSchema)
+	}
+	if jsonscan.Kind(mime.v) != '"' {
+		return false
+	}
+	s, err := jsonscan.String(mime.v)
+	return err == nil && strings.EqualFold(strings.TrimSpace(s), "application/json")
 }
 
 // contentList reads an array of Content as conversation turns.

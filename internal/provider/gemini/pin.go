@@ -70,12 +70,12 @@ func (Adapter) PinSystem(req *gateway.Request, prompt string, strip bool) error 
 
 // ResponseText returns the text parts of a whole GenerateContentResponse,
 // or of every response in a JSON-array stream.
-func (Adapter) ResponseText(_ *gateway.Request, body []byte) []provider.OutputSpan {
+func (Adapter) ResponseText(req *gateway.Request, body []byte) []provider.OutputSpan {
 	if jsonscan.Kind(body) == '[' {
 		var out []provider.OutputSpan
 		_ = jsonscan.Array(body, func(i int, r []byte, roff int) bool {
-			for _, s := range candidates(r, roff) {
-				s.Choice = provider.PlainKey(s.Choice | i<<16)
+			for _, s := range candidates(req, r, roff) {
+				rekey(&s, provider.PlainKey(s.Choice)|i<<16)
 				s.Whole = true
 				out = append(out, s)
 			}
@@ -83,7 +83,7 @@ func (Adapter) ResponseText(_ *gateway.Request, body []byte) []provider.OutputSp
 		})
 		return out
 	}
-	out := candidates(body, 0)
+	out := candidates(req, body, 0)
 	for i := range out {
 		out[i].Whole = true
 	}
@@ -92,18 +92,29 @@ func (Adapter) ResponseText(_ *gateway.Request, body []byte) []provider.OutputSp
 
 // EventText returns the text parts of one streamed response, keyed by
 // candidate index: one candidate's text continues from chunk to chunk.
-func (Adapter) EventText(_ *gateway.Request, data []byte) []provider.OutputSpan {
-	out := candidates(data, 0)
+func (Adapter) EventText(req *gateway.Request, data []byte) []provider.OutputSpan {
+	out := candidates(req, data, 0)
 	for i := range out {
-		out[i].Choice = provider.PlainKey(out[i].Choice >> 8)
+		rekey(&out[i], provider.PlainKey(out[i].Choice)>>8)
 	}
 	return out
 }
 
+// rekey gives sp the key k, cut below the [gateway.ToolArgs] mark, and
+// the mark again if sp had it (answer text of a JSON-output request).
+func rekey(sp *provider.OutputSpan, k int) {
+	if gateway.IsToolArgs(sp.Choice) {
+		sp.Choice = gateway.ToolArgs(provider.PlainKey(k))
+		return
+	}
+	sp.Choice = provider.PlainKey(k)
+}
+
 // candidates returns candidates[c].content.parts[p].text of the response
 // r at off, keyed c<<8|p, and the strings in the args of its functionCall
-// parts (Whole, keyed apart from the text).
-func candidates(r []byte, off int) []provider.OutputSpan {
+// parts (Whole, keyed apart from the text). The text is keyed
+// [provider.TextKey]: JSON text when req asked for JSON output.
+func candidates(req *gateway.Request, r []byte, off int) []provider.OutputSpan {
 	if jsonscan.Kind(r) != '{' {
 		return nil
 	}
@@ -151,7 +162,7 @@ func candidates(r []byte, off int) []provider.OutputSpan {
 				return true
 			}
 			at := base + poff + toff
-			out = append(out, provider.OutputSpan{Choice: idx<<8 | j&0xff, Text: gateway.Text{Value: s, Start: at, End: at + len(t)}})
+			out = append(out, provider.OutputSpan{Choice: provider.TextKey(req, idx<<8|j&0xff), Text: gateway.Text{Value: s, Start: at, End: at + len(t)}})
 			return true
 		})
 		return true

@@ -115,7 +115,7 @@ func (d *decoder) parts(t *gateway.Text) []*gateway.Text {
 // topKeys are the top-level keys the decoder reads (for some operations);
 // a bit of decoder.keys stands for each.
 var topKeys = [...]string{"model", "stream", "user", "safety_identifier", "stream_options", "max_tokens",
-	"max_completion_tokens", "messages", "max_output_tokens", "instructions", "prompt", "input"}
+	"max_completion_tokens", "messages", "max_output_tokens", "instructions", "prompt", "input", "response_format", "text"}
 
 // topKey returns the index of key in topKeys, or -1.
 func topKey(key jsonscan.Key) int {
@@ -234,7 +234,9 @@ func (d *decoder) member(k jsonscan.Key, v []byte, off int) error {
 		key == "max_output_tokens" && op == gateway.OpResponses,
 		key == "instructions" && op == gateway.OpResponses,
 		key == "prompt" && op == gateway.OpResponses,
-		key == "input" && (op == gateway.OpResponses || op == gateway.OpEmbeddings):
+		key == "input" && (op == gateway.OpResponses || op == gateway.OpEmbeddings),
+		key == "response_format" && op == gateway.OpChatCompletions,
+		key == "text" && op == gateway.OpResponses:
 	default:
 		return nil // not modelled: forwarded as is
 	}
@@ -282,6 +284,12 @@ func (d *decoder) member(k jsonscan.Key, v []byte, off int) error {
 	case "prompt":
 		d.req.StoredPrompt = jsonscan.Kind(v) == '{'
 		err = d.promptVariables(v, off)
+	case "response_format":
+		d.req.JSONOutput = jsonFormat(v)
+	case "text":
+		if f, _, ok := jsonscan.Get(v, "format"); ok && jsonscan.Kind(v) == '{' {
+			d.req.JSONOutput = jsonFormat(f)
+		}
 	case "input":
 		if d.op == gateway.OpEmbeddings {
 			err = d.embeddingsInput(v, off)
@@ -290,6 +298,21 @@ func (d *decoder) member(k jsonscan.Key, v []byte, off int) error {
 		}
 	}
 	return err
+}
+
+// jsonFormat reports whether the response format f (a chat completion's
+// response_format, a Responses text.format) asks for JSON output. Anything
+// else, malformed included, is left for the provider to judge.
+func jsonFormat(f []byte) bool {
+	if jsonscan.Kind(f) != '{' {
+		return false
+	}
+	t, _, ok := jsonscan.Get(f, "type")
+	if !ok || jsonscan.Kind(t) != '"' {
+		return false
+	}
+	s, err := jsonscan.String(t)
+	return err == nil && (s == "json_object" || s == "json_schema")
 }
 
 // chatMessages reads the messages of a chat completion.

@@ -16,10 +16,10 @@ func (Adapter) ResponseText(req *gateway.Request, body []byte) []provider.Output
 	var out []provider.OutputSpan
 	switch req.Operation {
 	case gateway.OpChatCompletions:
-		out = chatChoices(body, "message", false, out)
+		out = chatChoices(req, body, "message", false, out)
 	case gateway.OpResponses:
 		if v, off, ok := jsonscan.Get(body, "output"); ok {
-			out = outputItems(v, off, out)
+			out = outputItems(req, v, off, out)
 		}
 	}
 	return out
@@ -36,15 +36,16 @@ func (Adapter) EventText(req *gateway.Request, data []byte) []provider.OutputSpa
 	}
 	switch req.Operation {
 	case gateway.OpChatCompletions:
-		return chatChoices(data, "delta", true, nil)
+		return chatChoices(req, data, "delta", true, nil)
 	case gateway.OpResponses:
-		return responsesEvent(data)
+		return responsesEvent(req, data)
 	}
 	return nil
 }
 
-// chatChoices appends choices[i].FIELD.content of a completion or chunk.
-func chatChoices(data []byte, field string, delta bool, out []provider.OutputSpan) []provider.OutputSpan {
+// chatChoices appends choices[i].FIELD.content of a completion or chunk
+// (keyed [provider.TextKey], JSON text when req asked for JSON output).
+func chatChoices(req *gateway.Request, data []byte, field string, delta bool, out []provider.OutputSpan) []provider.OutputSpan {
 	v, off, ok := jsonscan.Get(data, "choices")
 	if !ok || jsonscan.Kind(v) != '[' {
 		return out
@@ -65,7 +66,7 @@ func chatChoices(data []byte, field string, delta bool, out []provider.OutputSpa
 		}
 		t, toff, ok := jsonscan.Get(m, "content")
 		if s, ok2 := stringAt(t, off+coff+moff+toff, ok); ok2 {
-			out = append(out, provider.OutputSpan{Choice: idx, Whole: !delta, Text: s})
+			out = append(out, provider.OutputSpan{Choice: provider.TextKey(req, idx), Whole: !delta, Text: s})
 		}
 		out = toolCallArgs(m, off+coff+moff, idx, delta, out)
 		return true
@@ -119,12 +120,12 @@ func stringAt(v []byte, off int, ok bool) (gateway.Text, bool) {
 
 // outputItems appends the output_text of the message items in a Responses
 // output array v at off.
-func outputItems(v []byte, off int, out []provider.OutputSpan) []provider.OutputSpan {
+func outputItems(req *gateway.Request, v []byte, off int, out []provider.OutputSpan) []provider.OutputSpan {
 	if jsonscan.Kind(v) != '[' {
 		return out
 	}
 	_ = jsonscan.Array(v, func(i int, item []byte, ioff int) bool {
-		out = itemContent(item, off+ioff, i, out)
+		out = itemContent(req, item, off+ioff, i, out)
 		return true
 	})
 	return out
@@ -132,7 +133,7 @@ func outputItems(v []byte, off int, out []provider.OutputSpan) []provider.Output
 
 // itemContent appends the output_text parts of one output item, or the
 // arguments of a function_call item.
-func itemContent(item []byte, off, index int, out []provider.OutputSpan) []provider.OutputSpan {
+func itemContent(req *gateway.Request, item []byte, off, index int, out []provider.OutputSpan) []provider.OutputSpan {
 	if typ, _, _ := jsonscan.Get(item, "type"); string(typ) == `"function_call"` {
 		a, aoff, ok := jsonscan.Get(item, "arguments")
 		if s, ok := stringAt(a, off+aoff, ok); ok {
@@ -146,7 +147,7 @@ func itemContent(item []byte, off, index int, out []provider.OutputSpan) []provi
 	}
 	_ = jsonscan.Array(c, func(j int, part []byte, poff int) bool {
 		if s, ok := partText(part, off+coff+poff); ok {
-			out = append(out, provider.OutputSpan{Choice: index<<10 | j, Whole: true, Text: s})
+			out = append(out, provider.OutputSpan{Choice: provider.TextKey(req, index<<10|j), Whole: true, Text: s})
 		}
 		return true
 	})
@@ -166,7 +167,7 @@ func partText(part []byte, off int) (gateway.Text, bool) {
 }
 
 // responsesEvent returns the text of one Responses API stream event.
-func responsesEvent(data []byte) []provider.OutputSpan {
+func responsesEvent(req *gateway.Request, data []byte) []provider.OutputSpan {
 	typ, _, ok := jsonscan.Get(data, "type")
 	if !ok {
 		return nil
@@ -176,16 +177,17 @@ func responsesEvent(data []byte) []provider.OutputSpan {
 		k, _ := strconv.Atoi(string(n))
 		return k
 	}
+	textKey := func() int { return provider.TextKey(req, index("output_index")<<10|index("content_index")) }
 	switch string(typ) {
 	case `"response.output_text.delta"`:
 		t, off, ok := jsonscan.Get(data, "delta")
 		if s, ok := stringAt(t, off, ok); ok {
-			return []provider.OutputSpan{{Choice: index("output_index")<<10 | index("content_index"), Text: s}}
+			return []provider.OutputSpan{{Choice: textKey(), Text: s}}
 		}
 	case `"response.output_text.done"`:
 		t, off, ok := jsonscan.Get(data, "text")
 		if s, ok := stringAt(t, off, ok); ok {
-			return []provider.OutputSpan{{Choice: index("output_index")<<10 | index("content_index"), Whole: true, Text: s}}
+			return []provider.OutputSpan{{Choice: textKey(), Whole: true, Text: s}}
 		}
 	case `"response.function_call_arguments.delta"`:
 		t, off, ok := jsonscan.Get(data, "delta")
@@ -203,12 +205,12 @@ func responsesEvent(data []byte) []provider.OutputSpan {
 			return nil
 		}
 		if s, ok := partText(p, off); ok {
-			return []provider.OutputSpan{{Choice: index("output_index")<<10 | index("content_index"), Whole: true, Text: s}}
+			return []provider.OutputSpan{{Choice: textKey(), Whole: true, Text: s}}
 		}
 	case `"response.output_item.added"`, `"response.output_item.done"`:
 		it, off, ok := jsonscan.Get(data, "item")
 		if ok && jsonscan.Kind(it) == '{' {
-			return itemContent(it, off, index("output_index"), nil)
+			return itemContent(req, it, off, index("output_index"), nil)
 		}
 	default:
 		// response.created, in_progress, completed, incomplete, failed:
@@ -218,7 +220,7 @@ func responsesEvent(data []byte) []provider.OutputSpan {
 			return nil
 		}
 		if v, off, ok := jsonscan.Get(r, "output"); ok {
-			return outputItems(v, roff+off, nil)
+			return outputItems(req, v, roff+off, nil)
 		}
 	}
 	return nil
