@@ -2,7 +2,6 @@ package guard
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -140,7 +139,7 @@ func canonJSONTexts(req *gateway.Request) {
 		if strings.IndexByte(v, '\\') < 0 {
 			continue
 		}
-		if s := strings.TrimLeft(v, " \t\r\n"); s == "" || s[0] != '{' && s[0] != '[' || !json.Valid([]byte(v)) {
+		if !isJSONDoc(v) {
 			continue
 		}
 		b, _ := canonJSON(make([]byte, 0, len(v)), v, true)
