@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aigate-dev/aigate/internal/config"
@@ -73,7 +74,8 @@ func runDemo(ctx context.Context, args []string, sio stdio) error {
 	if err != nil {
 		return err
 	}
-	sim := &http.Server{Handler: upstreamsim.New(), ReadHeaderTimeout: 5 * time.Second}
+	seen := &lastRequest{h: upstreamsim.New()}
+	sim := &http.Server{Handler: seen, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = sim.Serve(simLn) }()
 	defer sim.Close()
 
@@ -109,7 +111,7 @@ func runDemo(ctx context.Context, args []string, sio stdio) error {
 		_ = a.Shutdown(sctx)
 	}()
 
-	d := &demo{out: sio.out, base: a.URL(), client: &http.Client{Timeout: 30 * time.Second}}
+	d := &demo{out: sio.out, base: a.URL(), client: &http.Client{Timeout: 30 * time.Second}, upstream: seen}
 	d.say("aigate demo: a gateway on %s in front of a simulated provider (no network, no provider key).\n", a.URL())
 
 	secret, vk, err := a.keys.Create(ctx, keys.CreateOptions{Name: "demo-app", Owner: "alice"})
@@ -192,10 +194,38 @@ func runDemo(ctx context.Context, args []string, sio stdio) error {
 
 // demo sends requests and prints one readable line each.
 type demo struct {
-	out    io.Writer
-	base   string
-	client *http.Client
-	err    error
+	out      io.Writer
+	base     string
+	client   *http.Client
+	upstream *lastRequest // what the simulated provider last received
+	err      error
+}
+
+// lastRequest keeps the body of the last request the simulated provider
+// received, so the demo can show what left the gateway.
+type lastRequest struct {
+	h    http.Handler
+	mu   sync.Mutex
+	body []byte
+}
+
+func (l *lastRequest) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, "reading the request: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	l.mu.Lock()
+	l.body = body
+	l.mu.Unlock()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	l.h.ServeHTTP(w, r)
+}
+
+func (l *lastRequest) last() []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.body
 }
 
 func (d *demo) say(format string, args ...any) { fmt.Fprintf(d.out, format, args...) }

@@ -25,11 +25,13 @@ policies:
     pii: {default: redact, EMAIL: pseudonymize, PHONE: pseudonymize, CREDIT_CARD: block}
     secrets: block
     canary: true
+    context_fields: [order.id, order.status, order.items.sku]
 `
 
 // demoPolicies shows the support-bot policy at work: an injection
 // blocked, the pinned system prompt holding, personal data pseudonymised
-// and restored, a pasted key blocked and a canary leak stopped.
+// and restored, a pasted key blocked, structured context cut to the
+// fields the policy allows, and a canary leak stopped.
 func demoPolicies(ctx context.Context, a *app, d *demo) error {
 	secret, vk, err := a.keys.Create(ctx, keys.CreateOptions{Name: "support-app", Owner: "carol", Policy: "support-bot"})
 	if err != nil {
@@ -73,6 +75,10 @@ func demoPolicies(ctx context.Context, a *app, d *demo) error {
 		return fmt.Errorf("demo: pseudonyms were not restored; this is a bug")
 	}
 
+	if err := demoContextFields(d, key); err != nil {
+		return err
+	}
+
 	leak := chat("How do returns work? " + upstreamsim.LeakMarker)
 	d.call("Model leaks its system prompt", "POST", "/v1/chat/completions", bearer(key), leak)
 	stream := strings.Replace(leak, `{"model":"gpt-4o-mini",`, `{"model":"gpt-4o-mini","stream":true,`, 1)
@@ -80,6 +86,36 @@ func demoPolicies(ctx context.Context, a *app, d *demo) error {
 		d.say("  ⛔ %-36s %v\n", "…the same, streamed", err)
 	} else {
 		return fmt.Errorf("demo: a leaked system prompt was streamed; this is a bug")
+	}
+	return nil
+}
+
+// demoContextFields shows the field allow-list: an app passes a whole
+// order record as context, and the provider receives only the fields the
+// policy names.
+func demoContextFields(d *demo, key string) error {
+	const record = `{"order":{"id":"1042","status":"shipped","items":[{"sku":"KB-7","name":"Keyboard"}],` +
+		`"customer":{"name":"Jane Roe","email":"jane.roe@example.org","address":"12 High Street, Bristol"}}}`
+	body := `{"model":"gpt-4o-mini","messages":[{"role":"user","content":[` +
+		`{"type":"text","text":"Where is my order?"},{"type":"text","text":` + mustQuote(record) + `}]}]}`
+	d.say("  • Structured context: the app sends the whole order record, the provider gets only order.id, order.status, order.items.sku:\n")
+	if _, err := d.text("POST", "/v1/chat/completions", bearer(key), body); err != nil {
+		return err
+	}
+	// The provider's copy holds the pinned system message first; the
+	// user's message is the last.
+	var sent struct {
+		Messages []struct{ Content json.RawMessage }
+	}
+	var parts []struct{ Text string }
+	if err := json.Unmarshal(d.upstream.last(), &sent); err != nil || len(sent.Messages) == 0 ||
+		json.Unmarshal(sent.Messages[len(sent.Messages)-1].Content, &parts) != nil || len(parts) != 2 {
+		return fmt.Errorf("demo: the provider's copy of the request is not as sent; this is a bug")
+	}
+	got := parts[1].Text
+	d.say("      sent:     %s\n      received: %s\n", record, got)
+	if strings.Contains(got, "Jane") || !strings.Contains(got, "KB-7") {
+		return fmt.Errorf("demo: the order record was not cut to its allowed fields; this is a bug")
 	}
 	return nil
 }

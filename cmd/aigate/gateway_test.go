@@ -440,7 +440,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{"OpenAI chat completion", "200", "401", "must not be sent in the URL", "marked exposed", "limit for a user message", "none holds a prompt",
-		"prompt-injection attempt", "pins the system prompt", "looks like a credential", "I will write to jane.roe@example.org", "withheld",
+		"prompt-injection attempt", "pins the system prompt", "looks like a credential", "I will write to jane.roe@example.org", `received: {"order":{"id":"1042","status":"shipped","items":[{"sku":"KB-7"}]}}`, "withheld",
 		"Backend mints a token", "Page streams a chat with the token", "not valid for this origin", "token expired"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q", want)
