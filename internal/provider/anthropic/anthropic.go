@@ -10,12 +10,26 @@
 // # What counts as text
 //
 // The system prompt (a string or text blocks) is [gateway.RoleSystem]. In
-// messages, text blocks, the text of document blocks (source type "text" or
-// "content") and of search_result blocks take the message's role. The text
-// of tool_result blocks is [gateway.RoleTool]: it comes from a tool, not
+// messages, text blocks, the text, title and context of document blocks
+// (source type "text" or "content"), and the text, title and source of
+// search_result blocks take the message's role, and so do the values of the
+// input objects of tool_use, server_tool_use and mcp_tool_use blocks (the
+// calls the model made), read one by one. The text of tool_result and
+// mcp_tool_result blocks is [gateway.RoleTool]: it comes from a tool, not
 // from the person typing, and is placed in its own message just before the
-// user text of the same turn. Images, tool_use inputs and thinking blocks
-// are not text to the guards and pass through untouched.
+// text of the same turn. So is what server tools returned: web search
+// results' titles and URLs, a fetched page's URL and document, code
+// execution's stdout and stderr, the text editor's file views, replaced
+// lines and error messages, an advisor's answer. Images, file ids,
+// encrypted content (search result pages, encrypted stdout, redacted
+// advisor results), and thinking blocks (signed, so they must come back
+// unchanged) are not text to the guards and pass through untouched, as do
+// block types the adapter does not know.
+//
+// A request whose output_config.format (or the beta's output_format) is of
+// type json_schema asks for the answer as JSON: [gateway.Request.JSONOutput]
+// is set and the answer's text blocks are handed to output guards as JSON
+// text ([provider.TextKey]).
 //
 // # Usage
 //

@@ -14,6 +14,10 @@ import (
 // the wrong shape, when model or messages is missing, when a message role
 // is neither user nor assistant, and when a member it reads appears twice
 // (the provider might read the copy the guards did not see).
+//
+// Request.JSONOutput is set when output_config.format (or the beta's
+// output_format) asks for json_schema output: the answer's text blocks are
+// then JSON.
 func (Adapter) Decode(op gateway.Operation, _ string, body []byte) (*gateway.Request, error) {
 	if op != gateway.OpMessages && op != gateway.OpCountTokens {
 		return nil, gateway.Errorf(gateway.CodeNotFound, "anthropic: no such operation")
@@ -48,6 +52,14 @@ func (Adapter) Decode(op gateway.Operation, _ string, body []byte) (*gateway.Req
 			system, derr = d.system(v, off)
 		case "messages":
 			msgsRaw, msgsOff = v, off
+		case "output_config":
+			var j bool
+			j, derr = outputConfig(v)
+			req.JSONOutput = req.JSONOutput || j
+		case "output_format":
+			var j bool
+			j, derr = jsonFormat(v, "output_format")
+			req.JSONOutput = req.JSONOutput || j
 		}
 		return derr == nil
 	})
@@ -96,6 +108,10 @@ func (m *members) first(k string) bool {
 		b = 16
 	case "messages":
 		b = 32
+	case "output_config":
+		b = 64
+	case "output_format":
+		b = 128
 	}
 	if *m&b != 0 {
 		return false
@@ -194,6 +210,43 @@ func userID(v []byte) (string, *gateway.Error) {
 		return "", invalid("metadata: must be an object")
 	}
 	return id, nil
+}
+
+// outputConfig reports whether output_config v asks for JSON output
+// through its format.
+func outputConfig(v []byte) (bool, *gateway.Error) {
+	if jsonscan.Kind(v) != '{' {
+		return false, nil // null, or a shape the provider refuses
+	}
+	var ms [1]jsonscan.Member
+	dup, err := jsonscan.Members(v, []string{"format"}, ms[:])
+	if dup != "" {
+		return false, invalid("output_config.%s: appears more than once", dup)
+	}
+	if err != nil || !ms[0].Found() {
+		return false, nil
+	}
+	return jsonFormat(ms[0].Value, "output_config.format")
+}
+
+// jsonFormat reports whether the output format f, named path, asks for
+// JSON output: an object of type "json_schema". A type given twice is
+// refused, since the guards could read the answer as text when the
+// provider writes JSON; any other shape is left for the provider to judge.
+func jsonFormat(f []byte, path string) (bool, *gateway.Error) {
+	if jsonscan.Kind(f) != '{' {
+		return false, nil
+	}
+	var ms [1]jsonscan.Member
+	dup, err := jsonscan.Members(f, []string{"type"}, ms[:])
+	if dup != "" {
+		return false, invalid("%s.%s: appears more than once", path, dup)
+	}
+	if err != nil || jsonscan.Kind(ms[0].Value) != '"' {
+		return false, nil
+	}
+	t, err := jsonscan.String(ms[0].Value)
+	return err == nil && t == "json_schema", nil
 }
 
 // text returns the JSON string v at offset off in the body as a Text.
@@ -326,20 +379,21 @@ func (d *decoder) blocks(path string, v []byte, off int, role gateway.Role, p *p
 	return nil
 }
 
-// block decodes one content block. Types without text pass untouched.
+// block decodes one content block. Types without text pass untouched, and
+// so do block types Decode does not know.
 func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *parts, inTool bool) *gateway.Error {
 	if jsonscan.Kind(v) != '{' {
 		return invalid("%s: must be a content block object", path)
 	}
-	var ms [5]jsonscan.Member
-	dup, err := jsonscan.Members(v, []string{"type", "text", "content", "source", "input"}, ms[:])
+	var ms [7]jsonscan.Member
+	dup, err := jsonscan.Members(v, []string{"type", "text", "content", "source", "input", "title", "context"}, ms[:])
 	if dup != "" {
 		return invalid("%s.%s: appears more than once", path, dup)
 	}
 	if err != nil {
 		return invalid("%s: must be a content block object", path)
 	}
-	typ, txt, content, source, input := ms[0], ms[1], ms[2], ms[3], ms[4]
+	typ, txt, content, source, input, title, context := ms[0], ms[1], ms[2], ms[3], ms[4], ms[5], ms[6]
 	if !typ.Found() {
 		return invalid("%s.type: is required", path)
 	}
@@ -363,8 +417,26 @@ func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *pa
 		}
 		return d.nested(path+".content", content.Value, off+content.Off, gateway.RoleTool, p, true)
 	case "search_result":
+		// A search result's title and source (a URL or a name) are read
+		// as well as its text.
+		for _, f := range [...]struct {
+			m    jsonscan.Member
+			name string
+		}{{title, "title"}, {source, "source"}} {
+			if derr := optText(path+"."+f.name, f.m, off, role, p); derr != nil {
+				return derr
+			}
+		}
 		return d.nested(path+".content", content.Value, off+content.Off, role, p, inTool)
 	case "document":
+		for _, f := range [...]struct {
+			m    jsonscan.Member
+			name string
+		}{{title, "title"}, {context, "context"}} {
+			if derr := optText(path+"."+f.name, f.m, off, role, p); derr != nil {
+				return derr
+			}
+		}
 		return d.document(path+".source", source.Value, off+source.Off, role, p, inTool)
 	case "tool_use", "server_tool_use", "mcp_tool_use":
 		// The arguments of a call the model made on an earlier turn: an
@@ -378,6 +450,134 @@ func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *pa
 		for _, t := range provider.ArgTexts(input.Value, off+input.Off, nil) {
 			p.add(role, t)
 		}
+	case "web_search_tool_result", "web_fetch_tool_result", "code_execution_tool_result",
+		"bash_code_execution_tool_result", "text_editor_code_execution_tool_result", "advisor_tool_result":
+		// What a server tool returned on an earlier turn: tool text,
+		// whatever the message's role.
+		return d.serverResult(path+".content", content.Value, off+content.Off, p)
+	}
+	// tool_search_tool_result names tools the request declares, thinking
+	// and redacted_thinking are signed and must come back unchanged, and
+	// images, container uploads and compaction blocks carry no text the
+	// guards read.
+	return nil
+}
+
+// optText adds the string member m of the block at off, named path, as
+// text of role; an absent or null member adds nothing.
+func optText(path string, m jsonscan.Member, off int, role gateway.Role, p *parts) *gateway.Error {
+	if !m.Found() || isNull(m.Value) {
+		return nil
+	}
+	t, derr := text(m.Value, off+m.Off, path)
+	if derr != nil {
+		return derr
+	}
+	p.add(role, t)
+	return nil
+}
+
+// serverResult decodes the content of a server tool's result block: one
+// result object (code execution, text editor, web fetch, advisor, or an
+// error), or an array of them (web search), at off, named path.
+func (d *decoder) serverResult(path string, v []byte, off int, p *parts) *gateway.Error {
+	switch jsonscan.Kind(v) {
+	case 0, 'n':
+		return nil
+	case '{':
+		return d.resultItem(path, v, off, p)
+	case '[':
+	default:
+		return invalid("%s: must be an object or an array of results", path)
+	}
+	var derr *gateway.Error
+	err := jsonscan.Array(v, func(i int, e []byte, eoff int) bool {
+		derr = d.resultItem(path+"["+strconv.Itoa(i)+"]", e, off+eoff, p)
+		return derr == nil
+	})
+	if derr != nil {
+		return derr
+	}
+	if err != nil {
+		return invalid("%s: must be an object or an array of results", path)
+	}
+	return nil
+}
+
+// resultItem decodes one result of a server tool, at off, named path. Its
+// text is tool text: a web search result's title and URL, a fetched page's
+// URL and document, code's stdout and stderr, a file the text editor
+// viewed or the lines it replaced, an error message, an advisor's answer.
+// Encrypted content (a search result's page, encrypted stdout, a redacted
+// advisor result) is opaque to the guards and passes as it is, as do file
+// ids, error codes and result types Decode does not know.
+func (d *decoder) resultItem(path string, v []byte, off int, p *parts) *gateway.Error {
+	if jsonscan.Kind(v) != '{' {
+		return invalid("%s: must be an object", path)
+	}
+	names := []string{"type", "title", "url", "content", "stdout", "stderr", "lines", "text", "error_message"}
+	var ms [9]jsonscan.Member
+	dup, err := jsonscan.Members(v, names, ms[:])
+	if dup != "" {
+		return invalid("%s.%s: appears more than once", path, dup)
+	}
+	if err != nil {
+		return invalid("%s: must be an object", path)
+	}
+	t, _ := jsonscan.String(ms[0].Value)
+	var read []int // indexes into names of the string members to read
+	switch t {
+	case "web_search_result":
+		read = []int{1, 2}
+	case "web_fetch_result":
+		if derr := optText(path+".url", ms[2], off, gateway.RoleTool, p); derr != nil {
+			return derr
+		}
+		if c := ms[3]; c.Found() && !isNull(c.Value) {
+			return d.block(path+".content", c.Value, off+c.Off, gateway.RoleTool, p, true)
+		}
+		return nil
+	case "code_execution_result", "bash_code_execution_result", "encrypted_code_execution_result":
+		read = []int{4, 5}
+	case "text_editor_code_execution_view_result":
+		read = []int{3}
+	case "text_editor_code_execution_str_replace_result":
+		return stringArray(path+".lines", ms[6], off, p)
+	case "advisor_result":
+		read = []int{7}
+	case "text_editor_code_execution_tool_result_error":
+		read = []int{8} // the other errors carry a code only
+	}
+	for _, i := range read {
+		if derr := optText(path+"."+names[i], ms[i], off, gateway.RoleTool, p); derr != nil {
+			return derr
+		}
+	}
+	return nil
+}
+
+// stringArray adds each string of the array member m of the object at
+// off, named path, as tool text; absent or null adds nothing.
+func stringArray(path string, m jsonscan.Member, off int, p *parts) *gateway.Error {
+	if !m.Found() || isNull(m.Value) {
+		return nil
+	}
+	if jsonscan.Kind(m.Value) != '[' {
+		return invalid("%s: must be an array of strings", path)
+	}
+	var derr *gateway.Error
+	err := jsonscan.Array(m.Value, func(i int, e []byte, eoff int) bool {
+		var t *gateway.Text
+		if t, derr = text(e, off+m.Off+eoff, path+"["+strconv.Itoa(i)+"]"); derr == nil {
+			p.add(gateway.RoleTool, t)
+		}
+		return derr == nil
+	})
+	if derr != nil {
+		return derr
+	}
+	if err != nil {
+		return invalid("%s: must be an array of strings", path)
 	}
 	return nil
 }

@@ -153,7 +153,49 @@ var decodeTests = []struct {
 			`{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0="}},` +
 			`{"type":"search_result","source":"https://x","title":"t","content":[{"type":"text","text":"found"}]},` +
 			`{"type":"image","source":{"type":"url","url":"https://x/y.png"}}]}]}`,
-		want: decoded{Model: "m", Messages: []msg{{gateway.RoleUser, []string{"doc text", "chunk", "found"}}}},
+		// A document's title and context, a search result's title and
+		// source, are read with their text.
+		want: decoded{Model: "m", Messages: []msg{{gateway.RoleUser, []string{"doc text", "chunk", "t", "https://x", "found"}}}},
+	},
+	{
+		name: "document-title-and-context",
+		op:   gateway.OpMessages,
+		body: `{"model":"m","messages":[{"role":"user","content":[` +
+			`{"type":"document","title":"Q3 report","context":"from the wiki","source":{"type":"text","media_type":"text/plain","data":"doc"}},` +
+			`{"type":"document","title":null,"context":null,"source":{"type":"url","url":"https://x/a.pdf"}}]}]}`,
+		want: decoded{Model: "m", Messages: []msg{{gateway.RoleUser, []string{"Q3 report", "from the wiki", "doc"}}}},
+	},
+	{
+		// What server tools (web search and fetch, code execution, the
+		// text editor, the advisor) returned on an earlier turn is tool
+		// text; encrypted content, file ids and error codes are not read.
+		name: "server-tool-results",
+		op:   gateway.OpMessages,
+		body: `{"model":"m","messages":[{"role":"user","content":"look it up"},{"role":"assistant","content":[` +
+			`{"type":"server_tool_use","id":"s1","name":"web_search","input":{"query":"q"}},` +
+			`{"type":"web_search_tool_result","tool_use_id":"s1","content":[{"type":"web_search_result","title":"T1","url":"https://a.example/1","encrypted_content":"ENC","page_age":"2 days"},{"type":"web_search_result","title":"T2","url":"https://a.example/2","encrypted_content":"ENC"}]},` +
+			`{"type":"web_search_tool_result","tool_use_id":"s2","content":{"type":"web_search_tool_result_error","error_code":"max_uses_exceeded"}},` +
+			`{"type":"web_fetch_tool_result","tool_use_id":"s3","content":{"type":"web_fetch_result","url":"https://a.example/page","retrieved_at":"2025-01-01T00:00:00Z","content":{"type":"document","title":"Page","source":{"type":"text","media_type":"text/plain","data":"page text"}}}},` +
+			`{"type":"web_fetch_tool_result","tool_use_id":"s4","content":{"type":"web_fetch_tool_result_error","error_code":"url_not_accessible"}},` +
+			`{"type":"code_execution_tool_result","tool_use_id":"s5","content":{"type":"code_execution_result","stdout":"out","stderr":"err","return_code":0,"content":[{"type":"code_execution_output","file_id":"f"}]}},` +
+			`{"type":"code_execution_tool_result","tool_use_id":"s6","content":{"type":"encrypted_code_execution_result","encrypted_stdout":"ENC","stderr":"err2","return_code":1,"content":[]}},` +
+			`{"type":"bash_code_execution_tool_result","tool_use_id":"s7","content":{"type":"bash_code_execution_result","stdout":"ls out","stderr":"","return_code":0,"content":[]}},` +
+			`{"type":"text_editor_code_execution_tool_result","tool_use_id":"s8","content":{"type":"text_editor_code_execution_view_result","file_type":"text","content":"file body","num_lines":1}},` +
+			`{"type":"text_editor_code_execution_tool_result","tool_use_id":"s9","content":{"type":"text_editor_code_execution_str_replace_result","lines":["l1","l2"],"new_start":1}},` +
+			`{"type":"text_editor_code_execution_tool_result","tool_use_id":"s10","content":{"type":"text_editor_code_execution_tool_result_error","error_code":"file_not_found","error_message":"no such file"}},` +
+			`{"type":"text_editor_code_execution_tool_result","tool_use_id":"s11","content":{"type":"text_editor_code_execution_create_result","is_file_update":false}},` +
+			`{"type":"advisor_tool_result","tool_use_id":"s12","content":{"type":"advisor_result","text":"advice"}},` +
+			`{"type":"advisor_tool_result","tool_use_id":"s13","content":{"type":"advisor_redacted_result","encrypted_content":"ENC"}},` +
+			`{"type":"tool_search_tool_result","tool_use_id":"s14","content":{"type":"tool_search_tool_search_result","tool_references":[{"type":"tool_reference","tool_name":"f"}]}},` +
+			`{"type":"future_tool_result","tool_use_id":"s15","content":{"title":1}},` +
+			`{"type":"text","text":"done"}]}]}`,
+		want: decoded{Model: "m", Messages: []msg{
+			{gateway.RoleUser, []string{"look it up"}},
+			{gateway.RoleTool, []string{"T1", "https://a.example/1", "T2", "https://a.example/2",
+				"https://a.example/page", "Page", "page text", "out", "err", "err2", "ls out", "",
+				"file body", "l1", "l2", "no such file", "advice"}},
+			{gateway.RoleAssistant, []string{"query", "q", "done"}},
+		}},
 	},
 	{
 		name: "image-only-message-kept",
@@ -215,6 +257,18 @@ var decodeErrorTests = []struct {
 	{"document-source-string", `{"model":"m","messages":[{"role":"user","content":[{"type":"document","source":"x"}]}]}`, "messages[0].content[0].source: must be an object"},
 	{"document-text-no-data", `{"model":"m","messages":[{"role":"user","content":[{"type":"document","source":{"type":"text"}}]}]}`, "messages[0].content[0].source.data: is required"},
 	{"document-data-twice", `{"model":"m","messages":[{"role":"user","content":[{"type":"document","source":{"type":"text","data":"a","data":"b"}}]}]}`, "messages[0].content[0].source.data: appears more than once"},
+	{"search-result-title-number", `{"model":"m","messages":[{"role":"user","content":[{"type":"search_result","title":1,"source":"s","content":[]}]}]}`, "messages[0].content[0].title: must be a string"},
+	{"document-context-object", `{"model":"m","messages":[{"role":"user","content":[{"type":"document","context":{},"source":{"type":"url","url":"u"}}]}]}`, "messages[0].content[0].context: must be a string"},
+	{"document-title-twice", `{"model":"m","messages":[{"role":"user","content":[{"type":"document","title":"a","title":"b","source":{"type":"url","url":"u"}}]}]}`, "messages[0].content[0].title: appears more than once"},
+	{"server-result-content-string", `{"model":"m","messages":[{"role":"assistant","content":[{"type":"web_search_tool_result","tool_use_id":"s","content":"x"}]}]}`, "messages[0].content[0].content: must be an object or an array of results"},
+	{"web-search-result-not-object", `{"model":"m","messages":[{"role":"assistant","content":[{"type":"web_search_tool_result","tool_use_id":"s","content":["x"]}]}]}`, "messages[0].content[0].content[0]: must be an object"},
+	{"web-search-title-number", `{"model":"m","messages":[{"role":"assistant","content":[{"type":"web_search_tool_result","tool_use_id":"s","content":[{"type":"web_search_result","title":1,"url":"u"}]}]}]}`, "messages[0].content[0].content[0].title: must be a string"},
+	{"stdout-twice", `{"model":"m","messages":[{"role":"assistant","content":[{"type":"bash_code_execution_tool_result","tool_use_id":"s","content":{"type":"bash_code_execution_result","stdout":"a","stdout":"b"}}]}]}`, "messages[0].content[0].content.stdout: appears more than once"},
+	{"str-replace-line-number", `{"model":"m","messages":[{"role":"assistant","content":[{"type":"text_editor_code_execution_tool_result","tool_use_id":"s","content":{"type":"text_editor_code_execution_str_replace_result","lines":["a",2]}}]}]}`, "messages[0].content[0].content.lines[1]: must be a string"},
+	{"web-fetch-document-not-object", `{"model":"m","messages":[{"role":"assistant","content":[{"type":"web_fetch_tool_result","tool_use_id":"s","content":{"type":"web_fetch_result","url":"u","content":"page"}}]}]}`, "messages[0].content[0].content.content: must be a content block object"},
+	{"duplicate-output-config", `{"model":"m","output_config":{},"output_config":{"format":{"type":"json_schema","schema":{}}},"messages":[]}`, "output_config: appears more than once"},
+	{"output-config-format-twice", `{"model":"m","output_config":{"format":null,"format":{"type":"json_schema","schema":{}}},"messages":[]}`, "output_config.format: appears more than once"},
+	{"output-format-type-twice", `{"model":"m","output_format":{"type":"text","type":"json_schema","schema":{}},"messages":[]}`, "output_format.type: appears more than once"},
 	{"duplicate-messages", `{"model":"m","messages":[{"role":"user","content":"ok"}],"messages":[{"role":"user","content":"unseen"}]}`, "messages: appears more than once"},
 	{"duplicate-model-escaped", `{"model":"a","mod\u0065l":"b","messages":[]}`, "model: appears more than once"},
 	{"duplicate-system", `{"model":"m","system":"a","system":"b","messages":[]}`, "system: appears more than once"},

@@ -10,12 +10,10 @@ import (
 )
 
 // ResponseText returns the text blocks of a whole message, keyed by their
-// index in content, and the string values in the input of its tool_use
-// blocks. Text blocks are never keyed as JSON text: an Anthropic request
-// has no flag asking for the answer as JSON (as OpenAI's response_format
-// and Gemini's responseMimeType do), so [gateway.Request.JSONOutput] stays
-// unset.
-func (Adapter) ResponseText(_ *gateway.Request, body []byte) []provider.OutputSpan {
+// index in content ([provider.TextKey]: JSON text when req asked for JSON
+// output through output_config.format), and the string values in the input
+// of its tool_use blocks.
+func (Adapter) ResponseText(req *gateway.Request, body []byte) []provider.OutputSpan {
 	v, off, ok := jsonscan.Get(body, "content")
 	if !ok || jsonscan.Kind(v) != '[' {
 		return nil
@@ -23,7 +21,7 @@ func (Adapter) ResponseText(_ *gateway.Request, body []byte) []provider.OutputSp
 	var out []provider.OutputSpan
 	_ = jsonscan.Array(v, func(i int, b []byte, boff int) bool {
 		if s, ok := textBlock(b, off+boff); ok {
-			out = append(out, provider.OutputSpan{Choice: i, Whole: true, Text: s})
+			out = append(out, provider.OutputSpan{Choice: provider.TextKey(req, i), Whole: true, Text: s})
 		} else if in, inoff, ok := toolInput(b); ok {
 			out = provider.ArgStrings(in, off+boff+inoff, i, out)
 		}
@@ -45,8 +43,9 @@ func toolInput(b []byte) (in []byte, off int, ok bool) {
 
 // EventText returns the text of a content_block_delta (a text_delta, or an
 // input_json_delta's fragment of tool input) or of the text block a
-// content_block_start opens, keyed by the block's index.
-func (Adapter) EventText(_ *gateway.Request, data []byte) []provider.OutputSpan {
+// content_block_start opens, keyed by the block's index (text keyed
+// [provider.TextKey]).
+func (Adapter) EventText(req *gateway.Request, data []byte) []provider.OutputSpan {
 	if jsonscan.Kind(data) != '{' {
 		return nil
 	}
@@ -70,7 +69,7 @@ func (Adapter) EventText(_ *gateway.Request, data []byte) []provider.OutputSpan 
 	n, _, _ := jsonscan.Get(data, "index")
 	idx, _ := strconv.Atoi(string(n))
 	if s, ok := textBlock(b, off); ok {
-		return []provider.OutputSpan{{Choice: idx, Text: s}}
+		return []provider.OutputSpan{{Choice: provider.TextKey(req, idx), Text: s}}
 	}
 	if s, ok := inputJSONDelta(b, off); ok {
 		// JSON text, cut anywhere: the guard reads it as such.
