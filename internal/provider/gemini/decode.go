@@ -84,6 +84,14 @@ func canonical(k string) string {
 		return "functionCall"
 	case "function_response":
 		return "functionResponse"
+	case "executable_code":
+		return "executableCode"
+	case "code_execution_result":
+		return "codeExecutionResult"
+	case "tool_call":
+		return "toolCall"
+	case "tool_response":
+		return "toolResponse"
 	}
 	return k
 }
@@ -95,7 +103,7 @@ type member struct {
 }
 
 // maxKeys is the most members [object] looks for in one object.
-const maxKeys = 4
+const maxKeys = 8
 
 // object walks the object v at offset off and returns the members named
 // in keys (at most maxKeys, by canonical name) at the same indexes,
@@ -286,17 +294,22 @@ func content(path string, v []byte, off int, withRole bool, tool *[]*gateway.Tex
 	return texts, role, nil
 }
 
-// part appends the text of one Part to own: its text, or the values of a
-// functionCall's args (a call the model made on an earlier turn); and the
-// values of a functionResponse's response to tool. Each value of those
-// objects is a text of its own (see provider.ArgTexts), so an edit keeps
-// the body valid JSON.
+// part appends the text of one Part to own: its text, the code of an
+// executableCode, or the values of a functionCall's or a server toolCall's
+// args (a call the model made on an earlier turn); and to tool the values
+// of a functionResponse's or a toolResponse's response and the output of a
+// codeExecutionResult. Each value of those objects is a text of its own
+// (see provider.ArgTexts), so an edit keeps the body valid JSON.
+//
+// A functionResponse's parts (multimodal function responses) are media:
+// inline bytes or file URIs, passed as they are, like a part's inlineData
+// and fileData.
 func part(path string, v []byte, off int, own, tool []*gateway.Text, objs *[]gateway.Span) ([]*gateway.Text, []*gateway.Text, *gateway.Error) {
-	ms, derr := object(path, v, off, "text", "functionCall", "functionResponse")
+	ms, derr := object(path, v, off, "text", "functionCall", "functionResponse", "executableCode", "codeExecutionResult", "toolCall", "toolResponse")
 	if derr != nil {
 		return own, tool, derr
 	}
-	txt, call, resp := ms[0], ms[1], ms[2]
+	txt, call, resp, code, result, tcall, tresp := ms[0], ms[1], ms[2], ms[3], ms[4], ms[5], ms[6]
 	if present(txt) {
 		t, derr := text(path, "text", txt)
 		if derr != nil {
@@ -309,17 +322,54 @@ func part(path string, v []byte, off int, own, tool []*gateway.Text, objs *[]gat
 			return own, tool, derr
 		}
 	}
+	if present(tcall) {
+		if own, derr = objectValues(join(path, "toolCall"), tcall, "args", own, objs); derr != nil {
+			return own, tool, derr
+		}
+	}
+	if present(code) {
+		if own, derr = stringMember(join(path, "executableCode"), code, "code", own); derr != nil {
+			return own, tool, derr
+		}
+	}
 	if present(resp) {
 		if tool, derr = objectValues(join(path, "functionResponse"), resp, "response", tool, objs); derr != nil {
+			return own, tool, derr
+		}
+	}
+	if present(tresp) {
+		if tool, derr = objectValues(join(path, "toolResponse"), tresp, "response", tool, objs); derr != nil {
+			return own, tool, derr
+		}
+	}
+	if present(result) {
+		if tool, derr = stringMember(join(path, "codeExecutionResult"), result, "output", tool); derr != nil {
 			return own, tool, derr
 		}
 	}
 	return own, tool, nil
 }
 
+// stringMember appends the string member field of the object m at path (an
+// executableCode's code, a codeExecutionResult's output), when present.
+func stringMember(path string, m member, field string, out []*gateway.Text) ([]*gateway.Text, *gateway.Error) {
+	ms, derr := object(path, m.v, m.off, field)
+	if derr != nil {
+		return out, derr
+	}
+	if !present(ms[0]) {
+		return out, nil
+	}
+	t, derr := text(path, field, ms[0])
+	if derr != nil {
+		return out, derr
+	}
+	return append(out, t), nil
+}
+
 // objectValues appends the values of the object member field of the object
-// m at path (a functionCall's args, a functionResponse's response), and
-// its span to *objs.
+// m at path (a functionCall's or toolCall's args, a functionResponse's or
+// toolResponse's response), and its span to *objs.
 func objectValues(path string, m member, field string, out []*gateway.Text, objs *[]gateway.Span) ([]*gateway.Text, *gateway.Error) {
 	ms, derr := object(path, m.v, m.off, field)
 	if derr != nil {

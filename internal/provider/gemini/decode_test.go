@@ -115,6 +115,30 @@ var decodeTests = []struct {
 		}},
 	},
 	{
+		// Code the model ran is its text; what the run printed, and what a
+		// server tool returned, are tool text; a server tool call's args
+		// are read as a function call's are. A function response's parts
+		// are media and pass as they are.
+		name:  "code-execution-and-server-tools",
+		op:    gateway.OpGenerateContent,
+		model: "m",
+		body: `{"contents":[{"role":"user","parts":[{"text":"q"}]},{"role":"model","parts":[` +
+			`{"executableCode":{"language":"PYTHON","code":"print(1)","id":"c1"}},` +
+			`{"codeExecutionResult":{"outcome":"OUTCOME_OK","output":"1\n","id":"c1"}},` +
+			`{"executable_code":{"language":"PYTHON"}},{"code_execution_result":{"outcome":"OUTCOME_FAILED","output":null}},` +
+			`{"toolCall":{"id":"t1","toolType":"GOOGLE_SEARCH_WEB","args":{"queries":["weather"]}}},` +
+			`{"tool_response":{"id":"t1","toolType":"GOOGLE_SEARCH_WEB","response":{"result":"sunny"}}},` +
+			`{"text":"It is sunny."}]},` +
+			`{"role":"user","parts":[{"functionResponse":{"id":"f1","name":"f","response":{"ok":true},"willContinue":false,"parts":[{"inlineData":{"mimeType":"image/png","data":"AA==","displayName":"a.png"}}]}},{"text":"and?"}]}]}`,
+		want: decoded{Model: "m", Messages: []msg{
+			{gateway.RoleUser, []string{"q"}},
+			{gateway.RoleTool, []string{"1\n", "result", "sunny"}},
+			{gateway.RoleAssistant, []string{"print(1)", "queries", "weather", "It is sunny."}},
+			{gateway.RoleTool, []string{"ok"}},
+			{gateway.RoleUser, []string{"and?"}},
+		}},
+	},
+	{
 		name:  "snake-case",
 		op:    gateway.OpGenerateContent,
 		model: "m",
@@ -205,6 +229,13 @@ var decodeErrorTests = []struct {
 	{"parts-object", gateway.OpGenerateContent, "m", `{"contents":[{"parts":{"text":"x"}}]}`, "contents[0].parts: must be an array of parts"},
 	{"part-string", gateway.OpGenerateContent, "m", `{"contents":[{"parts":["x"]}]}`, "contents[0].parts[0]: must be an object"},
 	{"text-number", gateway.OpGenerateContent, "m", `{"contents":[{"parts":[{"text":"ok"}]},{"parts":[{"text":1}]}]}`, "contents[1].parts[0].text: must be a string"},
+	{"code-number", gateway.OpGenerateContent, "m", `{"contents":[{"role":"model","parts":[{"executableCode":{"code":1}}]}]}`, "contents[0].parts[0].executableCode.code: must be a string"},
+	{"code-not-object", gateway.OpGenerateContent, "m", `{"contents":[{"role":"model","parts":[{"executableCode":"print(1)"}]}]}`, "contents[0].parts[0].executableCode: must be an object"},
+	{"output-array", gateway.OpGenerateContent, "m", `{"contents":[{"role":"model","parts":[{"codeExecutionResult":{"output":["x"]}}]}]}`, "contents[0].parts[0].codeExecutionResult.output: must be a string"},
+	{"output-twice", gateway.OpGenerateContent, "m", `{"contents":[{"role":"model","parts":[{"codeExecutionResult":{"output":"a","output":"b"}}]}]}`, "contents[0].parts[0].codeExecutionResult.output: appears more than once"},
+	{"code-both-spellings", gateway.OpGenerateContent, "m", `{"contents":[{"role":"model","parts":[{"executableCode":{"code":"a"},"executable_code":{"code":"b"}}]}]}`, "contents[0].parts[0].executableCode: appears more than once"},
+	{"tool-call-args-array", gateway.OpGenerateContent, "m", `{"contents":[{"role":"model","parts":[{"toolCall":{"args":["x"]}}]}]}`, "contents[0].parts[0].toolCall.args: must be an object"},
+	{"tool-response-twice", gateway.OpGenerateContent, "m", `{"contents":[{"role":"model","parts":[{"toolResponse":{"response":{}},"tool_response":{"response":{}}}]}]}`, "contents[0].parts[0].toolResponse: appears more than once"},
 	{"text-twice", gateway.OpGenerateContent, "m", `{"contents":[{"parts":[{"text":"a","text":"b"}]}]}`, "contents[0].parts[0].text: appears more than once"},
 	{"contents-twice", gateway.OpGenerateContent, "m", `{"contents":[],"contents":[{"parts":[{"text":"unseen"}]}]}`, "contents: appears more than once"},
 	{"system-both-spellings", gateway.OpGenerateContent, "m", `{"contents":[],"systemInstruction":{},"system_instruction":{}}`, "systemInstruction: appears more than once"},

@@ -19,6 +19,11 @@ func TestDecodeStructured(t *testing.T) {
 	checkStructured(t, gateway.OpGenerateContent, "m",
 		`{"contents":[{"role":"model","parts":[{"functionCall":{"name":"f","args":{"a":1}}}]},{"role":"user","parts":[{"function_response":{"name":"f","response":{"r":"ok"}}}]}]}`,
 		`{"a":1}`, `{"r":"ok"}`)
+	// A server toolCall's args and toolResponse's response are too; code
+	// and its output, read as text, are not.
+	checkStructured(t, gateway.OpGenerateContent, "m",
+		`{"contents":[{"role":"model","parts":[{"executableCode":{"code":"x=1"}},{"codeExecutionResult":{"output":"1"}},{"toolCall":{"toolType":"URL_CONTEXT","args":{"u":"v"}}},{"tool_response":{"response":{"r":[1]}}}]}]}`,
+		`{"u":"v"}`, `{"r":[1]}`)
 }
 
 func TestDecodeFunctionArgsMustBeObject(t *testing.T) {
