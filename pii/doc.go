@@ -21,6 +21,13 @@
 //     for national formats). Numbers the
 //     library cannot place still count when a cue such as "phone:", "call me
 //     at" or "my number is" comes before them, or "-Fax"/"(mobile)" after.
+//     In JSON text the key decides for a member's whole value: bare digits
+//     under a key that names a phone number ([PhoneKey]: "phone",
+//     "mobileNumber", "telefono", "电话" …) are one when valid as an
+//     international number or a national one ({"phone": 14155550100});
+//     under any other key ("created_at") cue words nearby do not count.
+//     [Detector.FindField] applies the same rule to a value whose key the
+//     caller knows.
 //   - CREDIT_CARD: 12-19 digits, optionally grouped, with a known IIN range
 //     for that length (Visa, Mastercard, Amex, Diners, Discover, JCB,
 //     UnionPay, Mir, Maestro, RuPay, Troy) and the Luhn check.
@@ -76,7 +83,10 @@
 // places and e-mail addresses do not), [Pseudonymize] ("<EMAIL_1>", the same
 // value getting the same placeholder within a request), [Block] or [Allow].
 // A [Redactor] is made per request; [Redactor.Apply] returns the new text and
-// a [Report] with counts per type (never values). Its [Vault] maps
+// a [Report] with counts per type (never values); [Redactor.ApplyEdits]
+// also returns each replacement with its offsets, for a caller that writes
+// them into another form of the text, and [Redactor.ApplyField] acts on a
+// field's value as FindField finds. Its [Vault] maps
 // placeholders back, and a [Restorer] does so on a stream whose chunks may
 // split a placeholder anywhere.
 //

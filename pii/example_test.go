@@ -30,3 +30,22 @@ func Example() {
 	// 1 1 false
 	// Sure, I will write to ana@example.com today.
 }
+
+// ApplyEdits says where each replacement went, for a caller that writes
+// them into another form of the text.
+func ExampleRedactor_ApplyEdits() {
+	d, err := pii.New(pii.Options{Types: pii.StructuredTypes()})
+	if err != nil {
+		panic(err)
+	}
+	text := `{"to": "ana@example.com", "phone": 14155550100, "sent": 1700000000}`
+	out, edits, _ := pii.NewRedactor(d).ApplyEdits(text, pii.Policy{Default: pii.Pseudonymize})
+	fmt.Println(out)
+	for _, e := range edits {
+		fmt.Println(e.Type, e.Start, e.End, e.New)
+	}
+	// Output:
+	// {"to": "<EMAIL_1>", "phone": <PHONE_1>, "sent": 1700000000}
+	// EMAIL 8 23 <EMAIL_1>
+	// PHONE 35 46 <PHONE_1>
+}

@@ -11,6 +11,8 @@ func fuzzSeeds(f *testing.F) {
 	f.Add("a@b.co@c.de 4111111111111111 +1 201-555-0123")
 	f.Add("[EMAIL] <EMAIL_1> <PHONE_2")
 	f.Add("call 0487 98 11 92 or 10.0.0.1 or fe80::1ff:fe23:4567:890a")
+	f.Add(`{"phone": 14155550100, "created_at": 1700000000, "tel":"447911123456"}`)
+	f.Add(`{"電話番号":81312345678,"x":{"mobile" :"4155550100"}}`)
 	for _, c := range structuredCases()[:40] {
 		f.Add(c.text)
 	}
@@ -37,6 +39,13 @@ func FuzzRedact(f *testing.F) {
 			out, _ := r.Apply(s, p)
 			for _, e := range d.Find(out) {
 				t.Fatalf("policy %s: %s@%d-%d survived", p.Default, e.Type, e.Start, e.End)
+			}
+			eout, edits, _ := NewRedactor(d).ApplyEdits(s, p)
+			if eout != out {
+				t.Fatalf("policy %s: ApplyEdits and Apply differ", p.Default)
+			}
+			if edits != nil && replay(s, edits) != eout {
+				t.Fatalf("policy %s: the edits do not make ApplyEdits' output", p.Default)
 			}
 			if again, _ := r.Apply(out, p); again != out {
 				t.Fatalf("policy %s: not idempotent", p.Default)

@@ -128,10 +128,43 @@ const maxRounds = 4
 // detector match of a non-allowed type survives, and applying the same
 // policy again changes nothing.
 func (r *Redactor) Apply(text string, p Policy) (string, Report) {
+	out, _, rep := r.apply(text, p, false)
+	return out, rep
+}
+
+// Edit is one replacement made by [Redactor.ApplyEdits]: text[Start:End],
+// an entity of Type, became New.
+type Edit struct {
+	Type       Type
+	Start, End int    // byte offsets of the entity in the text
+	New        string // its replacement: "[TYPE]", a pseudonym "<TYPE_n>", or the value masked
+}
+
+// ApplyEdits is [Redactor.Apply] that also says where the replacements
+// went, for a caller that must write them into another form of the text
+// (JSON text whose escapes the text masked, say) without finding the
+// entities a second time. The edits are in order, do not overlap, and
+// turn text into out: out is text with each edit's span replaced by its
+// New. Entities p allows are counted in rep but make no edit.
+//
+// When the re-scan of the output found new matches and replaced them too
+// (see Apply), out is no longer text with entity-wise replacements:
+// ApplyEdits then returns edits nil with an out that differs from text, and
+// the caller has to fall back on out, or on finding the entities itself.
+func (r *Redactor) ApplyEdits(text string, p Policy) (out string, edits []Edit, rep Report) {
+	return r.apply(text, p, true)
+}
+
+// apply is Apply, recording the first round's replacements when edits.
+func (r *Redactor) apply(text string, p Policy, edits bool) (string, []Edit, Report) {
 	rep := Report{Counts: map[Type]int{}}
 	s := getScanner()
 	defer putScanner(s)
 	out := text
+	var (
+		ed    []Edit
+		newAt []int // where each edit's New starts and ends in the first round's output
+	)
 	for round := 0; round < maxRounds; round++ {
 		ents := r.d.find(s, out)
 		changed := false
@@ -153,16 +186,11 @@ func (r *Redactor) Apply(text string, p Policy) (string, Report) {
 				changed = true
 			}
 			b.WriteString(out[last:e.Start])
-			v := out[e.Start:e.End]
-			switch a {
-			case Mask:
-				appendMask(&b, v, e.Type.keepsTail())
-			case Pseudonymize:
-				b.WriteString(r.vault.pseudonym(e.Type, v))
-			default: // Redact, Block, and anything unknown: fail closed
-				b.WriteByte('[')
-				b.WriteString(string(e.Type))
-				b.WriteByte(']')
+			at := b.Len()
+			r.replace(&b, e.Type, out[e.Start:e.End], a)
+			if edits && round == 0 {
+				ed = append(ed, Edit{Type: e.Type, Start: e.Start, End: e.End})
+				newAt = append(newAt, at, b.Len()) // New is cut from out once built
 			}
 			last = e.End
 		}
@@ -171,6 +199,13 @@ func (r *Redactor) Apply(text string, p Policy) (string, Report) {
 		}
 		b.WriteString(out[last:])
 		out = b.String()
+		if round == 0 {
+			for k := range ed {
+				ed[k].New = out[newAt[2*k]:newAt[2*k+1]]
+			}
+		} else {
+			ed = nil // see ApplyEdits
+		}
 		if round == maxRounds-1 {
 			// Still changing after maxRounds: give up on structure and
 			// redact the whole text rather than risk a leak.
@@ -180,7 +215,22 @@ func (r *Redactor) Apply(text string, p Policy) (string, Report) {
 		}
 	}
 	slices.Sort(rep.Blocked)
-	return out, rep
+	return out, ed, rep
+}
+
+// replace writes to b what action a puts in place of v, an entity of
+// type t.
+func (r *Redactor) replace(b *strings.Builder, t Type, v string, a Action) {
+	switch a {
+	case Mask:
+		appendMask(b, v, t.keepsTail())
+	case Pseudonymize:
+		b.WriteString(r.vault.pseudonym(t, v))
+	default: // Redact, Block, and anything unknown: fail closed
+		b.WriteByte('[')
+		b.WriteString(string(t))
+		b.WriteByte(']')
+	}
 }
 
 // keepsTail reports types whose last four characters are customarily shown

@@ -570,7 +570,9 @@ func (s *scanner) nino(p int) {
 // runs of digits joined by single spaces, hyphens, dots or parentheses,
 // 7 to 15 digits long; phoneValid validates them as phonenumbers would. Numbers that the
 // library cannot validate for the default region still count when a cue
-// such as "phone:" or "call me at" precedes them (or "-Fax" follows).
+// such as "phone:" or "call me at" precedes them (or "-Fax" follows). The
+// whole value of a JSON object member follows its key instead (see
+// field.go).
 func (s *scanner) phone(i int) (end int) {
 	t := s.text
 	j := i
@@ -642,8 +644,19 @@ scan:
 	}
 	end = last
 	cand := t[i:end]
-	cue := s.phoneCue(i, end)
 	formatted := seps > 0 || t[i] == '+' || t[i] == '('
+	// The whole value of a JSON object member: its key, not the words
+	// around, says whether it is a phone number (see field.go).
+	var cue bool
+	if key, ok := s.wholeMember(i, end); !ok {
+		cue = s.phoneCue(i, end)
+	} else if PhoneKey(key) {
+		if conf, ok := fieldPhone(cand, s.region); ok && !formatted {
+			s.add(Phone, i, end, conf)
+			return end
+		}
+		cue = true
+	}
 	region := s.region
 	if t[i] == '+' {
 		region = ""
@@ -660,6 +673,22 @@ scan:
 		return -1
 	}
 	return end
+}
+
+// wholeMember returns the key of the JSON object member whose whole value
+// is t[i:end], a number or the contents of a string; ok is false when
+// t[i:end] is no such value.
+func (s *scanner) wholeMember(i, end int) (key string, ok bool) {
+	t := s.text
+	str := i > 0 && t[i-1] == '"'
+	if str {
+		if end >= len(t) || t[end] != '"' {
+			return "", false
+		}
+	} else if end < len(t) && strings.IndexByte(",}] \t\r\n", t[end]) < 0 {
+		return "", false
+	}
+	return memberKey(t, i, str)
 }
 
 func (s *scanner) phoneCue(i, end int) bool {
