@@ -137,6 +137,12 @@ type Text struct {
 	// writes the new value as a JSON string in place of the whole number,
 	// so the body stays valid JSON.
 	Number bool
+	// Key is the name of the object member whose value this is, for the
+	// values of a tool call's argument object (an array's elements carry
+	// the key of the member the array is); empty otherwise. The guards read
+	// it as context: bare digits under "phone" are a phone number, under
+	// "created_at" a timestamp.
+	Key    string
 	edited bool
 }
 

@@ -15,26 +15,34 @@ import (
 // place: the body stays valid JSON. A number's Text is its literal, marked
 // [gateway.Text.Number], as [ArgStrings] hands numbers on the way out: a
 // card number written as a number is checked too, and an edit writes a
-// string in its place.
+// string in its place. A member's value (or an element of an array that
+// is one) carries the member's key as [gateway.Text.Key], the context the
+// guards read it in.
 func ArgTexts(v []byte, off int, out []*gateway.Text) []*gateway.Text {
+	return argTexts(v, off, "", out)
+}
+
+// argTexts is ArgTexts for a value that is the member key of an object,
+// or an element of an array that is (key empty for none).
+func argTexts(v []byte, off int, key string, out []*gateway.Text) []*gateway.Text {
 	switch jsonscan.Kind(v) {
 	case '"':
 		if s, err := jsonscan.String(v); err == nil {
-			out = append(out, &gateway.Text{Value: s, Start: off, End: off + len(v)})
+			out = append(out, &gateway.Text{Value: s, Start: off, End: off + len(v), Key: key})
 		}
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		out = append(out, &gateway.Text{Value: string(v), Start: off, End: off + len(v), Number: true})
+		out = append(out, &gateway.Text{Value: string(v), Start: off, End: off + len(v), Number: true, Key: key})
 	case '{':
-		_ = jsonscan.Object(v, func(_ string, m []byte, moff int) bool {
+		_ = jsonscan.Object(v, func(k string, m []byte, moff int) bool {
 			if start, end, ok := keyBefore(v, moff); ok {
-				out = ArgTexts(v[start:end], off+start, out)
+				out = argTexts(v[start:end], off+start, "", out)
 			}
-			out = ArgTexts(m, off+moff, out)
+			out = argTexts(m, off+moff, k, out)
 			return true
 		})
 	case '[':
 		_ = jsonscan.Array(v, func(_ int, e []byte, eoff int) bool {
-			out = ArgTexts(e, off+eoff, out)
+			out = argTexts(e, off+eoff, key, out)
 			return true
 		})
 	}

@@ -1,6 +1,9 @@
 package provider
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // ArgTexts hands numbers over as Number texts, their literal as Value and
 // their span exactly the literal, next to the keys and strings.
@@ -31,5 +34,22 @@ func TestArgTextsNumbers(t *testing.T) {
 			t.Errorf("texts = %q, want %q", got, want)
 			break
 		}
+	}
+}
+
+// A member's value carries its key, and so do the elements of an array
+// that is one; keys themselves and values outside an object carry none.
+func TestArgTextsKeys(t *testing.T) {
+	v := []byte(`{"phone": 14155550100, "tels": ["1", 2], "o": {"created_at": 1700000000}, "k\u00e9": "v"}`)
+	var got []string
+	for _, tx := range ArgTexts(v, 0, nil) {
+		got = append(got, tx.Key+"="+tx.Value)
+	}
+	want := "[=phone phone=14155550100 =tels tels=1 tels=2 =o =created_at created_at=1700000000 =ké ké=v]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("keys = %v, want %v", got, want)
+	}
+	if tx := ArgTexts([]byte(`[447911123456]`), 0, nil); len(tx) != 1 || tx[0].Key != "" {
+		t.Errorf("ArgTexts of a top-level array = %v, want one text without a key", tx)
 	}
 }
