@@ -31,35 +31,15 @@ type execer interface {
 }
 
 func insertKey(ctx context.Context, e execer, vk *keys.VirtualKey) error {
-	models, err := marshalList(vk.Models)
-	if err != nil {
-		return err
-	}
-	providers, err := marshalList(vk.Providers)
-	if err != nil {
-		return err
-	}
-	metadata := "{}"
-	if len(vk.Metadata) > 0 {
-		b, err := json.Marshal(vk.Metadata)
-		if err != nil {
-			return err
-		}
-		metadata = string(b)
-	}
-	limits, err := marshalLimits(vk.Limits)
-	if err != nil {
-		return err
-	}
-	origins, err := marshalList(vk.CORSOrigins)
+	c, err := encodeKeyColumns(vk)
 	if err != nil {
 		return err
 	}
 	_, err = e.ExecContext(ctx, `INSERT INTO virtual_keys (`+keyColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		vk.ID, vk.Hash[:], vk.Name, vk.Owner, vk.Team, vk.Policy, models, providers, metadata,
+		vk.ID, vk.Hash[:], vk.Name, vk.Owner, vk.Team, vk.Policy, c.models, c.providers, c.metadata,
 		vk.Created.UnixMicro(), nullTime(vk.Expires), nullTime(vk.Revoked), vk.RevokeReason,
-		nullTime(vk.Exposed), vk.ExposedReason, nullString(vk.RotatedTo), limits, origins)
+		nullTime(vk.Exposed), vk.ExposedReason, nullString(vk.RotatedTo), c.limits, c.origins)
 	if isUnique(err) {
 		return fmt.Errorf("%w: duplicate id or hash", keys.ErrConflict)
 	}
@@ -247,6 +227,35 @@ func scanKey(s scanner) (*keys.VirtualKey, error) {
 		return nil, fmt.Errorf("key %s: cors_origins: %w", vk.ID, err)
 	}
 	return &vk, nil
+}
+
+// jsonColumns holds the fields of a key that are stored as JSON text.
+type jsonColumns struct {
+	models, providers, metadata, limits, origins string
+}
+
+// encodeKeyColumns encodes vk's list, metadata and limits fields for the
+// virtual_keys table, as insertKey and Update store them.
+func encodeKeyColumns(vk *keys.VirtualKey) (c jsonColumns, err error) {
+	if c.models, err = marshalList(vk.Models); err != nil {
+		return c, err
+	}
+	if c.providers, err = marshalList(vk.Providers); err != nil {
+		return c, err
+	}
+	c.metadata = "{}"
+	if len(vk.Metadata) > 0 {
+		b, err := json.Marshal(vk.Metadata)
+		if err != nil {
+			return c, err
+		}
+		c.metadata = string(b)
+	}
+	if c.limits, err = marshalLimits(vk.Limits); err != nil {
+		return c, err
+	}
+	c.origins, err = marshalList(vk.CORSOrigins)
+	return c, err
 }
 
 func marshalList(l []string) (string, error) {

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/aigate-dev/aigate/internal/keys"
@@ -19,33 +18,13 @@ func unmarshalLimits(s string) (keys.Limits, error) { return keys.UnmarshalLimit
 
 // Update implements [keys.Updater].
 func (db *DB) Update(ctx context.Context, vk *keys.VirtualKey) error {
-	models, err := marshalList(vk.Models)
-	if err != nil {
-		return err
-	}
-	providers, err := marshalList(vk.Providers)
-	if err != nil {
-		return err
-	}
-	metadata := "{}"
-	if len(vk.Metadata) > 0 {
-		b, err := json.Marshal(vk.Metadata)
-		if err != nil {
-			return err
-		}
-		metadata = string(b)
-	}
-	limits, err := marshalLimits(vk.Limits)
-	if err != nil {
-		return err
-	}
-	origins, err := marshalList(vk.CORSOrigins)
+	c, err := encodeKeyColumns(vk)
 	if err != nil {
 		return err
 	}
 	err = db.update(ctx, `UPDATE virtual_keys SET name = ?, owner = ?, team = ?, policy = ?,
 			models = ?, providers = ?, metadata = ?, limits = ?, cors_origins = ? WHERE id = ?`,
-		vk.Name, vk.Owner, vk.Team, vk.Policy, models, providers, metadata, limits, origins, vk.ID)
+		vk.Name, vk.Owner, vk.Team, vk.Policy, c.models, c.providers, c.metadata, c.limits, c.origins, vk.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update key %s: %w", vk.ID, err)
 	}
