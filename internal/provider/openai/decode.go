@@ -491,7 +491,8 @@ func (d *decoder) contentPart(p path, e []byte, off int) (*gateway.Text, error) 
 }
 
 // responsesInput reads the Responses API input: a string, or an array of
-// items of which messages and tool outputs carry text.
+// items of which messages, tool calls and tool outputs carry text (see
+// responsesItem and builtinItem).
 func (d *decoder) responsesInput(v []byte, off int) error {
 	switch jsonscan.Kind(v) {
 	case '"':
@@ -578,6 +579,9 @@ func (d *decoder) responsesItem(p path, item []byte, off int) error {
 			}
 			d.req.Messages = append(d.req.Messages, gateway.Message{Role: gateway.RoleTool, Parts: d.parts(t)})
 		}
+		if string(kind) == "mcp_call" {
+			return d.builtinItem(p, kind, item, off) // its error
+		}
 	case "function_call_output", "custom_tool_call_output", "local_shell_call_output":
 		msg := gateway.Message{Role: gateway.RoleTool}
 		if output.Found() {
@@ -586,6 +590,8 @@ func (d *decoder) responsesItem(p path, item []byte, off int) error {
 			}
 		}
 		d.req.Messages = append(d.req.Messages, msg)
+	default:
+		return d.builtinItem(p, kind, item, off)
 	}
 	return nil
 }

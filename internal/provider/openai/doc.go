@@ -17,10 +17,21 @@
 //
 // [Adapter.Decode] walks the body with jsonscan and records, for every text
 // the guards may read or edit, where its JSON string stands in the body:
-// chat messages (string content, or "text"/"input_text" parts), the
-// Responses API's instructions, input (a string, or message and tool-output
-// items) and prompt variables, and embeddings input strings. The roles
-// "system" and "developer" are [gateway.RoleSystem]. A field of the wrong
+// chat messages (string content, or "text"/"input_text" parts, and the
+// arguments of an assistant's tool calls), the Responses API's
+// instructions, input (a string, or items) and prompt variables, and
+// embeddings input strings. The roles "system" and "developer" are
+// [gateway.RoleSystem]. Of the Responses input items, messages are text of
+// their role; what the model wrote in a call (function and MCP arguments, a
+// custom tool's input, shell commands, code, search queries, patches, text
+// it typed on a computer, a revised image prompt) is
+// [gateway.RoleAssistant]; what a tool returned (function, custom tool,
+// shell, code interpreter, file search, patch, program and MCP outputs and
+// errors, an MCP server's tool descriptions) is [gateway.RoleTool]; the
+// reason given for an MCP approval is [gateway.RoleUser]. Screenshots,
+// generated images, reasoning and compaction items, a program's
+// fingerprinted code, and item types the adapter does not know pass as
+// they are. A field of the wrong
 // shape, or a modelled field given twice (which providers resolve
 // differently), is refused with [gateway.CodeInvalid] and a message naming
 // the field, never quoting the request.

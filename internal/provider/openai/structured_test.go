@@ -26,8 +26,8 @@ func TestDecodeStructured(t *testing.T) {
 }
 
 // MCP calls and local shell outputs in the history are read too: the
-// call's arguments as assistant text, its output and the shell's as tool
-// text.
+// call's arguments as assistant text, its output or error and the shell's
+// output as tool text.
 func TestDecodeMCPAndShellItems(t *testing.T) {
 	req, err := Adapter{}.Decode(gateway.OpResponses, "", []byte(`{"model":"m","input":[{"role":"user","content":"u"},`+
 		`{"type":"mcp_call","id":"m1","server_label":"s","name":"f","arguments":"{\"a\":1}","output":"mcp out"},`+
@@ -42,7 +42,7 @@ func TestDecodeMCPAndShellItems(t *testing.T) {
 			got = append(got, string(m.Role)+":"+p.Value)
 		}
 	}
-	want := []string{"user:u", `assistant:{"a":1}`, "tool:mcp out", "assistant:{}", "tool:shell out"}
+	want := []string{"user:u", `assistant:{"a":1}`, "tool:mcp out", "assistant:{}", "tool:x", "tool:shell out"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("texts = %q, want %q", got, want)
 	}
