@@ -286,7 +286,11 @@ func (p *Policy) checkSecrets(req *gateway.Request) error {
 // checkPII redacts, masks, pseudonymises or blocks personal data in user,
 // assistant and tool text. A text that is a JSON document stays valid JSON
 // (see applyPIIJSON); a number of a tool call's argument object becomes a
-// string when it is replaced (see [gateway.Text.Number]).
+// string when it is replaced (see [gateway.Text.Number]), and is checked
+// by its integer digits when written in exponent form (see
+// applyPIINumber). A value of an argument object is read under its key
+// ([gateway.Text.Key], [pii.Redactor.ApplyField]): bare digits under
+// "phone" are a phone number.
 func (p *Policy) checkPII(req *gateway.Request) (*pii.Vault, error) {
 	if !p.piiOn {
 		return nil, nil
@@ -299,10 +303,13 @@ func (p *Policy) checkPII(req *gateway.Request) (*pii.Vault, error) {
 			out string
 			rep pii.Report
 		)
-		if mayBeJSON(t) {
+		switch {
+		case mayBeJSON(t):
 			out, rep = applyPIIJSON(r, p.piiFind, t.Value, p.piiPolicy)
-		} else {
-			out, rep = r.Apply(t.Value, p.piiPolicy)
+		case t.Number:
+			out, rep = applyPIINumber(r, t, p.piiPolicy)
+		default:
+			out, rep = r.ApplyField(t.Key, t.Value, p.piiPolicy)
 		}
 		for typ, n := range rep.Counts {
 			counts[typ] += n

@@ -136,28 +136,14 @@ func TestInputJSONSecretRedactedValid(t *testing.T) {
 	}
 }
 
-// readBack refuses an output that is not the view with the entities
-// replaced, so applyPIIJSON falls back to "[TYPE]" markers.
-func TestReadBackMismatch(t *testing.T) {
-	view := `{"c":"` + testCard + `"}`
-	ents := []pii.Entity{{Type: pii.CreditCard, Start: 6, End: 22}}
-	pol := pii.Policy{Default: pii.Redact}
-	if ms, ok := readBack(view, `{"c":"[CREDIT_CARD]"}`, ents, pol); !ok || len(ms) != 1 || ms[0].marker != "[CREDIT_CARD]" {
-		t.Errorf("readBack = %v, %v; want the marker", ms, ok)
-	}
-	for _, out := range []string{`{"c":"[CREDIT_CARD]x"}`, `{"x":"[CREDIT_CARD]"}`, `{"c":"[PHONE]"}`} {
-		if _, ok := readBack(view, out, ents, pol); ok {
-			t.Errorf("readBack(%s) ok, want a mismatch", out)
-		}
-	}
-}
-
 // Whatever the JSON document and the action, applyPIIJSON returns valid
 // JSON in which no entity of a type it does not allow is still found.
 func FuzzApplyPIIJSON(f *testing.F) {
 	for _, s := range []string{
 		`{"card":` + testCard + `}`, `["x\n` + testCard + `"]`, `{"p":"+1 415 555 0100","e":"a@b.example"}`,
 		`{"k\"":"\u00e9 jane@example.org\\"}`, `[1990, "1990-01-02", -4111111111111111e0]`,
+		`{"phone":14155550100,"created_at":1700000000,"tel":"447911123456"}`,
+		`{"card":4.111111111111111e15,"phone":1.4155550100e10,"x":1e400,"y":[4111111111111111E0]}`,
 	} {
 		f.Add(s, uint8(0))
 	}

@@ -422,34 +422,50 @@ func mayBeJSON(t *gateway.Text) bool {
 // jsonView(s), so an escape neither hides a value nor glues it to a word
 // ("x\n4111…"), and each replacement goes in through redactJSON, so the
 // result is valid JSON: a number that is a card number becomes the marker
-// as a string. Text that is not JSON after all gets Apply as it is.
+// as a string. A number in exponent form is checked by the digits of its
+// integer value (see expNumbers). Text that is not JSON after all gets
+// Apply as it is.
 //
-// Apply runs on the view, which issues the pseudonyms and counts the
-// entities; each replacement is then read back from its output, between
-// the stretches of the view it keeps as they are (the replacements' forms
-// are Apply's: "[TYPE]", "<TYPE_n>", or the value starred character for
-// character). Should that fail (Apply replaced more in a re-scan), every
-// entity found is redacted as "[TYPE]", and whatever a detector still
-// finds after that, up to a few rounds, before the document is given up
-// for the JSON string "[REDACTED]": valid JSON, and nothing leaks.
+// One pass finds and replaces: [pii.Redactor.ApplyEdits] on the view
+// issues the pseudonyms, counts the entities and says where each
+// replacement goes. Should the redactor have replaced more in a re-scan of
+// its output (then it returns no edits), every entity found is redacted as
+// "[TYPE]", and whatever a detector still finds after that, up to a few
+// rounds, before the document is given up for the JSON string
+// "[REDACTED]": valid JSON, and nothing leaks.
 func applyPIIJSON(r *pii.Redactor, d *pii.Detector, s string, pol pii.Policy) (string, pii.Report) {
 	view := jsonView(s)
-	out, rep := r.Apply(view, pol)
-	if out == view {
+	out, edits, rep := r.ApplyEdits(view, pol)
+	exp := mayHaveExpNumber(s)
+	if out == view && !exp {
 		return s, rep
 	}
 	if !isJSONDoc(s) {
-		if view == s {
+		switch {
+		case out == view:
+			return s, rep
+		case view == s:
 			return out, rep
 		}
 		return r.Apply(s, pol)
 	}
-	ents := d.Find(view)
-	ms, ok := readBack(view, out, ents, pol)
-	if ok {
-		return redactJSON(s, jsonOut, true, ms), rep
+	rescanned := edits == nil && out != view
+	var ms []jsonMatch
+	if rescanned {
+		ms = typeMarkers(d.Find(view), pol, nil)
+	} else {
+		ms = make([]jsonMatch, len(edits))
+		for i, e := range edits {
+			ms[i] = jsonMatch{start: e.Start, end: e.End, marker: e.New}
+		}
 	}
-	s = redactJSON(s, jsonOut, true, typeMarkers(ents, pol, ms[:0]))
+	if exp {
+		ms, rep = expNumbers(r, s, pol, ms, rep)
+	}
+	s = redactJSON(s, jsonOut, true, ms)
+	if !rescanned {
+		return s, rep
+	}
 	for range 4 {
 		if ms = typeMarkers(d.Find(jsonView(s)), pol, ms[:0]); len(ms) == 0 {
 			return s, rep
@@ -457,44 +473,6 @@ func applyPIIJSON(r *pii.Redactor, d *pii.Detector, s string, pol pii.Policy) (s
 		s = redactJSON(s, jsonOut, true, ms)
 	}
 	return `"[REDACTED]"`, rep
-}
-
-// readBack returns, for each entity of ents (found in view) that pol does
-// not allow, the text that replaced it in out, Apply's output for view;
-// ok is false when out is not view with those entities replaced.
-func readBack(view, out string, ents []pii.Entity, pol pii.Policy) (ms []jsonMatch, ok bool) {
-	at, last := 0, 0 // in out; in view
-	for _, e := range ents {
-		a := pol.For(e.Type)
-		if a == pii.Allow {
-			continue
-		}
-		if e.Start < last || !strings.HasPrefix(out[at:], view[last:e.Start]) {
-			return ms, false
-		}
-		at += e.Start - last
-		rest := out[at:]
-		n := -1
-		switch a {
-		case pii.Mask: // one byte per character: ASCII kept or starred, others starred
-			n = utf8.RuneCountInString(view[e.Start:e.End])
-		case pii.Pseudonymize:
-			if strings.HasPrefix(rest, "<"+string(e.Type)+"_") {
-				n = strings.IndexByte(rest, '>') + 1
-			}
-		default:
-			if m := "[" + string(e.Type) + "]"; strings.HasPrefix(rest, m) {
-				n = len(m)
-			}
-		}
-		if n <= 0 || n > len(rest) {
-			return ms, false
-		}
-		ms = append(ms, jsonMatch{start: e.Start, end: e.End, marker: rest[:n]})
-		at += n
-		last = e.End
-	}
-	return ms, out[at:] == view[last:]
 }
 
 // typeMarkers appends a "[TYPE]" match for each entity pol does not allow.

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -45,6 +46,7 @@ type choiceState struct {
 	esc string    // an escape cut short at the end of the last piece
 	ph  string    // a placeholder perhaps cut short, held by restoreArgs
 	lex jsonState // where the text held back by the scan stage starts
+	ctx string    // the end of the view scanned last (see scanArgs)
 }
 
 // newOutput returns the output guard for req, or nil when p has nothing to
@@ -244,13 +246,22 @@ func (st *choiceState) restoreArgs(v *pii.Vault, s string, final bool) string {
 	return string(append(b, s[at:]...))
 }
 
+// maxArgsContext bounds the end of the arguments scanned so far that
+// scanArgs reads again, as context, before the next chunk: enough for a
+// member's key before its value, and for the cue words of prose.
+const maxArgsContext = 64
+
 // scanArgs is scanOutput for s, the next chunk of tool-call arguments as
-// canonical JSON text: the detectors read it through jsonView, and
-// redaction keeps it valid JSON. final says no text follows.
+// canonical JSON text: the detectors read it through jsonView, after the
+// end of the chunk before (a member's key is there when its value starts
+// the chunk: the scan stage cuts after a quote), and redaction keeps it
+// valid JSON. A number in exponent form is checked by its integer digits
+// (see intDigits). final says no text follows.
 func (o *output) scanArgs(st *choiceState, s string, final bool) string {
 	start := st.lex
 	var toks [16]jsonToken
-	_, st.lex = jsonTokens(s, start, final, toks[:0])
+	tk, lex := jsonTokens(s, start, final, toks[:0])
+	st.lex = lex
 	if s == "" {
 		return s
 	}
@@ -266,22 +277,58 @@ func (o *output) scanArgs(st *choiceState, s string, final bool) string {
 			if p.outSecrets == ActionRedact {
 				s = redactJSON(s, start, final, jm)
 				view = jsonView(s)
+				tk, _ = jsonTokens(s, start, final, toks[:0])
 			}
 		}
 	}
+	ctx := st.ctx
 	if p.outPII != ActionOff {
-		if es := p.outFind.Find(view); len(es) > 0 {
-			jm := make([]jsonMatch, len(es))
-			for i, e := range es {
-				o.req.AddFinding(gateway.Finding{Guard: "output_pii", Rule: string(e.Type), Action: string(p.outPII), Count: 1})
-				jm[i] = jsonMatch{e.Start, e.End, "[" + string(e.Type) + "]"}
+		var jm []jsonMatch
+		for _, e := range p.outFind.Find(ctx + view) {
+			if e.Start < len(ctx) {
+				continue // scanned with the chunk before
 			}
-			if p.outPII == ActionRedact {
-				s = redactJSON(s, start, final, jm)
+			jm = append(jm, jsonMatch{e.Start - len(ctx), e.End - len(ctx), "[" + string(e.Type) + "]"})
+		}
+		for _, t := range tk {
+			if !t.num || !t.whole || !isExpNumber(s[t.start:t.end]) {
+				continue
+			}
+			if slices.ContainsFunc(jm, func(m jsonMatch) bool { return m.start < t.end && m.end > t.start }) {
+				continue
+			}
+			if ds, ok := intDigits(s[t.start:t.end]); ok {
+				if es := p.outFind.FindField(jsonMemberKey(ctx+view, len(ctx)+t.start), ds); len(es) > 0 {
+					jm = append(jm, jsonMatch{t.start, t.end, "[" + string(es[0].Type) + "]"})
+				}
 			}
 		}
+		slices.SortStableFunc(jm, func(a, b jsonMatch) int { return a.start - b.start })
+		for _, m := range jm {
+			o.req.AddFinding(gateway.Finding{Guard: "output_pii", Rule: strings.Trim(m.marker, "[]"), Action: string(p.outPII), Count: 1})
+		}
+		if len(jm) > 0 && p.outPII == ActionRedact {
+			s = redactJSON(s, start, final, jm)
+			view = jsonView(s)
+		}
+		st.ctx = argsContext(ctx, view)
 	}
 	return s
+}
+
+// argsContext returns the last maxArgsContext bytes of ctx+view, cut at
+// the start of a character.
+func argsContext(ctx, view string) string {
+	if len(view) >= maxArgsContext {
+		ctx, view = "", view[len(view)-maxArgsContext:]
+	} else if n := len(ctx) + len(view) - maxArgsContext; n > 0 {
+		ctx = ctx[n:]
+	}
+	c := ctx + view
+	for c != "" && !utf8.RuneStart(c[0]) {
+		c = c[1:]
+	}
+	return c
 }
 
 // scanOutput flags or redacts personal data and secrets in s.
@@ -307,7 +354,17 @@ func (o *output) scanOutput(s string) string {
 		}
 	}
 	if p.outPII != ActionOff {
-		if es := p.outFind.Find(s); len(es) > 0 {
+		es := p.outFind.Find(s)
+		if len(es) == 0 && isExpNumber(s) {
+			// A number of a tool call's argument object, written in
+			// exponent form: checked by its integer digits, replaced whole.
+			if ds, ok := intDigits(s); ok {
+				if es = p.outFind.Find(ds); len(es) > 0 {
+					es = []pii.Entity{{Type: es[0].Type, Start: 0, End: len(s)}}
+				}
+			}
+		}
+		if len(es) > 0 {
 			var b strings.Builder
 			at := 0
 			for _, e := range es {
