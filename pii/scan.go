@@ -657,6 +657,9 @@ scan:
 		}
 		cue = true
 	}
+	if !formatted && !cue {
+		return -1 // bare digits need a cue, whatever the library says
+	}
 	region := s.region
 	if t[i] == '+' {
 		region = ""
