@@ -25,7 +25,8 @@
 //     under a key that names a phone number ([PhoneKey]: "phone",
 //     "mobileNumber", "telefono", "电话" …) are one when valid as an
 //     international number or a national one ({"phone": 14155550100});
-//     under any other key ("created_at") cue words nearby do not count.
+//     under any other key ("created_at") only cue words in the key itself
+//     ("contact") count, for a number valid as the region's.
 //     [Detector.FindField] applies the same rule to a value whose key the
 //     caller knows.
 //   - CREDIT_CARD: 12-19 digits, optionally grouped, with a known IIN range

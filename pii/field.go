@@ -16,8 +16,9 @@ import (
 // phone number when phonenumbers validates it as an international number
 // (as if written with a '+') or, failing that, as a national number of the
 // detector's region. Under any other key it is not, and the cue words of
-// prose ("phone", "tel" a few words before) do not apply to it either:
-// in {"phone_verified": true, "created_at": 1700000000} they belong to
+// prose ("phone", "tel" a few words before) count only within the key
+// ("contact", "sms_to"), for a number valid as the region's: in
+// {"phone_verified": true, "created_at": 1700000000} they belong to
 // another member.
 //
 // The detector applies the rule by itself to JSON text it scans (the key
@@ -106,12 +107,12 @@ func phoneWord(w string) bool {
 	return false
 }
 
-// memberKey returns the key of the JSON object member whose value starts
-// at i in t (a number, or a string whose opening quote is at i-1 when str
-// is set), read back from the text: '"key"', optional spaces, ':',
-// optional spaces. ok is false when i is not where a member's value
-// starts. A key longer than maxKeyLen is not read.
-func memberKey(t string, i int, str bool) (key string, ok bool) {
+// memberKey returns where the key of the JSON object member whose value
+// starts at i in t (a number, or a string whose opening quote is at i-1
+// when str is set) starts and ends, read back from the text: '"key"',
+// optional spaces, ':', optional spaces. ok is false when i is not where a
+// member's value starts. A key longer than maxKeyLen is not read.
+func memberKey(t string, i int, str bool) (start, end int, ok bool) {
 	k := i - 1
 	if str {
 		k--
@@ -120,22 +121,22 @@ func memberKey(t string, i int, str bool) (key string, ok bool) {
 		k--
 	}
 	if k < 0 || t[k] != ':' {
-		return "", false
+		return 0, 0, false
 	}
 	k--
 	for k >= 0 && isJSONSpace(t[k]) {
 		k--
 	}
 	if k < 1 || t[k] != '"' {
-		return "", false
+		return 0, 0, false
 	}
-	end := k
+	end = k
 	for k--; k >= 0 && end-k <= maxKeyLen+1; k-- {
 		if t[k] == '"' && (k == 0 || t[k-1] != '\\') {
-			return t[k+1 : end], true
+			return k + 1, end, true
 		}
 	}
-	return "", false
+	return 0, 0, false
 }
 
 func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -49,6 +49,9 @@ func TestFindPhoneUnderKey(t *testing.T) {
 		{`{"phone_verified":true,"created_at":1700000000}`, ""},
 		{`{"phone":"x","created_at":1700000000}`, ""},
 		{`{"id": 447911123456}`, ""},
+		{`{"contact": "4155550100"}`, "4155550100"}, // a cue word in the key, and valid
+		{`{"registered_at": 1700000000}`, ""},       // a cue word in the key, but no valid number
+
 		{`{"order_id": 14155550100}`, ""},
 		{`{"note": "ref 447911123456"}`, ""}, // not a whole value: prose rules, no cue
 		{`{"phone": 12}`, ""},

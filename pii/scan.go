@@ -647,15 +647,21 @@ scan:
 	formatted := seps > 0 || t[i] == '+' || t[i] == '('
 	// The whole value of a JSON object member: its key, not the words
 	// around, says whether it is a phone number (see field.go).
-	var cue bool
-	if key, ok := s.wholeMember(i, end); !ok {
+	// loose: the cue lets through a number the library cannot place.
+	var cue, loose bool
+	if ks, ke, ok := s.wholeMember(i, end); !ok {
 		cue = s.phoneCue(i, end)
-	} else if PhoneKey(key) {
+		loose = cue
+	} else if PhoneKey(t[ks:ke]) {
 		if conf, ok := fieldPhone(cand, s.region); ok && !formatted {
 			s.add(Phone, i, end, conf)
 			return end
 		}
-		cue = true
+		cue, loose = true, true
+	} else {
+		// Cue words in the key itself ("contact") still count, those of
+		// other members do not.
+		cue = s.cue(i, i-ks, phoneCues) && !s.cue(i, i-ks, notPhoneCues)
 	}
 	if !formatted && !cue {
 		return -1 // bare digits need a cue, whatever the library says
@@ -670,7 +676,7 @@ scan:
 		s.add(Phone, i, end, 0.95)
 	case valid && (formatted || cue):
 		s.add(Phone, i, end, 0.85)
-	case cue && digits <= 13 && (formatted || digits >= 9):
+	case loose && digits <= 13 && (formatted || digits >= 9):
 		s.add(Phone, i, end, 0.6)
 	default:
 		return -1
@@ -678,18 +684,18 @@ scan:
 	return end
 }
 
-// wholeMember returns the key of the JSON object member whose whole value
-// is t[i:end], a number or the contents of a string; ok is false when
-// t[i:end] is no such value.
-func (s *scanner) wholeMember(i, end int) (key string, ok bool) {
+// wholeMember returns where the key of the JSON object member whose
+// whole value is t[i:end], a number or the contents of a string, starts
+// and ends in t; ok is false when t[i:end] is no such value.
+func (s *scanner) wholeMember(i, end int) (ks, ke int, ok bool) {
 	t := s.text
 	str := i > 0 && t[i-1] == '"'
 	if str {
 		if end >= len(t) || t[end] != '"' {
-			return "", false
+			return 0, 0, false
 		}
 	} else if end < len(t) && strings.IndexByte(",}] \t\r\n", t[end]) < 0 {
-		return "", false
+		return 0, 0, false
 	}
 	return memberKey(t, i, str)
 }
