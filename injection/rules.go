@@ -104,7 +104,12 @@ const (
 	secretNoun = "password*|passcode*|passphrase*|secret key*|api key*|secret code*|secret token*|access token*|private key*|credentials|pin code|pin number"
 )
 
-var ruleSpecs = []ruleSpec{
+// ruleSpecs are the detector's phrase rules besides the context and
+// technique ones: the classic families here, and in more languages in
+// rules_languages.go.
+var ruleSpecs = slices.Concat(classicRuleSpecs, languageRuleSpecs)
+
+var classicRuleSpecs = []ruleSpec{
 	// --- instruction override ---
 	r(RuleInstructionOverride, "en", strong, 14, enIgnore, enPrior, enInstr),
 	r(RuleInstructionOverride, "en", strong, 14, enIgnore, "all|any|your|the|my|previous|prior|above", "instruction*|rule*|guideline*|restriction*|constraint*|directive*|programming|polic*"),
