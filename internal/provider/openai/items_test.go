@@ -60,6 +60,7 @@ func TestDecodeBuiltinToolItems(t *testing.T) {
 		`{"type":"program","id":"pr","call_id":"pr","code":"return 42","fingerprint":"fp"},` +
 		`{"type":"reasoning","id":"rs","summary":[{"type":"summary_text","text":"thinking"}],"encrypted_content":"ENC"},` +
 		`{"type":"future_item","action":{"command":[1]},"output":7},` +
+		`{"type":"custom_tool_call_output","call_id":"ct","output":[{"type":"input_text","text":"custom out"},{"type":"input_image","image_url":"https://i.example/y.png"}]},` +
 		`{"role":"user","content":"v"}]}`
 	req, err := Adapter{}.Decode(gateway.OpResponses, "", []byte(body))
 	if err != nil {
@@ -83,6 +84,7 @@ func TestDecodeBuiltinToolItems(t *testing.T) {
 		"assistant:{}", "tool:bad call",
 		"assistant:{}", "tool:tool failed",
 		"tool:42",
+		"tool:custom out",
 		"user:v"}
 	if diff := cmp.Diff(want, roleTexts(t, req)); diff != "" {
 		t.Errorf("texts mismatch (-want +got):\n%s", diff)
