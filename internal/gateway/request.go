@@ -84,7 +84,8 @@ type Request struct {
 	ArrayStream bool
 	// JSONOutput is set when the client asked for the answer as JSON
 	// (OpenAI response_format or Responses text.format json_object or
-	// json_schema, Gemini responseMimeType application/json): the answer
+	// json_schema, Gemini responseMimeType application/json, Anthropic
+	// output_config.format json_schema): the answer
 	// text is then JSON text, which output guards read like tool-call
 	// arguments (see [ToolArgs]).
 	JSONOutput bool
