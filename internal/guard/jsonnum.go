@@ -47,8 +47,8 @@ func intDigits(lit string) (ds string, ok bool) {
 		b = append(b, lit[i])
 		i++
 	}
-	if i == start {
-		return "", false
+	if i == start || i-start > 1 && lit[start] == '0' {
+		return "", false // no digits, or a leading zero JSON does not allow
 	}
 	frac := 0
 	if i < len(lit) && lit[i] == '.' {

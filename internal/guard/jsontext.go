@@ -430,8 +430,10 @@ func mayBeJSON(t *gateway.Text) bool {
 // issues the pseudonyms, counts the entities and says where each
 // replacement goes. Should the redactor have replaced more in a re-scan of
 // its output (then it returns no edits), every entity found is redacted as
-// "[TYPE]", and whatever a detector still finds after that, up to a few
-// rounds, before the document is given up for the JSON string
+// "[TYPE]". When that happened, or when the document came out other than
+// the re-scanned view but for quotes (a number in exponent form replaced,
+// an escape swallowed), whatever a detector still finds is redacted too,
+// up to a few rounds, before the document is given up for the JSON string
 // "[REDACTED]": valid JSON, and nothing leaks.
 func applyPIIJSON(r *pii.Redactor, d *pii.Detector, s string, pol pii.Policy) (string, pii.Report) {
 	view := jsonView(s)
@@ -459,13 +461,19 @@ func applyPIIJSON(r *pii.Redactor, d *pii.Detector, s string, pol pii.Policy) (s
 			ms[i] = jsonMatch{start: e.Start, end: e.End, marker: e.New}
 		}
 	}
+	n := len(ms)
 	if exp {
 		ms, rep = expNumbers(r, s, pol, ms, rep)
 	}
 	s = redactJSON(s, jsonOut, true, ms)
-	if !rescanned {
+	if !rescanned && len(ms) == n && len(s) >= len(out) {
+		// ApplyEdits re-scanned out; the document differs from it only by
+		// quotes around numbers it replaced, which move nothing closer.
 		return s, rep
 	}
+	// Replacements the re-scan did not see (numbers in exponent form,
+	// escapes a replacement swallowed) may have brought a cue within reach
+	// of a value: look again.
 	for range 4 {
 		if ms = typeMarkers(d.Find(jsonView(s)), pol, ms[:0]); len(ms) == 0 {
 			return s, rep

@@ -285,10 +285,12 @@ func (o *output) scanArgs(st *choiceState, s string, final bool) string {
 	if p.outPII != ActionOff {
 		var jm []jsonMatch
 		for _, e := range p.outFind.Find(ctx + view) {
-			if e.Start < len(ctx) {
+			if e.End <= len(ctx) {
 				continue // scanned with the chunk before
 			}
-			jm = append(jm, jsonMatch{e.Start - len(ctx), e.End - len(ctx), "[" + string(e.Type) + "]"})
+			// A value the chunk before began (its start was let through
+			// unseen) is redacted from where this chunk starts.
+			jm = append(jm, jsonMatch{max(e.Start-len(ctx), 0), e.End - len(ctx), "[" + string(e.Type) + "]"})
 		}
 		for _, t := range tk {
 			if !t.num || !t.whole || !isExpNumber(s[t.start:t.end]) {

@@ -222,3 +222,24 @@ func FuzzOutputArgsValid(f *testing.F) {
 		}
 	})
 }
+
+// A value the scan stage let begin in one chunk (an IBAN's letters, cut
+// before its digits) is still found with the next, and what is left of it
+// redacted.
+func TestOutputArgsValueAcrossChunks(t *testing.T) {
+	p, err := NewPolicy("t", PolicySpec{OutputPII: ActionRedact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const args = `{"iban":"DE89 3704 0044 0532 0130 00","n":1}`
+	everySplit(args, func(pieces []string) {
+		got, err := runArgs(p.newOutput(&gateway.Request{}, nil), pieces...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v struct{ IBAN string }
+		if err := json.Unmarshal([]byte(got), &v); err != nil || strings.Contains(v.IBAN, "3704") || !strings.HasSuffix(v.IBAN, "[IBAN]") {
+			t.Fatalf("pieces %q: arguments = %s (%v), want the IBAN redacted", pieces, got, err)
+		}
+	})
+}
