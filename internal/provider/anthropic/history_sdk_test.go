@@ -1,10 +1,7 @@
 package anthropic_test
 
 import (
-	"context"
 	"errors"
-	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,58 +12,10 @@ import (
 
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/guard"
-	"github.com/aigate-dev/aigate/internal/provider"
 	"github.com/aigate-dev/aigate/internal/provider/anthropic"
+	"github.com/aigate-dev/aigate/internal/provider/providertest"
 	"github.com/aigate-dev/aigate/internal/upstreamsim"
-	"github.com/aigate-dev/aigate/secretscan"
 )
-
-// policyGuard returns a guard for newMiniGateway that applies the real
-// input guards of a policy compiled from spec.
-func policyGuard(t *testing.T, spec guard.PolicySpec) func(*gateway.Request) error {
-	t.Helper()
-	ps, err := guard.NewPolicies(map[string]guard.PolicySpec{"p": spec}, "p")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pg := &guard.PolicyGuard{Policies: ps, Adapters: map[gateway.Dialect]provider.Adapter{gateway.DialectAnthropic: anthropic.Adapter{}}}
-	h := pg.Middleware(gateway.HandlerFunc(func(context.Context, *gateway.Request) (*gateway.Response, error) {
-		return &gateway.Response{}, nil
-	}))
-	return func(req *gateway.Request) error {
-		_, err := h.Serve(context.Background(), req)
-		return err
-	}
-}
-
-// recordingSim is the simulator with the bodies it received.
-type recordingSim struct {
-	*httptest.Server
-	mu     sync.Mutex
-	bodies []string
-}
-
-func newRecordingSim(t *testing.T) *recordingSim {
-	t.Helper()
-	s := &recordingSim{}
-	h := upstreamsim.Anthropic()
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		s.mu.Lock()
-		s.bodies = append(s.bodies, string(b))
-		s.mu.Unlock()
-		r.Body = io.NopCloser(strings.NewReader(string(b)))
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *recordingSim) received() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.bodies...)
-}
 
 // serverToolHistory is a conversation whose assistant turn holds a web
 // search's results, with title in the first, and a bash run's output.
@@ -100,17 +49,12 @@ func serverToolHistory(title, stdout string) sdk.MessageNewParams {
 // nothing goes upstream; an e-mail address in a bash run's output arrives
 // upstream pseudonymised.
 func TestSDKServerToolResultsGuarded(t *testing.T) {
-	sc := secretscan.Default()
-	rule, ok := sc.Rule("openai-project-key")
-	if !ok || rule.Example == nil {
-		t.Fatal("no example for openai-project-key")
-	}
-	pasted := rule.Example(rand.New(rand.NewPCG(3, 4)))
+	pasted := providertest.Credential(t, "openai-project-key", 3)
 	const email = "jane.roe@example.org"
 
 	t.Run("secret-refused", func(t *testing.T) {
-		sim := newRecordingSim(t)
-		gw := newMiniGateway(t, sim.URL, policyGuard(t, guard.PolicySpec{}))
+		sim := providertest.NewRecordingServer(t, upstreamsim.Anthropic())
+		gw := newMiniGateway(t, sim.URL, providertest.PolicyGuard(t, gateway.DialectAnthropic, anthropic.Adapter{}, guard.PolicySpec{}))
 		client := newClient(gw.URL)
 		_, err := client.Messages.New(t.Context(), serverToolHistory("Status: key "+pasted, "ok"))
 		var apiErr *sdk.Error
@@ -120,19 +64,19 @@ func TestSDKServerToolResultsGuarded(t *testing.T) {
 		if strings.Contains(apiErr.Message, pasted) {
 			t.Error("the refusal quotes the key")
 		}
-		if n := len(sim.received()); n != 0 {
+		if n := len(sim.Received()); n != 0 {
 			t.Errorf("upstream received %d requests, want none", n)
 		}
 	})
 
 	t.Run("email-pseudonymised", func(t *testing.T) {
-		sim := newRecordingSim(t)
-		gw := newMiniGateway(t, sim.URL, policyGuard(t, guard.PolicySpec{PII: map[string]string{"default": "allow", "EMAIL": "pseudonymize"}}))
+		sim := providertest.NewRecordingServer(t, upstreamsim.Anthropic())
+		gw := newMiniGateway(t, sim.URL, providertest.PolicyGuard(t, gateway.DialectAnthropic, anthropic.Adapter{}, guard.PolicySpec{PII: map[string]string{"default": "allow", "EMAIL": "pseudonymize"}}))
 		client := newClient(gw.URL)
 		if _, err := client.Messages.New(t.Context(), serverToolHistory("Status", "contact: "+email+"\n")); err != nil {
 			t.Fatal(err)
 		}
-		got := sim.received()
+		got := sim.Received()
 		if len(got) != 1 {
 			t.Fatalf("upstream received %d requests, want 1", len(got))
 		}

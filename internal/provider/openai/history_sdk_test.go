@@ -2,18 +2,15 @@ package openai_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"io"
-	randv2 "math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/openai/openai-go/v3"
@@ -24,8 +21,8 @@ import (
 	"github.com/aigate-dev/aigate/internal/guard"
 	"github.com/aigate-dev/aigate/internal/provider"
 	aiopenai "github.com/aigate-dev/aigate/internal/provider/openai"
+	"github.com/aigate-dev/aigate/internal/provider/providertest"
 	"github.com/aigate-dev/aigate/internal/upstreamsim"
-	"github.com/aigate-dev/aigate/secretscan"
 )
 
 func runtimeKey(prefix string) string {
@@ -43,15 +40,8 @@ func guardedGateway(t *testing.T, upstream string, spec guard.PolicySpec) string
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, err := guard.NewPolicies(map[string]guard.PolicySpec{"p": spec}, "p")
-	if err != nil {
-		t.Fatal(err)
-	}
 	ad := aiopenai.Adapter{}
-	pg := &guard.PolicyGuard{Policies: ps, Adapters: map[gateway.Dialect]provider.Adapter{gateway.DialectOpenAI: ad}}
-	check := pg.Middleware(gateway.HandlerFunc(func(context.Context, *gateway.Request) (*gateway.Response, error) {
-		return &gateway.Response{}, nil
-	}))
+	guarded := providertest.PolicyGuard(t, gateway.DialectOpenAI, ad, spec)
 	up := &provider.Upstream{Name: "openai", Type: provider.TypeOpenAI, BaseURL: base, Auth: provider.AuthBearer}
 	key := gateway.NewSecret(runtimeKey("sk-upstream-"))
 	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -63,7 +53,7 @@ func guardedGateway(t *testing.T, upstream string, spec guard.PolicySpec) string
 		body, _ := io.ReadAll(r.Body)
 		req, err := ad.Decode(op, model, body)
 		if err == nil {
-			_, err = check.Serve(r.Context(), req)
+			err = guarded(req)
 		}
 		var out []byte
 		if err == nil {
@@ -83,35 +73,6 @@ func guardedGateway(t *testing.T, upstream string, spec guard.PolicySpec) string
 	}))
 	t.Cleanup(gw.Close)
 	return gw.URL
-}
-
-// recordingSim is the simulator with the bodies it received.
-type recordingSim struct {
-	*httptest.Server
-	mu     sync.Mutex
-	bodies []string
-}
-
-func newRecordingSim(t *testing.T) *recordingSim {
-	t.Helper()
-	s := &recordingSim{}
-	h := upstreamsim.OpenAI()
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		s.mu.Lock()
-		s.bodies = append(s.bodies, string(b))
-		s.mu.Unlock()
-		r.Body = io.NopCloser(bytes.NewReader(b))
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *recordingSim) received() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.bodies...)
 }
 
 // shellHistory is a Responses conversation whose history holds a shell
@@ -137,19 +98,14 @@ func shellHistory(command, stdout string) responses.ResponseNewParams {
 // upstream; an e-mail address in the output arrives upstream
 // pseudonymised.
 func TestSDKShellItemsGuarded(t *testing.T) {
-	sc := secretscan.Default()
-	rule, ok := sc.Rule("openai-project-key")
-	if !ok || rule.Example == nil {
-		t.Fatal("no example for openai-project-key")
-	}
-	pasted := rule.Example(randv2.New(randv2.NewPCG(7, 8)))
+	pasted := providertest.Credential(t, "openai-project-key", 7)
 	const email = "jane.roe@example.org"
 	newClient := func(base string) openai.Client {
 		return openai.NewClient(option.WithBaseURL(base+"/v1"), option.WithAPIKey(runtimeKey("agk_test_")), option.WithMaxRetries(0))
 	}
 
 	t.Run("secret-refused", func(t *testing.T) {
-		sim := newRecordingSim(t)
+		sim := providertest.NewRecordingServer(t, upstreamsim.OpenAI())
 		client := newClient(guardedGateway(t, sim.URL, guard.PolicySpec{}))
 		_, err := client.Responses.New(t.Context(), shellHistory("OPENAI_API_KEY="+pasted+" git log -1", "commit 1"))
 		var apiErr *openai.Error
@@ -159,18 +115,18 @@ func TestSDKShellItemsGuarded(t *testing.T) {
 		if strings.Contains(apiErr.Message, pasted) {
 			t.Error("the refusal quotes the key")
 		}
-		if n := len(sim.received()); n != 0 {
+		if n := len(sim.Received()); n != 0 {
 			t.Errorf("upstream received %d requests, want none", n)
 		}
 	})
 
 	t.Run("email-pseudonymised", func(t *testing.T) {
-		sim := newRecordingSim(t)
+		sim := providertest.NewRecordingServer(t, upstreamsim.OpenAI())
 		client := newClient(guardedGateway(t, sim.URL, guard.PolicySpec{PII: map[string]string{"default": "allow", "EMAIL": "pseudonymize"}}))
 		if _, err := client.Responses.New(t.Context(), shellHistory("git log -1 --format=%ae", email+"\n")); err != nil {
 			t.Fatal(err)
 		}
-		got := sim.received()
+		got := sim.Received()
 		if len(got) != 1 {
 			t.Fatalf("upstream received %d requests, want 1", len(got))
 		}
