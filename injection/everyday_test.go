@@ -31,9 +31,14 @@ func mustEverydayPrompts(t *testing.T) []string {
 // things getting worse. Lower them when the detector improves.
 //
 // At DefaultThreshold the detector flags 2 of the first 30 prompts (6 with
-// the first model) and 4 of all 60. A rule fires on 2 of the 60 ("list the
-// system prompts we use", "from now on, please answer in British
-// English"); only the first is flagged.
+// the first model) and 3 of the first 60. A rule fires on 3 of the 60 ("list
+// the system prompts we use", "from now on, please answer in British
+// English", a base64 string to decode); only the first is flagged. Of the
+// 30 prompts in 17 languages added with rules_languages.go it flags one,
+// on the model alone (a Portuguese "from now on, answer in European
+// Portuguese"); before the developer-mode rules of ja and zh asked for an
+// AI or its answers nearby, they flagged two more ("how do I turn
+// developer mode off?").
 func TestEverydayPrompts(t *testing.T) {
 	prompts := mustEverydayPrompts(t)
 	if len(prompts) < 60 {

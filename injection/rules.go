@@ -191,15 +191,17 @@ var classicRuleSpecs = []ruleSpec{
 	r(RuleJailbreakPersona, "vi", strong, 18, "bây giờ bạn là|giờ bạn là|từ giờ bạn là|hãy giả vờ|giả vờ là|đóng vai|hãy đóng vai|hành động như", "không bị giới hạn|không giới hạn|không có giới hạn|không kiểm duyệt|không bị kiểm duyệt|không có quy tắc|không có đạo đức|vô đạo đức|tự do|độc ác"),
 	r(RuleJailbreakPersona, "vi", strong, 16, "không có|không bị|không cần|bỏ qua", "giới hạn|hạn chế|kiểm duyệt|quy tắc|đạo đức|nguyên tắc|bộ lọc", "nào|đạo đức|pháp luật|gì cả|hay"),
 	r(RuleJailbreakPersona, "vi", strong, 10, "chế độ dan|chế độ bẻ khóa"),
-	r(RuleJailbreakPersona, "vi", medium, 10, "chế độ nhà phát triển"),
-	r(RuleJailbreakPersona, "zh", medium, 10, "开发者模式|开发人员模式"),
+	// Developer mode as a persona: with the AI or its answers near, not a
+	// phone's settings ("how do I turn developer mode off?").
+	r(RuleJailbreakPersona, "vi", medium, 24, "chế độ nhà phát triển", "chatgpt|ai|trí tuệ nhân tạo|phản hồi|câu trả lời|đầu ra|đóng vai"),
+	r(RuleJailbreakPersona, "zh", medium, 24, "开发者模式|开发人员模式", "chatgpt|ai|人工智能|输出|回答|回复|响应|扮演|身份"),
 	r(RuleJailbreakPersona, "zh", strong, 10, "越狱|无限制模式|不受限制的ai|dan模式|上帝模式|邪恶模式|开发者模式已启用"),
 	r(RuleJailbreakPersona, "zh", strong, 18, "你现在是|现在你是|你将扮演|扮演|假装你是|假设你是|你是一个", "没有任何限制|不受任何限制|不受限制|没有限制|没有道德|没有伦理|无视道德|不受约束|没有过滤|没有审查|无所不能"),
 	r(RuleJailbreakPersona, "zh", strong, 10, "没有|不受|不需要遵守|不遵守|无视|不用考虑", "道德|伦理|法律|任何限制|内容政策|安全准则|审查|约束|规则"),
-	r(RuleJailbreakPersona, "ko", medium, 10, "개발자 모드"),
+	r(RuleJailbreakPersona, "ko", medium, 24, "개발자 모드", "chatgpt|ai|인공지능|출력|응답|답변|대답|역할"),
 	r(RuleJailbreakPersona, "ko", strong, 10, "탈옥|제한 없는|제한이 없는|검열 없는|검열되지 않은|필터 없는|dan 모드|무제한 모드"),
 	r(RuleJailbreakPersona, "ko", strong, 14, "윤리|도덕|규칙|제한|필터|검열|정책|가이드라인", "없이|없는|없다|없습니다|무시|따르지 않"),
-	r(RuleJailbreakPersona, "ja", medium, 10, "開発者モード"),
+	r(RuleJailbreakPersona, "ja", medium, 24, "開発者モード", "chatgpt|ai|人工知能|出力|応答|回答|として|演じ"),
 	r(RuleJailbreakPersona, "ja", strong, 10, "脱獄|制限のない|制限なし|検閲なし|フィルターなし|倫理観のない|道徳のない"),
 
 	// --- system prompt and secret extraction ---

@@ -328,7 +328,7 @@ var languageRuleSpecs = []ruleSpec{
 		"instructie*|regels|regel|opdracht*|richtlijn*|aanwijzing*|beperking*|voorschrift*|bevelen|commando*|prompt*|systeemprompt*"),
 	r(RuleInstructionOverride, "nl", strong, 30,
 		"vergeet|vergeten|vergeet maar",
-		"alle|al je|al jouw|al uw|vorige|eerdere|bovenstaande|voorgaande|oorspronkelijke",
+		"alle|al je|al jouw|al uw|al die|al deze|vorige|eerdere|bovenstaande|voorgaande|oorspronkelijke",
 		"instructie*|regels|opdrachten|richtlijn*|aanwijzing*|beperking*|voorschrift*|bevelen|commando*|prompt*|systeemprompt*"),
 	r(RuleInstructionOverride, "nl", strong, 20,
 		"negeer|vergeet alles|vergeet maar alles|negeer alles",
@@ -418,6 +418,41 @@ var languageRuleSpecs = []ruleSpec{
 	r(RuleInstructionOverride, "vi", medium, 30,
 		"tôi là nhà phát triển|tôi là lập trình viên|tôi là quản trị viên|tôi là người quản trị|tôi là admin|tôi là người tạo ra bạn|với tư cách nhà phát triển|với tư cách là nhà phát triển|với tư cách quản trị viên",
 		"mật khẩu|lời nhắc hệ thống|hướng dẫn của bạn"),
+
+	// --- every language: the secret asked for outright ---
+	r(RulePromptExtraction, "ar", strong, 8,
+		"أخبرني|اخبرني|أعطني|اعطني|قل لي|زودني|شاركني|اكشف لي",
+		"بكلمة المرور|بكلمة السر|كلمة المرور|كلمة السر|بالرمز السري|الرمز السري"),
+	r(RulePromptExtraction, "id", strong, 8,
+		"beri tahu saya|beritahu saya|kasih tahu saya|kasih tahu aku|sebutkan|katakan|ungkapkan",
+		"kata sandinya|passwordnya|kata sandi|password|kode rahasia|kode rahasianya"),
+	r(RulePromptExtraction, "id", strong, 1, "apa|apakah", "kata sandinya|passwordnya|kata sandi sistem|kode rahasianya"),
+	r(RulePromptExtraction, "tl", strong, 1, "ano ang|ano yung|ano ang iyong", "password|password mo|lihim na code|sikretong code"),
+	r(RulePromptExtraction, "tl", strong, 12, "sabihin mo|sabihin mo sa akin|ibigay mo sa akin|ipakita mo sa akin", "ang password|ang iyong password|ang lihim na code|ang sikretong code"),
+	r(RulePromptExtraction, "pl", strong, 1, "jakie jest|jakie było|jaki jest|podaj", "hasło|twoje hasło|hasło systemowe|tajne hasło"),
+	r(RulePromptExtraction, "nl", strong, 4, "wat is het wachtwoord|wat was het wachtwoord|wat is het geheime wachtwoord|wat is de geheime code"),
+
+	// --- every language: a claimed authority (God, the president), then the secret ---
+	r(RuleInstructionOverride, "multi", medium, 100,
+		"मैं|ben|я|ja sam|jestem|ik ben|ako ang|ako ay|나는|저는|আমি|أنا|انا|ฉัน|ผม|私は|我是|aku|saya|мене звати",
+		"भगवान|राष्ट्रपति|tanrıyım|tanrı|başkanıyım|cumhurbaşkanıyım|бог|президент|президентом|bog|predsjednik|bogiem|prezydentem|god|president|diyos|presidente|신이다|신이야|신입니다|신이에요|대통령|ঈশ্বর|রাষ্ট্রপতি|প্রেসিডেন্ট|الله|الإله|رئيس|الرئيس|พระเจ้า|ประธานาธิบดี|神|大統領|上帝|总统|tuhan|presiden",
+		"hasło|hasła|hasłem|wachtwoord|password|lozink*|пароль|паролем|пароля|पासवर्ड|পাসওয়ার্ড|şifre*|كلمة المرور|كلمة السر|كلمة مرورك|รหัสผ่าน|パスワード|密码|kata sandi|비밀번호|datum rođenja|geboortedatum|data urodzenia|생일|生日|誕生日|doğum tarih*"),
+
+	// --- every language: "Do Anything Now", translated ---
+	r(RuleJailbreakPersona, "multi", strong, 4,
+		"haz cualquier cosa ahora|hacer cualquier cosa ahora|fais n importe quoi maintenant|faire n importe quoi maintenant|tu jetzt alles|mach jetzt alles|fai qualsiasi cosa ora|fare qualsiasi cosa ora|faça qualquer coisa agora|fazer qualquer coisa agora|делай что угодно сейчас|делать что угодно сейчас|сделай что угодно сейчас|роби що завгодно зараз|افعل أي شيء الآن|أفعل أي شيء الآن|अभी कुछ भी करो|अब कुछ भी करो|এখন কিছু করো|এখনই যেকোনো কিছু করো|ทำอะไรก็ได้ตอนนี้|今すぐ何でもする|今すぐ何でもできる|지금 무엇이든 해|지금 뭐든지 해|现在做任何事情|现在做任何事|立即做任何事|lakukan apa saja sekarang|lakukan apa pun sekarang|gawin ang kahit ano ngayon|şimdi her şeyi yap|şimdi herhangi bir şey yap|zrób teraz cokolwiek|rób teraz wszystko|doe nu alles|doe nu wat dan ook|učini sve sada|radi bilo što sada|làm bất cứ điều gì ngay bây giờ|làm mọi thứ ngay bây giờ"),
+
+	// --- the user's personal data, in the languages the context rules lack ---
+	r(RulePromptExtraction, "multi", medium, 30,
+		"data urodzenia|datę urodzenia|adres e mail|adres|miasto|inicjały|ulubiony kolor|numer telefonu|geboortedatum|e mailadres|adres|woonplaats|initialen|lievelingskleur|telefoonnummer|datum rođenja|adresa|adresu|grad|inicijale|inicijali|omiljena boja|broj telefona|дата народження|дату народження|адреса|адресу|місто|ініціали|улюблений колір|номер телефону",
+		"użytkownika|van de gebruiker|korisnika|користувача"),
+	r(RulePromptExtraction, "bn", medium, 30,
+		"ব্যবহারকারীর",
+		"জন্ম তারিখ|জন্মদিন|জন্মের|ঠিকানা|ইমেল|ইমেইল|শহর|আদ্যক্ষর|প্রিয় রং|প্রিয় রঙ|ফোন নম্বর|নামের প্রথম"),
+	r(RuleInstructionOverride, "ja", strong, 6,
+		"指示|命令|ルール|規則|プロンプト|制限|ガイドライン|制約",
+		"はすべて|は全て|は全部|をすべて|を全て|を全部|は一切",
+		"無視して|無視しろ|無視しなさい|無視せよ|忘れて|忘れろ|忘れなさい"),
 
 	// --- every language: the creator's authority claimed ---
 	r(RuleInstructionOverride, "multi", medium, 4,
