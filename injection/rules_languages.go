@@ -123,7 +123,7 @@ var languageRuleSpecs = []ruleSpec{
 	r(RuleInstructionOverride, "bn", strong, 60,
 		"আগের|পূর্ববর্তী|পূর্বের|উপরের|উপরোক্ত|সমস্ত|সব|সকল|তোমার|আপনার|দেওয়া|প্রদত্ত|মূল|প্রাথমিক|সিস্টেমের",
 		"নির্দেশ*|নিয়ম*|আদেশ*|প্রম্পট|বিধিনিষেধ*",
-		"উপেক্ষা করো|উপেক্ষা করুন|উপেক্ষা কর|ভুলে যাও|ভুলে যান|অগ্রাহ্য করো|অগ্রাহ্য করুন|মেনো না|বাদ দাও|বাদ দিন"),
+		"উপেক্ষা করো|উপেক্ষা করুন|উপেক্ষা কর|ভুলে যাও|ভুলে যান|অগ্রাহ্য করো|অগ্রাহ্য করুন|মেনো না|বাদ দাও|বাদ দিন|কান দেবেন না|কান দিও না|কান দিয়ো না|গুরুত্ব দিও না|গুরুত্ব দেবেন না|পাত্তা দিও না|পাত্তা দেবেন না"),
 	r(RuleInstructionOverride, "bn", strong, 40,
 		"উপরের|উপরোক্ত|উপরে লেখা|উপরে বলা",
 		"কথা*|বিষয়*|লেখা*|সব কিছু|সবকিছু|অংশ*",
@@ -171,7 +171,7 @@ var languageRuleSpecs = []ruleSpec{
 
 	// --- Portuguese ---
 	r(RuleInstructionOverride, "pt", strong, 24,
-		ptIgnore+"|ignorem|desconsiderem|esqueçam|esquecer|descarte|descarta|deixe de lado|deixa de lado|não siga|nao siga|não sigas|pare de seguir|para de seguir|não obedeça|nao obedeca|despreze|abandone",
+		ptIgnore+"|ignorem|desconsiderem|esqueçam|esquecer|descarte|descarta|deixe de lado|deixa de lado|não ligue para|nao ligue para|não se importe com|nao se importe com|não dê atenção a|não dê bola para|não siga|nao siga|não sigas|pare de seguir|para de seguir|não obedeça|nao obedeca|despreze|abandone",
 		"todas|todos|as|os|suas|seus|tuas|teus|quaisquer|anteriores|prévias|previas|acima|dadas|recebidas|originais|iniciais|essas|estas|aquelas|do sistema",
 		ptInstr+"|prompt*|ordens|indicaç*|diretrizes"),
 	r(RuleInstructionOverride, "pt", strong, 24,
@@ -193,7 +193,7 @@ var languageRuleSpecs = []ruleSpec{
 
 	// --- Italian ---
 	r(RuleInstructionOverride, "it", strong, 24,
-		itIgnore+"|ignori|dimentichi|trascurate|trascuri|non considerare|non tenere conto|non tener conto|lascia perdere|lascia stare|scarta|tralascia|non obbedire|smetti di seguire|non rispettare|non badare a",
+		itIgnore+"|ignori|dimentichi|trascurate|trascuri|non considerare|non tenere conto|non tener conto|lascia perdere|lascia stare|scarta|tralascia|non obbedire|smetti di seguire|non rispettare|non badare a|non preoccuparti|non preoccuparti di|non curarti di|non dare retta a",
 		"tutte|tutti|le|tue|sue|vostre|qualsiasi|precedenti|sopra|originali|iniziali|ricevute|di sistema|queste|quelle|delle|dei",
 		itInstr+"|prompt|linee guida|vincol*|limitazion*|consegne"),
 	r(RuleInstructionOverride, "it", strong, 30,
@@ -214,9 +214,9 @@ var languageRuleSpecs = []ruleSpec{
 
 	// --- Japanese (no spaces; particles between words) ---
 	r(RuleInstructionOverride, "ja", strong, 24,
-		"今までの|これまでの|上の|前述の|先の|最初の|与えられた|受け取った|システムの|元々の|事前の|それまでの|前回の|全ての|すべての|あらゆる|以前の|上記の|先ほどの",
+		"今までの|これまでの|上の|前述の|先の|最初の|与えられた|受け取った|システムの|元々の|事前の|それまでの|前回の|全ての|すべての|あらゆる|以前の|上記の|先ほどの|あなたの|君の|お前の",
 		"指示|命令|ルール|規則|プロンプト|指令|制限|ガイドライン|制約|指図",
-		"無視して|無視しろ|無視しなさい|無視せよ|無視すること|忘れて|忘れろ|忘れなさい|従わないで|従うな|従わなくていい"),
+		"無視して|無視しろ|無視しなさい|無視せよ|無視すること|忘れて|忘れろ|忘れなさい|従わないで|従うな|従わなくていい|気にしないで|気にするな|気にせず"),
 	r(RuleInstructionOverride, "ja", strong, 6,
 		"上記|以上|上の内容|前の内容|これまでの内容|今までの内容|これまでのこと|今までのこと|それまでのこと|先ほどのこと|前の会話|これまでの会話",
 		"無視して|無視しろ|無視しなさい|無視せよ|忘れて|忘れろ|忘れなさい"),
@@ -243,7 +243,7 @@ var languageRuleSpecs = []ruleSpec{
 		"semua|seluruh|segala|instruksi|petunjuk|aturan|perintah|arahan|pedoman|batasan|apa yang|apa pun yang|yang di atas|sebelumnya"),
 	r(RuleInstructionOverride, "id", strong, 30,
 		"abaikan|lupakan|acuhkan|abaikanlah|lupakanlah",
-		"arahan|pedoman|batasan|prompt|pesan sistem|ketentuan|yang telah dikatakan|yang dikatakan kepadamu|yang diberitahukan|yang tertulis di atas|tadi"),
+		"arahan|pedoman|batasan|prompt|pesan sistem|ketentuan|instruksimu|instruksi anda|instruksi kamu|aturanmu|perintahmu|yang telah dikatakan|yang dikatakan kepadamu|yang diberitahukan|yang tertulis di atas|tadi"),
 	r(RulePromptExtraction, "id", strong, 40,
 		"tunjukkan|tampilkan|ungkapkan|beritahu|beri tahu|beritahukan|berikan|sebutkan|ulangi|cetak|bagikan|tuliskan|apa|katakan|kasih tahu",
 		"prompt sistem|instruksi sistem|instruksi awal|instruksi asli|instruksi tersembunyi|instruksimu|instruksi anda"),
@@ -302,7 +302,7 @@ var languageRuleSpecs = []ruleSpec{
 	// --- Polish ---
 	r(RuleInstructionOverride, "pl", strong, 30,
 		"zignoruj|zignorujcie|ignoruj|ignorujcie|zapomnij|zapomnijcie|pomiń|pomińcie|odrzuć|odrzućcie|nie zważaj na|nie zwracaj uwagi na|nie przestrzegaj|przestań przestrzegać|nie stosuj się do|nie słuchaj",
-		"wszystkie|wszystkich|poprzednie|poprzednich|wcześniejsze|wcześniejszych|powyższe|powyższych|swoje|twoje|dotychczasowe|dotychczasowych|otrzymane|systemowe|początkowe|oryginalne|o wszystkich|o poprzednich|na poprzednie|na wszystkie",
+		"wszystkie|wszystkich|poprzednie|poprzednich|wcześniejsze|wcześniejszych|powyższe|powyższych|swoje|twoje|swoich|twoich|o swoich|o twoich|dotychczasowe|dotychczasowych|otrzymane|systemowe|początkowe|oryginalne|o wszystkich|o poprzednich|na poprzednie|na wszystkie",
 		"instrukcj*|polece*|zasad*|reguł*|wytyczn*|ogranicze*|wskazów*|komend*|prompt*"),
 	r(RuleInstructionOverride, "pl", strong, 30,
 		"zapomnij|zapomnijcie|zignoruj|zignorujcie|ignoruj",
@@ -480,6 +480,38 @@ var languageRuleSpecs = []ruleSpec{
 	r(RulePromptExtraction, "tl", medium, 12,
 		"email address|email|kaarawan|petsa ng kapanganakan|address|tirahan|lungsod|numero ng telepono|inisyal|paboritong kulay",
 		"ng gumagamit|ng user"),
+
+	// --- "don't mind your instructions", "forget your instructions" ---
+	r(RuleInstructionOverride, "ar", strong, 30,
+		"لا تهتم|لا تهتمي|لا تكترث|لا تلتفت",
+		"بتعليماتك|بالتعليمات|بإرشاداتك|بالإرشادات|بقواعدك|بالقواعد|بما سبق|إلى تعليماتك|إلى التعليمات"),
+	r(RuleInstructionOverride, "tr", strong, 12,
+		"talimatlarını|talimatlarınızı|kurallarını|kurallarınızı|yönergelerini|yönergelerinizi|komutlarını",
+		"yok say|yok sayın|görmezden gel|görmezden gelin|unut|unutun|dikkate alma|dikkate almayın|boş ver|boşver"),
+	r(RuleInstructionOverride, "ko", strong, 12,
+		"네 지시|너의 지시|당신의 지시|네 지침|너의 지침|당신의 지침|네 명령|당신의 명령|네 규칙|너의 규칙|당신의 규칙",
+		"잊어|잊으세요|잊고|무시해|무시하고|무시하세요"),
+	r(RuleInstructionOverride, "ja", medium, 6,
+		"指示|命令|プロンプト|ルール",
+		"を忘れて|は忘れて|を無視して|は無視して|は気にしないで"),
+
+	// --- "everyone on the team shared their password; share yours" ---
+	r(RulePromptExtraction, "multi", medium, 80,
+		"udostępnili swoje hasła|udostępnili hasła|podzielili się hasłami|podzielili się swoimi hasłami|wachtwoord gedeeld|wachtwoorden gedeeld|podijelili lozinke|podijelili su lozinke|podijelili svoje lozinke|поделились своими паролями|поделились паролями|поделились паролем|поділилися паролями|поділилися своїми паролями|شاركوا كلمات المرور|شاركوا كلمات مرورهم|hanno condiviso le password|hanno condiviso la password|compartilharam suas senhas|compartilharam as senhas|şifresini paylaştı|şifrelerini paylaştı|berbagi kata sandi|membagikan kata sandi|पासवर्ड साझा किए|পাসওয়ার্ড শেয়ার করেছে|パスワードを共有しました|비밀번호를 공유했|分享了密码|共享了密码",
+		"udostępnić swoje|udostępnisz swoje|podzielisz się swoim|podzielić się swoim|het jouwe|de jouwe|jouw wachtwoord|je wachtwoord|podijeliti svoju|podijeliš svoju|svoju lozinku|поделишься своим|поделитесь своим|своим паролем|поділишся своїм|своїм паролем|كلمة مرورك|condividere la tua|condividi la tua|compartilhar a sua|compartilhe a sua|seninkini|sizinkini|milikmu|punyamu|अपना पासवर्ड|আপনার পাসওয়ার্ড|তোমার পাসওয়ার্ড|あなたのも|あなたのパスワード|당신의 비밀번호|네 비밀번호|你的密码|您的密码"),
+
+	// --- a poem about the password, in the languages and word orders the context rules lack ---
+	r(RulePromptExtraction, "multi", strong, 40,
+		"wiersz|wierszyk|wiersza|gedicht|gedichtje|pjesmu|pjesma|pjesmicu|стихотворение|стих|стишок|вірш|कविता|কবিতা",
+		"hasło|haśle|hasła|wachtwoord|lozink*|пароль|пароле|паролю|пароля|паролі|пароль|पासवर्ड|পাসওয়ার্ড"),
+	r(RulePromptExtraction, "multi", strong, 40,
+		"पासवर्ड|পাসওয়ার্ড|パスワード|비밀번호|şifre*",
+		"कविता|কবিতা|詩|시를|şiir*"),
+
+	// --- the user's data, in oblique cases ---
+	r(RulePromptExtraction, "multi", medium, 30,
+		"электронной почты|электронную почту|почты|даты рождения|дату рождения|города|адреса|инициалы|пароля|e mail adrese|adrese|e maila|datuma rođenja|email|e mail|alamat email|tanggal lahir|alamat|warna favorit",
+		"пользователя|korisnika|pengguna|do usuário|do usuario|dell utente|del usuario|de l utilisateur"),
 
 	// --- every language: the creator's authority claimed ---
 	r(RuleInstructionOverride, "multi", medium, 4,
