@@ -37,7 +37,7 @@ var techniqueRuleSpecs = []ruleSpec{
 	r(RuleInstructionOverride, "en", weak, 30, "logically|logically speaking|it s only logical|it is only logical", "if you|you should|you would|you must|so you|then you|we can|we could"),
 
 	r(RuleInstructionOverride, "multi", medium, 40, "أنا|انا|я|ben|saya|aku|मैं|ฉัน|ผม|나는|저는|私は|我是|我",
-		"محاسب|شرطي|ضابط|مطور|مدير|الرئيس|бухгалтер|полицейский|администратор|muhasebeci|polis|yönetici|akuntan|polisi|administrator|लेखाकार|पुलिस|प्रशासक|นักบัญชี|ตำรวจ|ผู้ดูแลระบบ|회계사|경찰|관리자|開発者|管理者|会計士|警察|会计|警察|管理员|开发者",
+		"محاسب|شرطي|ضابط|الرئيس|бухгалтер|полицейский|muhasebeci|polis|akuntan|polisi|लेखाकार|पुलिस|นักบัญชี|ตำรวจ|회계사|경찰|会計士|警察|会计|警察",
 		"قاعدة بيانات|كلمة المرور|базу данных|пароль|veritabanı|şifre|basis data|kata sandi|डेटाबेस|पासवर्ड|ฐานข้อมูล|รหัสผ่าน|데이터베이스|비밀번호|データベース|パスワード|数据库|密码"),
 	r(RulePromptExtraction, "multi", weak, 4, "قاعدة بياناتك|قاعدة البيانات الخاصة بك|вашей базе данных|вашу базу данных|твоей базе данных|твою базу данных|tu base de datos|su base de datos|votre base de données|ta base de données|deine datenbank|ihre datenbank|il tuo database|seu banco de dados|sua base de dados|cơ sở dữ liệu của bạn|veritabanınız*|basis data anda|basis datamu|आपके डेटाबेस|ฐานข้อมูลของคุณ|당신의 데이터베이스|あなたのデータベース|你的数据库|您的数据库"),
 
@@ -54,7 +54,7 @@ var techniqueRuleSpecs = []ruleSpec{
 	r(RuleInstructionOverride, "hr", strong, 24, "zaboravi|zaboravite|zanemari|zanemarite|ignoriraj|ignorirajte|ignoriši|ignorisi|ignoriši", "sve|sva|prethodne|prethodna|prijašnje|gornje|ranije|tvoje|svoje", "instrukcij*|upute|uputa|uputstva|naredb*|pravila|zadatke|smjernice"),
 	r(RuleInstructionOverride, "pl", strong, 24, "zignoruj|zignorujcie|ignoruj|zapomnij|zapomnijcie|pomiń", "wszystkie|wszystko|poprzednie|wcześniejsze|powyższe|swoje|twoje", "instrukcj*|polecen*|zasad*|reguł*|wytyczn*|co"),
 	r(RuleInstructionOverride, "cs", strong, 24, "ignoruj|ignorujte|zapomeň|zapomeňte|zapomen", "všechny|všechno|předchozí|výše uvedené|dřívější|své", "instrukce|pokyny|pravidla|příkazy|co"),
-	r(RuleInstructionOverride, "nl", strong, 24, "negeer|vergeet", "alle|vorige|eerdere|bovenstaande|je|jouw|voorgaande|alles", "instructies|regels|opdrachten|richtlijnen|aanwijzingen|wat"),
+	r(RuleInstructionOverride, "nl", strong, 24, "negeer|vergeet", "alle|vorige|eerdere|bovenstaande|je|jouw|voorgaande|alles", "instructies|opdrachten|richtlijnen|aanwijzingen|wat"),
 	r(RuleInstructionOverride, "sv", strong, 24, "ignorera|glöm|strunta i", "alla|tidigare|föregående|ovanstående|dina|allt", "instruktioner|regler|direktiv|anvisningar|som"),
 	r(RuleInstructionOverride, "ro", strong, 24, "ignoră|ignorati|ignorați|uită|uitați", "toate|instrucțiunile|regulile|tot|anterioare|de mai sus", "instrucțiuni*|reguli*|anterioare|de mai sus|ce"),
 	r(RuleInstructionOverride, "uk", strong, 24, "ігноруй|ігноруйте|забудь|забудьте", "всі|усі|попередні|все|вищезазначені", "інструкції|правила|вказівки|команди|що"),
