@@ -24,7 +24,8 @@
 //     In JSON text the key decides for a member's whole value: bare digits
 //     under a key that names a phone number ([PhoneKey]: "phone",
 //     "mobileNumber", "telefono", "电话" …) are one when valid as an
-//     international number or a national one ({"phone": 14155550100});
+//     international number or a national one ({"phone": 14155550100},
+//     and the elements of {"phones": [...]});
 //     under any other key ("created_at") only cue words in the key itself
 //     ("contact") count, for a number valid as the region's.
 //     [Detector.FindField] applies the same rule to a value whose key the

@@ -110,23 +110,35 @@ func phoneWord(w string) bool {
 // memberKey returns where the key of the JSON object member whose value
 // starts at i in t (a number, or a string whose opening quote is at i-1
 // when str is set) starts and ends, read back from the text: '"key"',
-// optional spaces, ':', optional spaces. ok is false when i is not where a
-// member's value starts. A key longer than maxKeyLen is not read.
+// optional spaces, ':', optional spaces. The value may also be one of the
+// first maxElems elements of an array of numbers and strings that is the
+// member's value ({"phones": [14155550100, "447911123456"]}). ok is false
+// when i is not where such a value starts. A key longer than maxKeyLen,
+// or an element longer than maxKeyLen, is not read past.
 func memberKey(t string, i int, str bool) (start, end int, ok bool) {
 	k := i - 1
 	if str {
 		k--
 	}
-	for k >= 0 && isJSONSpace(t[k]) {
-		k--
+	k = spaceBack(t, k)
+	for n := 0; k >= 0 && t[k] == ','; n++ {
+		if n == maxElems-1 {
+			return 0, 0, false
+		}
+		if k = scalarBack(t, spaceBack(t, k-1)); k < -1 {
+			return 0, 0, false
+		}
+		if k = spaceBack(t, k); k >= 0 && t[k] != ',' && t[k] != '[' {
+			return 0, 0, false
+		}
+	}
+	if k >= 0 && t[k] == '[' {
+		k = spaceBack(t, k-1)
 	}
 	if k < 0 || t[k] != ':' {
 		return 0, 0, false
 	}
-	k--
-	for k >= 0 && isJSONSpace(t[k]) {
-		k--
-	}
+	k = spaceBack(t, k-1)
 	if k < 1 || t[k] != '"' {
 		return 0, 0, false
 	}
@@ -137,6 +149,42 @@ func memberKey(t string, i int, str bool) (start, end int, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// maxElems bounds the elements of an array memberKey reads back over.
+const maxElems = 16
+
+// spaceBack returns the index of the last byte at or before k that is not
+// JSON white space (-1 for none).
+func spaceBack(t string, k int) int {
+	for k >= 0 && isJSONSpace(t[k]) {
+		k--
+	}
+	return k
+}
+
+// scalarBack returns the index just before the JSON number or string that
+// ends at k in t, or -2 when none of at most maxKeyLen bytes does.
+func scalarBack(t string, k int) int {
+	if k < 0 {
+		return -2
+	}
+	if t[k] == '"' {
+		for j := k - 1; j >= 0 && k-j <= maxKeyLen+1; j-- {
+			if t[j] == '"' && (j == 0 || t[j-1] != '\\') {
+				return j - 1
+			}
+		}
+		return -2
+	}
+	j := k
+	for j >= 0 && k-j <= maxKeyLen && (isDigit(t[j]) || t[j] == '.' || t[j] == '-' || t[j] == '+' || t[j] == 'e' || t[j] == 'E') {
+		j--
+	}
+	if j == k || j >= 0 && k-j > maxKeyLen {
+		return -2
+	}
+	return j
 }
 
 func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

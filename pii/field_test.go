@@ -54,19 +54,21 @@ func TestFindPhoneUnderKey(t *testing.T) {
 
 		{`{"order_id": 14155550100}`, ""},
 		{`{"note": "ref 447911123456"}`, ""}, // not a whole value: prose rules, no cue
+		{`{"phones": [14155550100, "447911123456"]}`, "14155550100 447911123456"},
+		{`{"tel":["x", 1.5, 447911123456]}`, "447911123456"},
+		{`{"ids": [14155550100], "phone": 1}`, ""},
+		{`{"phone": [{"n": 447911123456}]}`, ""}, // in an object in the array: its own key
+		{`[447911123456]`, ""},
 		{`{"phone": 12}`, ""},
 		{`{"phone": 1700000000000000}`, ""}, // 16 digits
 	} {
-		var got []string
+		got := []string{}
 		for _, e := range d.Find(tt.text) {
 			if e.Type == Phone {
 				got = append(got, tt.text[e.Start:e.End])
 			}
 		}
-		want := []string{}
-		if tt.want != "" {
-			want = append(want, tt.want)
-		}
+		want := strings.Fields(tt.want)
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("Find(%s) phones = %q, want %q", tt.text, got, want)
 		}

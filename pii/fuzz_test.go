@@ -13,6 +13,7 @@ func fuzzSeeds(f *testing.F) {
 	f.Add("call 0487 98 11 92 or 10.0.0.1 or fe80::1ff:fe23:4567:890a")
 	f.Add(`{"phone": 14155550100, "created_at": 1700000000, "tel":"447911123456"}`)
 	f.Add(`{"電話番号":81312345678,"x":{"mobile" :"4155550100"}}`)
+	f.Add(`{"phones":[ "x" ,1.5e3, 14155550100,"447911123456"],"ids":[1700000000]}`)
 	for _, c := range structuredCases()[:40] {
 		f.Add(c.text)
 	}

@@ -95,6 +95,14 @@ func TestInputPhoneUnderKeyDocument(t *testing.T) {
 	if _, err := piiPolicy(t, map[string]string{"PHONE": "block"}).checkInput(req, nil); err == nil {
 		t.Error("the phone numbers of a tool result were not refused")
 	}
+	// The elements of an array under the key too.
+	req, text := toolResult(`{"phones": [14155550100, "447911123456"], "ids": [447911123456]}`)
+	if _, err := piiPolicy(t, map[string]string{"default": "redact"}).checkInput(req, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"phones": ["[PHONE]", "[PHONE]"], "ids": [447911123456]}`; text.Value != want {
+		t.Errorf("tool result = %s, want %s", text.Value, want)
+	}
 }
 
 // The pseudonym of a phone number written as a number restores in the
