@@ -47,10 +47,16 @@ var languageRuleSpecs = []ruleSpec{
 		"пароль|пароля|паролем|системный промпт|твои инструкции|свои инструкции|секретный ключ"),
 	r(RuleJailbreakPersona, "ru", strong, 40,
 		"теперь ты|ты теперь|отныне ты|с этого момента ты|с этого момента вы|теперь вы|представь что ты|притворись|притворитесь|сыграй роль|веди себя как|ведите себя как",
+		"ии|искусственный интеллект|искусственным интеллектом|бот|ботом|ассистент|ассистентом|помощник|помощником|модель|моделью|нейросеть|нейросетью|чат бот|чатбот|dan|персонаж|персонажем|ai",
 		"без ограничений|без каких либо ограничений|без правил|без цензуры|без фильтров|без морали|без этики|неограниченн*|нецензурн*|свободен от правил|свободна от правил|свободен от ограничений|свободна от ограничений"),
+	r(RuleJailbreakPersona, "ru", strong, 40,
+		"теперь ты|ты теперь|отныне ты|с этого момента ты|с этого момента вы|теперь вы|представь что ты|притворись|притворитесь|сыграй роль|веди себя как|ведите себя как",
+		"без ограничений|без каких либо ограничений|без правил|без цензуры|без фильтров|без морали|без этики|неограниченн*|нецензурн*|свободен от правил|свободна от правил|свободен от ограничений|свободна от ограничений",
+		"ии|искусственный интеллект|искусственным интеллектом|бот|ботом|ассистент|ассистентом|помощник|помощником|модель|моделью|нейросеть|нейросетью|чат бот|чатбот|dan|персонаж|персонажем|ai"),
+
 	r(RuleJailbreakPersona, "ru", strong, 20,
 		"у тебя нет|у вас нет|ты не связан|вы не связаны|ты не ограничен|тебя не ограничивают",
-		"никаких ограничений|никаких правил|этических|моральных|фильтров|цензуры"),
+		"этических|моральных|никаких этических|никаких моральных|фильтров|цензуры"),
 	r(RuleJailbreakPersona, "ru", strong, 8, "режим dan|режим джейлбрейка|джейлбрейк|режим без ограничений"),
 
 	// --- Ukrainian ---
@@ -74,7 +80,12 @@ var languageRuleSpecs = []ruleSpec{
 		"пароль|пароля|системний промпт|твої інструкції|свої інструкції|секретний ключ"),
 	r(RuleJailbreakPersona, "uk", strong, 40,
 		"тепер ти|ти тепер|відтепер ти|з цього моменту ти|тепер ви|уяви що ти|уявіть що ви|вдавай що ти|прикинься|зіграй роль|поводься як",
+		"ші|штучний інтелект|штучним інтелектом|бот|ботом|асистент|асистентом|помічник|помічником|модель|моделлю|нейромережа|чат бот|dan|персонаж|ai",
 		"без обмежень|без будь яких обмежень|без правил|без цензури|без фільтрів|без моралі|без етики|необмежен*|вільний від правил|вільний від обмежень|вільна від правил"),
+	r(RuleJailbreakPersona, "uk", strong, 40,
+		"тепер ти|ти тепер|відтепер ти|з цього моменту ти|тепер ви|уяви що ти|уявіть що ви|вдавай що ти|прикинься|зіграй роль|поводься як",
+		"без обмежень|без будь яких обмежень|без правил|без цензури|без фільтрів|без моралі|без етики|необмежен*|вільний від правил|вільний від обмежень|вільна від правил",
+		"ші|штучний інтелект|штучним інтелектом|бот|ботом|асистент|асистентом|помічник|помічником|модель|моделлю|нейромережа|чат бот|dan|персонаж|ai"),
 
 	// --- Arabic (noun before adjective) ---
 	r(RuleInstructionOverride, "ar", strong, 40,
@@ -95,7 +106,13 @@ var languageRuleSpecs = []ruleSpec{
 		"كلمة المرور|كلمة السر|كلمة مرورك|تعليماتك|موجه النظام"),
 	r(RuleJailbreakPersona, "ar", strong, 40,
 		"أنت الآن|انت الان|أنت الان|من الآن فصاعدا|من الان فصاعدا|من الآن|تظاهر بأنك|تظاهر انك|تخيل أنك|تخيل انك|اعتبر نفسك|العب دور|تصرف مثل",
+		"ذكاء اصطناعي|ذكاءً اصطناعياً|ذكاء اصطناعيا|مساعد|مساعدا|مساعداً|نموذج|نموذجا|روبوت|بوت|dan|شخصية|ai",
 		"بلا قيود|بدون قيود|دون قيود|بلا حدود|بدون حدود|بلا قواعد|بدون قواعد|دون قواعد|بلا رقابة|بدون رقابة|بدون فلتر|بلا فلاتر|بدون فلاتر|بلا أخلاق|بدون أخلاق|غير مقيد|غير مقيّد"),
+	r(RuleJailbreakPersona, "ar", strong, 40,
+		"أنت الآن|انت الان|أنت الان|من الآن فصاعدا|من الان فصاعدا|من الآن|تظاهر بأنك|تظاهر انك|تخيل أنك|تخيل انك|اعتبر نفسك|العب دور|تصرف مثل",
+		"بلا قيود|بدون قيود|دون قيود|بلا حدود|بدون حدود|بلا قواعد|بدون قواعد|دون قواعد|بلا رقابة|بدون رقابة|بدون فلتر|بلا فلاتر|بدون فلاتر|بلا أخلاق|بدون أخلاق|غير مقيد|غير مقيّد",
+		"ذكاء اصطناعي|ذكاءً اصطناعياً|ذكاء اصطناعيا|مساعد|مساعدا|مساعداً|نموذج|نموذجا|روبوت|بوت|dan|شخصية|ai"),
+
 	r(RuleJailbreakPersona, "ar", strong, 8, "ذكاء اصطناعي بلا قيود|ذكاء اصطناعي بدون قيود|ذكاء اصطناعي غير مقيد|وضع dan|وضع بلا قيود"),
 	r(RuleJailbreakPersona, "ar", medium, 8, "كسر الحماية"),
 
@@ -120,7 +137,13 @@ var languageRuleSpecs = []ruleSpec{
 		"पासवर्ड|सिस्टम प्रॉम्प्ट|आपके निर्देश|तुम्हारे निर्देश"),
 	r(RuleJailbreakPersona, "hi", strong, 60,
 		"अब आप|अब तुम|अब से आप|अब से तुम|आज से तुम|आज से आप|मान लो कि तुम|कल्पना करो कि तुम|दिखावा करो|नाटक करो",
+		"एआई|ai|बॉट|सहायक|मॉडल|चैटबॉट|dan|कृत्रिम बुद्धि",
 		"बिना किसी प्रतिबंध|बिना प्रतिबंध|बिना किसी रोक|बिना रोक टोक|बिना नियम|बिना किसी नियम|कोई प्रतिबंध नहीं|कोई नियम नहीं|कोई सीमा नहीं|बिना सेंसर|बिना किसी सेंसर|अप्रतिबंधित|बिना नैतिकता|कोई नैतिकता नहीं"),
+	r(RuleJailbreakPersona, "hi", strong, 60,
+		"अब आप|अब तुम|अब से आप|अब से तुम|आज से तुम|आज से आप|मान लो कि तुम|कल्पना करो कि तुम|दिखावा करो|नाटक करो",
+		"बिना किसी प्रतिबंध|बिना प्रतिबंध|बिना किसी रोक|बिना रोक टोक|बिना नियम|बिना किसी नियम|कोई प्रतिबंध नहीं|कोई नियम नहीं|कोई सीमा नहीं|बिना सेंसर|बिना किसी सेंसर|अप्रतिबंधित|बिना नैतिकता|कोई नैतिकता नहीं",
+		"एआई|ai|बॉट|सहायक|मॉडल|चैटबॉट|dan|कृत्रिम बुद्धि"),
+
 	r(RuleJailbreakPersona, "hi", medium, 8, "कुछ भी कर रहे हैं बॉट|कुछ भी करने वाला बॉट|अभी कुछ भी करो"),
 
 	// --- Bengali (verb last, negation after the verb) ---
@@ -144,7 +167,13 @@ var languageRuleSpecs = []ruleSpec{
 		"পাসওয়ার্ড|সিস্টেম প্রম্পট|তোমার নির্দেশ*|মূল্যায়ন"),
 	r(RuleJailbreakPersona, "bn", strong, 60,
 		"এখন থেকে তুমি|এখন তুমি|এখন থেকে আপনি|তুমি এখন|আপনি এখন|ভান করো|ভান করুন|কল্পনা করো তুমি",
+		"এআই|ai|বট|সহকারী|মডেল|চ্যাটবট|dan|কৃত্রিম বুদ্ধিমত্তা",
 		"কোনো সীমাবদ্ধতা নেই|কোন সীমাবদ্ধতা নেই|সীমাবদ্ধতা ছাড়া|সীমাবদ্ধতাহীন|কোনো নিয়ম নেই|কোন নিয়ম নেই|নিয়ম ছাড়া|নিয়মহীন|সেন্সর ছাড়া|বিধিনিষেধ ছাড়া|কোনো বিধিনিষেধ নেই|নৈতিকতা ছাড়া"),
+	r(RuleJailbreakPersona, "bn", strong, 60,
+		"এখন থেকে তুমি|এখন তুমি|এখন থেকে আপনি|তুমি এখন|আপনি এখন|ভান করো|ভান করুন|কল্পনা করো তুমি",
+		"কোনো সীমাবদ্ধতা নেই|কোন সীমাবদ্ধতা নেই|সীমাবদ্ধতা ছাড়া|সীমাবদ্ধতাহীন|কোনো নিয়ম নেই|কোন নিয়ম নেই|নিয়ম ছাড়া|নিয়মহীন|সেন্সর ছাড়া|বিধিনিষেধ ছাড়া|কোনো বিধিনিষেধ নেই|নৈতিকতা ছাড়া",
+		"এআই|ai|বট|সহকারী|মডেল|চ্যাটবট|dan|কৃত্রিম বুদ্ধিমত্তা"),
+
 	r(RuleJailbreakPersona, "bn", medium, 8, "সীমা থেকে মুক্ত|সীমাবদ্ধতা থেকে মুক্ত|নিয়ম থেকে মুক্ত|বিধিনিষেধ থেকে মুক্ত"),
 
 	// --- Thai (no spaces; negation before the verb) ---
@@ -171,7 +200,12 @@ var languageRuleSpecs = []ruleSpec{
 		"รหัสผ่าน|พรอมต์ระบบ|พรอมท์ระบบ|คำสั่งของคุณ"),
 	r(RuleJailbreakPersona, "th", strong, 60,
 		"ตอนนี้คุณคือ|ต่อจากนี้คุณคือ|จากนี้ไปคุณคือ|ตอนนี้คุณเป็น|จากนี้ไปคุณเป็น|ต่อจากนี้คุณเป็น|แกล้งทำเป็น|สมมติว่าคุณเป็น|สวมบทบาทเป็น",
+		"เอไอ|ai|บอท|ผู้ช่วย|โมเดล|แชทบอท|dan|ปัญญาประดิษฐ์",
 		"ไม่มีข้อจำกัด|ไร้ข้อจำกัด|ไม่มีกฎ|ไร้กฎ|ไม่มีการเซ็นเซอร์|ไม่ถูกจำกัด|ไม่มีขีดจำกัด|ไม่มีศีลธรรม|ไร้ศีลธรรม"),
+	r(RuleJailbreakPersona, "th", strong, 60,
+		"ตอนนี้คุณคือ|ต่อจากนี้คุณคือ|จากนี้ไปคุณคือ|ตอนนี้คุณเป็น|จากนี้ไปคุณเป็น|ต่อจากนี้คุณเป็น|แกล้งทำเป็น|สมมติว่าคุณเป็น|สวมบทบาทเป็น",
+		"ไม่มีข้อจำกัด|ไร้ข้อจำกัด|ไม่มีกฎ|ไร้กฎ|ไม่มีการเซ็นเซอร์|ไม่ถูกจำกัด|ไม่มีขีดจำกัด|ไม่มีศีลธรรม|ไร้ศีลธรรม",
+		"เอไอ|ai|บอท|ผู้ช่วย|โมเดล|แชทบอท|dan|ปัญญาประดิษฐ์"),
 
 	// --- Portuguese ---
 	r(RuleInstructionOverride, "pt", strong, 24,
@@ -192,8 +226,14 @@ var languageRuleSpecs = []ruleSpec{
 		"senha*|palavra passe|suas instruções|prompt do sistema"),
 	r(RuleJailbreakPersona, "pt", strong, 30,
 		"agora você é|agora voce é|agora voce e|agora você será|a partir de agora você é|a partir de agora voce é|você agora é|voce agora e|agora és|finja ser|finja que é|finja que você é|aja como|atue como|faça de conta que|comporte se como",
+		"ia|ai|inteligência artificial|assistente|bot|chatbot|modelo|dan|personagem",
 		"sem restrições|sem restricoes|sem filtros|sem censura|sem regras|sem limites|sem ética|sem etica|sem moral|irrestrit*|livre de regras|livre de restrições|sem qualquer restrição|sem nenhuma restrição|sem nenhuma regra"),
-	r(RuleJailbreakPersona, "pt", strong, 12, "você não tem|voce nao tem", "restrições|restricoes|regras|limites|filtros|censura"),
+	r(RuleJailbreakPersona, "pt", strong, 30,
+		"agora você é|agora voce é|agora voce e|agora você será|a partir de agora você é|a partir de agora voce é|você agora é|voce agora e|agora és|finja ser|finja que é|finja que você é|aja como|atue como|faça de conta que|comporte se como",
+		"sem restrições|sem restricoes|sem filtros|sem censura|sem regras|sem limites|sem ética|sem etica|sem moral|irrestrit*|livre de regras|livre de restrições|sem qualquer restrição|sem nenhuma restrição|sem nenhuma regra",
+		"ia|ai|inteligência artificial|assistente|bot|chatbot|modelo|dan|personagem"),
+
+	r(RuleJailbreakPersona, "pt", strong, 12, "você não tem|voce nao tem", "restrições éticas|restricoes eticas|regras éticas|filtros|censura"),
 	r(RuleJailbreakPersona, "pt", medium, 6, "modo dan|modo jailbreak"),
 
 	// --- Italian ---
@@ -214,8 +254,14 @@ var languageRuleSpecs = []ruleSpec{
 		"password|parola d ordine|le tue istruzioni|prompt di sistema"),
 	r(RuleJailbreakPersona, "it", strong, 30,
 		"ora sei|adesso sei|da ora in poi sei|d ora in poi sei|da adesso sei|da questo momento sei|fingi di essere|fai finta di essere|comportati come|agisci come|interpreta",
+		"ia|ai|intelligenza artificiale|assistente|bot|chatbot|modello|dan|personaggio",
 		"senza restrizioni|senza filtri|senza censura|senza regole|senza limiti|senza etica|senza morale|libero da regole|libera da regole|libero da restrizioni|non censurat*|senza alcuna restrizione|senza alcun limite"),
-	r(RuleJailbreakPersona, "it", strong, 12, "non hai", "restrizioni|regole|limiti|filtri|censura"),
+	r(RuleJailbreakPersona, "it", strong, 30,
+		"ora sei|adesso sei|da ora in poi sei|d ora in poi sei|da adesso sei|da questo momento sei|fingi di essere|fai finta di essere|comportati come|agisci come|interpreta",
+		"senza restrizioni|senza filtri|senza censura|senza regole|senza limiti|senza etica|senza morale|libero da regole|libera da regole|libero da restrizioni|non censurat*|senza alcuna restrizione|senza alcun limite",
+		"ia|ai|intelligenza artificiale|assistente|bot|chatbot|modello|dan|personaggio"),
+
+	r(RuleJailbreakPersona, "it", strong, 12, "non hai", "restrizioni etiche|regole etiche|filtri|censura"),
 	r(RuleJailbreakPersona, "it", medium, 6, "modalità dan|modalita dan|modalità jailbreak"),
 
 	// --- Japanese (no spaces; particles between words) ---
@@ -238,7 +284,13 @@ var languageRuleSpecs = []ruleSpec{
 		"パスワード|あなたの指示|システムプロンプト|すべて答え|全て答え"),
 	r(RuleJailbreakPersona, "ja", strong, 30,
 		"今からあなたは|これからあなたは|あなたは今|今後あなたは|あなたはもう|今からお前は|これからお前は",
+		"ai|アシスタント|ボット|モデル|チャットボット|dan|キャラクター|人工知能",
 		"制限のない|制限なし|制限がない|制約のない|ルールのない|ルールがない|検閲なし|検閲のない|倫理観のない|フィルターのない|道徳のない|規則に縛られない"),
+	r(RuleJailbreakPersona, "ja", strong, 30,
+		"今からあなたは|これからあなたは|あなたは今|今後あなたは|あなたはもう|今からお前は|これからお前は",
+		"制限のない|制限なし|制限がない|制約のない|ルールのない|ルールがない|検閲なし|検閲のない|倫理観のない|フィルターのない|道徳のない|規則に縛られない",
+		"ai|アシスタント|ボット|モデル|チャットボット|dan|キャラクター|人工知能"),
+
 	r(RuleJailbreakPersona, "ja", strong, 24,
 		"制約のない|ルールのない|ルールがない|検閲のない|規則に縛られない",
 		"として振る舞|になりきって|のふりをして|を演じて"),
@@ -262,7 +314,12 @@ var languageRuleSpecs = []ruleSpec{
 		"kata sandi|password|instruksimu|prompt sistem"),
 	r(RuleJailbreakPersona, "id", strong, 30,
 		"sekarang kamu adalah|sekarang kamu|sekarang anda adalah|mulai sekarang kamu|mulai sekarang anda|kamu sekarang|anda sekarang|berpura puralah|berpura pura|bertindaklah sebagai|bayangkan kamu",
+		"ai|asisten|bot|chatbot|model|dan|kecerdasan buatan|karakter",
 		"tanpa batasan|tanpa aturan|tanpa sensor|tanpa filter|tanpa etika|tanpa moral|tidak terbatas|bebas dari aturan|bebas dari batasan|tidak punya batasan|tidak memiliki batasan|tidak punya aturan|tidak memiliki aturan"),
+	r(RuleJailbreakPersona, "id", strong, 30,
+		"sekarang kamu adalah|sekarang kamu|sekarang anda adalah|mulai sekarang kamu|mulai sekarang anda|kamu sekarang|anda sekarang|berpura puralah|berpura pura|bertindaklah sebagai|bayangkan kamu",
+		"tanpa batasan|tanpa aturan|tanpa sensor|tanpa filter|tanpa etika|tanpa moral|tidak terbatas|bebas dari aturan|bebas dari batasan|tidak punya batasan|tidak memiliki batasan|tidak punya aturan|tidak memiliki aturan",
+		"ai|asisten|bot|chatbot|model|dan|kecerdasan buatan|karakter"),
 
 	// --- Tagalog (negation before the verb) ---
 	r(RuleInstructionOverride, "tl", strong, 24,
@@ -280,7 +337,12 @@ var languageRuleSpecs = []ruleSpec{
 		"password|iyong mga tagubilin|system prompt"),
 	r(RuleJailbreakPersona, "tl", strong, 30,
 		"ikaw ngayon ay|ngayon ikaw ay|mula ngayon ikaw ay|mula ngayon ikaw|magpanggap kang|magpanggap ka|magkunwari kang|kunwari ikaw ay|ikaw ay isang",
+		"ai|assistant|katulong|bot|chatbot|modelo|dan|karakter",
 		"walang limitasyon|walang patakaran|walang mga patakaran|walang paghihigpit|walang sensor|walang filter|walang moralidad|malaya sa mga patakaran|walang hangganan"),
+	r(RuleJailbreakPersona, "tl", strong, 30,
+		"ikaw ngayon ay|ngayon ikaw ay|mula ngayon ikaw ay|mula ngayon ikaw|magpanggap kang|magpanggap ka|magkunwari kang|kunwari ikaw ay|ikaw ay isang",
+		"walang limitasyon|walang patakaran|walang mga patakaran|walang paghihigpit|walang sensor|walang filter|walang moralidad|malaya sa mga patakaran|walang hangganan",
+		"ai|assistant|katulong|bot|chatbot|modelo|dan|karakter"),
 
 	// --- Turkish (verb last; negation inside the verb) ---
 	r(RuleInstructionOverride, "tr", strong, 40,
@@ -304,7 +366,13 @@ var languageRuleSpecs = []ruleSpec{
 		"şifre*|parola*|talimatların*|sistem istem*"),
 	r(RuleJailbreakPersona, "tr", strong, 40,
 		"artık sen|bundan sonra sen|şu andan itibaren sen|sen artık|sen şimdi|şimdi sen|gibi davran|rolüne bürün|olduğunu hayal et|olduğunu farz et",
+		"yapay zek*|asistan*|sohbet bot*|bot*|model*|dan|karakter*|ai",
 		"kısıtlamasız|kuralsız|filtresiz|sansürsüz|hiçbir kısıtlama*|hiçbir kural*|etik kuralları olmayan|ahlaki sınırları olmayan|kısıtlaması olmayan|kuralı olmayan"),
+	r(RuleJailbreakPersona, "tr", strong, 40,
+		"artık sen|bundan sonra sen|şu andan itibaren sen|sen artık|sen şimdi|şimdi sen|gibi davran|rolüne bürün|olduğunu hayal et|olduğunu farz et",
+		"kısıtlamasız|kuralsız|filtresiz|sansürsüz|hiçbir kısıtlama*|hiçbir kural*|etik kuralları olmayan|ahlaki sınırları olmayan|kısıtlaması olmayan|kuralı olmayan",
+		"yapay zek*|asistan*|sohbet bot*|bot*|model*|dan|karakter*|ai"),
+
 	r(RuleJailbreakPersona, "tr", medium, 6, "dan modu|jailbreak modu"),
 
 	// --- Polish ---
@@ -328,7 +396,12 @@ var languageRuleSpecs = []ruleSpec{
 		"hasło|hasła|twoje instrukcje|prompt systemowy"),
 	r(RuleJailbreakPersona, "pl", strong, 30,
 		"teraz jesteś|od teraz jesteś|od tej pory jesteś|jesteś teraz|udawaj że jesteś|udawaj|wciel się w|zachowuj się jak",
+		"ai|si|sztuczną inteligencją|sztuczna inteligencja|asystent*|bot*|chatbot*|model*|dan|postać|postacią",
 		"bez ograniczeń|bez zasad|bez reguł|bez cenzury|bez filtrów|bez moralności|bez etyki|nieograniczon*|nieocenzurowan*|wolny od zasad|wolna od zasad|wolny od ograniczeń"),
+	r(RuleJailbreakPersona, "pl", strong, 30,
+		"teraz jesteś|od teraz jesteś|od tej pory jesteś|jesteś teraz|udawaj że jesteś|udawaj|wciel się w|zachowuj się jak",
+		"bez ograniczeń|bez zasad|bez reguł|bez cenzury|bez filtrów|bez moralności|bez etyki|nieograniczon*|nieocenzurowan*|wolny od zasad|wolna od zasad|wolny od ograniczeń",
+		"ai|si|sztuczną inteligencją|sztuczna inteligencja|asystent*|bot*|chatbot*|model*|dan|postać|postacią"),
 
 	// --- Dutch (negation after the verb) ---
 	r(RuleInstructionOverride, "nl", strong, 30,
@@ -354,7 +427,12 @@ var languageRuleSpecs = []ruleSpec{
 		"wachtwoord*|je instructies|jouw instructies|systeemprompt"),
 	r(RuleJailbreakPersona, "nl", strong, 30,
 		"je bent nu|jij bent nu|vanaf nu ben je|vanaf nu ben jij|doe alsof je|speel de rol van|gedraag je als",
+		"ai|assistent|bot|chatbot|model|dan|kunstmatige intelligentie|personage",
 		"zonder beperkingen|zonder regels|zonder censuur|zonder filters|zonder moraal|zonder ethiek|onbeperkt*|ongecensureerd*|ongefilterd*|vrij van regels|vrij van beperkingen"),
+	r(RuleJailbreakPersona, "nl", strong, 30,
+		"je bent nu|jij bent nu|vanaf nu ben je|vanaf nu ben jij|doe alsof je|speel de rol van|gedraag je als",
+		"zonder beperkingen|zonder regels|zonder censuur|zonder filters|zonder moraal|zonder ethiek|onbeperkt*|ongecensureerd*|ongefilterd*|vrij van regels|vrij van beperkingen",
+		"ai|assistent|bot|chatbot|model|dan|kunstmatige intelligentie|personage"),
 
 	// --- Croatian, Serbian and Bosnian (Latin script) ---
 	r(RuleInstructionOverride, "hr", strong, 30,
@@ -376,7 +454,12 @@ var languageRuleSpecs = []ruleSpec{
 		"lozink*|šifr*|sifr*|tvoje upute|sistemski prompt"),
 	r(RuleJailbreakPersona, "hr", strong, 30,
 		"sada si|od sada si|ti si sada|od sada ćeš biti|od sada ces biti|pretvaraj se da si|glumi|ponašaj se kao|ponasaj se kao",
+		"ai|umjetna inteligencija|umjetnu inteligenciju|umjetnom inteligencijom|asistent*|bot*|chatbot*|model*|dan|lik",
 		"bez ograničenja|bez ogranicenja|bez pravila|bez cenzure|bez filtera|bez morala|bez etike|neograničen*|neogranicen*|slobodan od pravila|slobodna od pravila"),
+	r(RuleJailbreakPersona, "hr", strong, 30,
+		"sada si|od sada si|ti si sada|od sada ćeš biti|od sada ces biti|pretvaraj se da si|glumi|ponašaj se kao|ponasaj se kao",
+		"bez ograničenja|bez ogranicenja|bez pravila|bez cenzure|bez filtera|bez morala|bez etike|neograničen*|neogranicen*|slobodan od pravila|slobodna od pravila",
+		"ai|umjetna inteligencija|umjetnu inteligenciju|umjetnom inteligencijom|asistent*|bot*|chatbot*|model*|dan|lik"),
 
 	// --- Spanish, French, Korean, Chinese and Vietnamese: more verb forms ---
 	r(RuleInstructionOverride, "es", strong, 24,
