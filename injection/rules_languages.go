@@ -2,28 +2,39 @@ package injection
 
 // languageRuleSpecs carry the classic families (dropping the earlier
 // instructions, asking for the system prompt or a secret, claiming to be
-// the developer or an administrator, and declaring the assistant free of
-// its rules) into the languages whose attacks the other rule files cover
-// with one or two phrasings: several verb forms, formal and informal, and
-// the word orders of each language (verb last in Hindi, Bengali, Turkish,
-// Japanese and Korean; noun before adjective in Arabic and the Romance
-// languages). They were written from general knowledge of each language
-// and of these techniques, not from the development data, and were
-// checked against its training rows for false positives only.
+// the assistant's developer or creator, and declaring the assistant free
+// of its rules) into the languages whose attacks the other rule files
+// cover with one or two phrasings: several verb forms, formal and
+// informal, and the word orders of each language (verb last in Hindi,
+// Bengali, Turkish, Japanese and Korean; noun before adjective in Arabic
+// and the Romance languages). They were written from general knowledge of
+// each language and of these techniques, not from the development data,
+// and were checked against its training rows for false positives only.
 //
 // Terms in Thai, Japanese, Chinese and Korean match without word
 // boundaries, so their gaps are counted in bytes of a script written three
 // bytes a character; Cyrillic, Arabic, Devanagari and Bengali take two or
 // three bytes a character, and their gaps are wider than the Latin ones.
 //
-// Two kinds of near miss shaped them. Advice to the user ("never share
-// your password", "change your password") uses the same nouns as an
-// attack, and in Hindi, Thai, Tagalog, Indonesian, Portuguese and Dutch
-// the negation is a separate word that a rule cannot see, so the
-// assistant's own password is asked for with a question word or a
-// phrase, not with any verb. And "forget everything that happened
-// before" is ordinary consolation, so forgetting needs the instructions,
-// or what the assistant was told, as its object.
+// Ordinary requests written with the same words shaped them
+// (rules_languages_test.go holds one or more for each):
+//   - Advice ("never share your password", "change your password") uses
+//     the nouns of an attack, and in Hindi, Thai, Tagalog, Indonesian,
+//     Portuguese and Dutch the negation is a separate word a rule cannot
+//     see, so the assistant's own password is asked for with a question
+//     word or a phrase, not with any verb.
+//   - "Forget everything that happened before" is consolation and "forget
+//     what I said" a correction, so forgetting needs the instructions, or
+//     what the assistant was told by others, as its object.
+//   - "I'm a developer, how do I store passwords?" is a question, so a
+//     claim needs "your developer" or "your creator"; a developer running
+//     a system check is caught by the system check and the password to
+//     confirm.
+//   - "What is a system prompt?" and "show an example of a system prompt"
+//     are questions, so the system prompt is asked for with a possessive
+//     or with the verb next to it.
+//   - "You can now call without limits" is an offer, so "you are now ...
+//     without limits" needs an AI, an assistant or a character.
 var languageRuleSpecs = []ruleSpec{
 	// --- Russian ---
 	r(RuleInstructionOverride, "ru", strong, 40,
