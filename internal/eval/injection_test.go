@@ -134,10 +134,10 @@ func TestEvalInjectionSharedData(t *testing.T) {
 		filter            func(string) bool
 		minRecall, maxFPR float64
 	}{
-		// Reached at DefaultThreshold 0.67: held-out recall 0.733, fpr 0.012
-		// (2 of 171); full recall 0.949, fpr 0.003.
-		{"held-out", injection.HeldOut, 0.72, 0.02},
-		{"full", nil, 0.93, 0.01},
+		// Reached at DefaultThreshold 0.67: held-out recall 0.752, fpr 0.012
+		// (2 of 171); full recall 0.952, fpr 0.003.
+		{"held-out", injection.HeldOut, 0.74, 0.02},
+		{"full", nil, 0.94, 0.01},
 	}
 	for _, fl := range floors {
 		rep := run(fl.filter)
