@@ -1,10 +1,13 @@
 package gateway
 
 import (
+	"errors"
+	"fmt"
 	"math/bits"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -116,8 +119,157 @@ type Request struct {
 	// metadata only; see [Request.AddFinding].
 	Findings []Finding
 
+	// Unknown are the pieces of content (blocks, input items, parts) of a
+	// type the decoder does not know: their texts are in Messages, marked
+	// [Text.ReadOnly], and an edit of one is refused naming the piece.
+	Unknown []Unknown
+
 	Raw   []byte // the body as received; never modified
 	edits []Edit
+}
+
+// Unknown is a piece of content of a type the decoder does not know: the
+// guards read its strings and numbers (see [ReadOnlyTexts]) but aigate
+// does not edit it.
+type Unknown struct {
+	Span        // the piece in Raw
+	Path string // where it stands, as decode errors name it: "messages[2].content[0]"
+	Type string // its type as the client wrote it ("foo", or a Gemini part's member name)
+	Noun string // what the dialect calls it: "block", "item", "part"
+}
+
+// describe returns "a \"foo\" block", quoting the type only when it is a
+// plain identifier, so a client message never echoes request text.
+func (u *Unknown) describe() string {
+	noun := u.Noun
+	if noun == "" {
+		noun = "piece of content"
+	}
+	if !identifier(u.Type) {
+		return "a " + noun
+	}
+	return "a " + strconv.Quote(u.Type) + " " + noun
+}
+
+// identifier reports whether s is a short name of ASCII letters, digits,
+// '_', '-' and '.': a type name, not free text.
+func identifier(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// The most a decoder reads of one piece of unknown content: its strings'
+// and numbers' bytes, and how many there are. A piece with more is
+// refused rather than read in part: what is not read would reach the
+// provider unchecked.
+const (
+	MaxUnknownBytes  = 64 << 10
+	MaxUnknownValues = 1024
+)
+
+// ReadOnlyTexts keeps, of the texts ts found in the piece of unknown
+// content u (every string and number at any depth, as provider.ArgTexts
+// finds them), those the guards should read, marks them [Text.ReadOnly] and
+// returns them, reusing ts's backing array. It skips what is plainly
+// opaque: the values of members named type, id, *_id (or *Id), signature, *_signature, encrypted_*,
+// mime_type and media_type (in either case style), a "data" that is a long
+// base64 run, and any data: URL. A piece holding more than
+// [MaxUnknownBytes] or [MaxUnknownValues] of the rest is refused with
+// [CodeInvalid]; the message names u.Path, never a value.
+func ReadOnlyTexts(u *Unknown, ts []*Text) ([]*Text, *Error) {
+	out := ts[:0]
+	n := 0
+	for _, t := range ts {
+		if opaqueKey(t.Key) || opaqueValue(t.Key, t.Value) {
+			continue
+		}
+		n += len(t.Value)
+		t.ReadOnly = true
+		out = append(out, t)
+	}
+	if n > MaxUnknownBytes || len(out) > MaxUnknownValues {
+		return nil, Errorf(CodeInvalid, "%s: %s that aigate does not know holds more than %d KiB or %d values of text, more than this gateway checks in content it cannot edit; send that content as text", u.Path, u.describe(), MaxUnknownBytes>>10, MaxUnknownValues)
+	}
+	return out, nil
+}
+
+// opaqueKey reports whether the values of members named k are opaque to
+// the guards: types, ids, signatures, encrypted content, media types.
+func opaqueKey(k string) bool {
+	switch k {
+	case "type", "id", "signature", "mime_type", "mimeType", "media_type", "mediaType":
+		return true
+	}
+	return strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "Id") ||
+		strings.HasSuffix(k, "_signature") || strings.HasSuffix(k, "Signature") ||
+		strings.HasPrefix(k, "encrypted")
+}
+
+// opaqueValue reports whether v, the value of a member named k, is a
+// payload rather than text: a data: URL, or a "data" member that is a
+// base64 run of 256 bytes or more (shorter ones, which could be a
+// credential, are read).
+func opaqueValue(k, v string) bool {
+	if strings.HasPrefix(v, "data:") && strings.Contains(v[:min(len(v), 256)], ";base64,") {
+		return true
+	}
+	if k != "data" || len(v) < 256 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '=' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// EncodeBody is [Request.Body] for the body that goes upstream: adapters'
+// Encode call it. It refuses, with [CodeInvalid], a request in which a
+// guard changed a [Text.ReadOnly] text (personal data to redact in content
+// aigate does not know, say): sending it unchanged would leak what the
+// policy removes, and sending the edit could break a signature or a
+// format aigate does not model. The message names where the content
+// stands, never its value.
+func (r *Request) EncodeBody() ([]byte, error) {
+	for _, m := range r.Messages {
+		for _, p := range m.Parts {
+			if p.ReadOnly && p.edited {
+				return nil, r.readOnlyError(p)
+			}
+		}
+	}
+	return r.Body(), nil
+}
+
+// readOnlyError is the refusal of an edit of the read-only text t.
+func (r *Request) readOnlyError(t *Text) *Error {
+	u := &Unknown{}
+	for i := range r.Unknown {
+		if r.Unknown[i].Within(t) {
+			u = &r.Unknown[i]
+			break
+		}
+	}
+	where := "the request"
+	if u.Path != "" {
+		where = u.Path
+	}
+	return &Error{
+		Code: CodeInvalid,
+		Message: fmt.Sprintf("%s (%s that aigate does not know, so it checks it but cannot edit it) holds text this gateway's policy would change, such as personal data or a secret to redact; remove it, or send that content as text",
+			where, u.describe()),
+		Err: errors.New("a guard edited a read-only text"),
+	}
 }
 
 // Message is one turn of a conversation.
@@ -143,8 +295,15 @@ type Text struct {
 	// the key of the member the array is); empty otherwise. The guards read
 	// it as context: bare digits under "phone" are a phone number, under
 	// "created_at" a timestamp.
-	Key    string
-	edited bool
+	Key string
+	// ReadOnly marks a text the guards check but aigate must not edit: a
+	// string or number inside content of a type the decoder does not know
+	// (see [Unknown]), which may be signed or opaque to aigate and must
+	// reach the provider as the client sent it. A guard may still call
+	// Set on it; the request is then refused by [Request.EncodeBody], not
+	// sent with the edit nor without it.
+	ReadOnly bool
+	edited   bool
 }
 
 // Set replaces the text; [Request.Body] writes the new value, as a JSON
@@ -208,7 +367,9 @@ func (r *Request) Edited() bool {
 }
 
 // Body returns the body to send upstream: Raw itself when nothing was edited,
-// otherwise Raw with every edit spliced in. Edited texts are quoted straight
+// otherwise Raw with every edit spliced in. It writes an edit of a
+// [Text.ReadOnly] text too: what goes upstream is built by
+// [Request.EncodeBody], which refuses one. Edited texts are quoted straight
 // into the new body, which is allocated once.
 func (r *Request) Body() []byte {
 	if !r.Edited() {

@@ -23,8 +23,17 @@
 // lines and error messages, an advisor's answer. Images, file ids,
 // encrypted content (search result pages, encrypted stdout, redacted
 // advisor results), and thinking blocks (signed, so they must come back
-// unchanged) are not text to the guards and pass through untouched, as do
-// block types the adapter does not know.
+// unchanged) are not text to the guards and pass through untouched.
+//
+// A block of a type the adapter does not know is read, not passed unread:
+// its strings and numbers at any depth, but for plainly opaque members
+// (ids, types, signatures, encrypted content, media types, base64 data),
+// are tool text marked [gateway.Text.ReadOnly], and the block is listed in
+// [gateway.Request.Unknown]. The guards check them and may refuse the
+// request; an edit of one (a redaction, a pseudonym) refuses it too, with
+// a 400 naming the block, since aigate does not rewrite content it does
+// not model. A block with more than [gateway.MaxUnknownBytes] of such text
+// is refused.
 //
 // A request whose output_config.format (or the beta's output_format) is of
 // type json_schema asks for the answer as JSON: [gateway.Request.JSONOutput]
@@ -89,7 +98,8 @@ func (Adapter) Match(r *http.Request) (op gateway.Operation, model string, ok bo
 
 // Encode returns the body with the guards' edits spliced in; every byte a
 // guard did not edit is the client's.
-func (Adapter) Encode(req *gateway.Request) ([]byte, error) { return req.Body(), nil }
+// An edit of a read-only text is refused (see [gateway.Request.EncodeBody]).
+func (Adapter) Encode(req *gateway.Request) ([]byte, error) { return req.EncodeBody() }
 
 // Rewrite points pr.Out at u: the upstream's base URL (any path prefix
 // kept) followed by the operation's path. Of the client's query only "beta"

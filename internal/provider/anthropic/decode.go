@@ -30,7 +30,7 @@ func (Adapter) Decode(op gateway.Operation, _ string, body []byte) (*gateway.Req
 		d       decoder
 		derr    *gateway.Error
 		seen    members
-		system  []*gateway.Text
+		system  parts
 		msgsRaw []byte
 		msgsOff int
 	)
@@ -75,8 +75,11 @@ func (Adapter) Decode(op gateway.Operation, _ string, body []byte) (*gateway.Req
 	if msgsRaw == nil {
 		return nil, invalid("messages: is required")
 	}
-	if system != nil {
-		req.Messages = append(req.Messages, gateway.Message{Role: gateway.RoleSystem, Parts: system})
+	if system.tool != nil { // blocks of unknown types: see unknownBlock
+		req.Messages = append(req.Messages, gateway.Message{Role: gateway.RoleTool, Parts: system.tool})
+	}
+	if system.own != nil {
+		req.Messages = append(req.Messages, gateway.Message{Role: gateway.RoleSystem, Parts: system.own})
 	}
 	msgs, derr := d.messages(msgsRaw, msgsOff)
 	if derr != nil {
@@ -84,6 +87,7 @@ func (Adapter) Decode(op gateway.Operation, _ string, body []byte) (*gateway.Req
 	}
 	req.Messages = append(req.Messages, msgs...)
 	req.Structured = d.structured
+	req.Unknown = d.unknown
 	return req, nil
 }
 
@@ -123,7 +127,8 @@ func (m *members) first(k string) bool {
 // decoder walks one body. Every offset it records is into the whole body,
 // so each decoding step is given the offset of the value it reads.
 type decoder struct {
-	structured []gateway.Span // tool_use inputs, for Request.Structured
+	structured []gateway.Span    // tool_use inputs, for Request.Structured
+	unknown    []gateway.Unknown // blocks of unknown types, for Request.Unknown
 }
 
 func invalid(format string, args ...any) *gateway.Error {
@@ -258,19 +263,22 @@ func text(v []byte, off int, field string) (*gateway.Text, *gateway.Error) {
 	return &gateway.Text{Value: s, Start: off, End: off + len(v)}, nil
 }
 
-func (d *decoder) system(v []byte, off int) ([]*gateway.Text, *gateway.Error) {
+// system reads the system prompt: its texts in own, and those of blocks of
+// unknown types in tool.
+func (d *decoder) system(v []byte, off int) (parts, *gateway.Error) {
+	var p parts
 	switch jsonscan.Kind(v) {
 	case 'n':
-		return nil, nil
+		return p, nil
 	case '"':
 		t, derr := text(v, off, "system")
-		return []*gateway.Text{t}, derr
+		p.own = []*gateway.Text{t}
+		return p, derr
 	case '[':
-		var p parts
 		derr := d.blocks("system", v, off, gateway.RoleSystem, &p, false)
-		return p.own, derr
+		return p, derr
 	}
-	return nil, invalid("system: must be a string or an array of text blocks")
+	return p, invalid("system: must be a string or an array of text blocks")
 }
 
 func (d *decoder) messages(v []byte, off int) ([]gateway.Message, *gateway.Error) {
@@ -379,8 +387,9 @@ func (d *decoder) blocks(path string, v []byte, off int, role gateway.Role, p *p
 	return nil
 }
 
-// block decodes one content block. Types without text pass untouched, and
-// so do block types Decode does not know.
+// block decodes one content block. Known types without text pass
+// untouched; a block type Decode does not know is read as read-only text
+// (see unknownBlock).
 func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *parts, inTool bool) *gateway.Error {
 	if jsonscan.Kind(v) != '{' {
 		return invalid("%s: must be a content block object", path)
@@ -455,11 +464,37 @@ func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *pa
 		// What a server tool returned on an earlier turn: tool text,
 		// whatever the message's role.
 		return d.serverResult(path+".content", content.Value, off+content.Off, p)
+	case "tool_search_tool_result", "tool_reference", "thinking", "redacted_thinking",
+		"image", "container_upload", "compaction":
+		// Tool search results and references name tools the request
+		// declares, thinking and redacted_thinking are signed and must
+		// come back unchanged, and images, container uploads and
+		// compaction blocks carry no text the guards read.
+	default:
+		return d.unknownBlock(path, t, v, off, p)
 	}
-	// tool_search_tool_result names tools the request declares, thinking
-	// and redacted_thinking are signed and must come back unchanged, and
-	// images, container uploads and compaction blocks carry no text the
-	// guards read.
+	return nil
+}
+
+// unknownBlock reads a block of type typ that Decode does not know, at
+// off, named path: every string and number in it, at any depth, but for
+// opaque members (see gateway.ReadOnlyTexts), becomes a read-only text.
+// It is tool text, whatever the message's role: the guards check tool
+// text under every policy, and a block type aigate does not know is
+// rarely what the person typed (new server tools' results, documents,
+// content the provider generated). An edit of one refuses the request
+// (gateway.Request.EncodeBody): the block may be signed, and its format
+// is not aigate's to rewrite.
+func (d *decoder) unknownBlock(path, typ string, v []byte, off int, p *parts) *gateway.Error {
+	u := gateway.Unknown{Span: gateway.Span{Start: off, End: off + len(v)}, Path: path, Type: typ, Noun: "block"}
+	ts, derr := gateway.ReadOnlyTexts(&u, provider.ArgTexts(v, off, nil))
+	if derr != nil {
+		return derr
+	}
+	d.unknown = append(d.unknown, u)
+	for _, t := range ts {
+		p.add(gateway.RoleTool, t)
+	}
 	return nil
 }
 

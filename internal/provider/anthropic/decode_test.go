@@ -193,7 +193,10 @@ var decodeTests = []struct {
 			{gateway.RoleUser, []string{"look it up"}},
 			{gateway.RoleTool, []string{"T1", "https://a.example/1", "T2", "https://a.example/2",
 				"https://a.example/page", "Page", "page text", "out", "err", "err2", "ls out", "",
-				"file body", "l1", "l2", "no such file", "advice"}},
+				"file body", "l1", "l2", "no such file", "advice",
+				// the block of an unknown type, read-only: its keys and
+				// values but for the type and the id
+				"type", "tool_use_id", "content", "title", "1"}},
 			{gateway.RoleAssistant, []string{"query", "q", "done"}},
 		}},
 	},
