@@ -359,6 +359,47 @@ func TestToolCallArgumentsEscapedRedacted(t *testing.T) {
 	}
 }
 
+// TestToolCallArgumentsPhoneUnderKey: a phone number the model writes as
+// bare digits under a phone key, as a JSON number or a string, is redacted
+// in every dialect, streaming and not (OpenAI's arguments are JSON text,
+// Anthropic's and Gemini's whole objects, or fragments when streamed);
+// a timestamp under another key is left as the model wrote it.
+func TestToolCallArgumentsPhoneUnderKey(t *testing.T) {
+	g := mustRunGatewayWith(t, upstreamsim.New(), toolPolicyConfig, nil)
+	key, _ := g.mustKey(t, keys.CreateOptions{Name: "tools", Owner: "alice", Policy: "tool-scan"})
+	const phone, alt = "14155550134", "442079460123"
+	got := toolSDKs(t, g, key, "Call them. "+upstreamsim.ToolArgsMarker+` {"phone":`+phone+`,"contact":{"mobile_number":"`+alt+`"},"created_at":1700000000}`)
+	for _, name := range toolCases {
+		t.Run(name, func(t *testing.T) {
+			c, ok := got[name]
+			if !ok {
+				t.Fatal("the client read no tool call")
+			}
+			var a struct {
+				Phone   any
+				Contact struct {
+					Mobile any `json:"mobile_number"`
+				}
+				Created json.Number `json:"created_at"`
+			}
+			d := json.NewDecoder(strings.NewReader(c.args))
+			d.UseNumber()
+			if err := d.Decode(&a); err != nil {
+				t.Fatalf("the arguments are not the JSON object the model wrote: %v", err)
+			}
+			if a.Phone != "[PHONE]" || a.Contact.Mobile != "[PHONE]" {
+				t.Errorf("phone redacted %v, mobile_number redacted %v: want both", a.Phone == "[PHONE]", a.Contact.Mobile == "[PHONE]")
+			}
+			if a.Created != "1700000000" {
+				t.Errorf("created_at = %q, want the timestamp as written", a.Created)
+			}
+		})
+	}
+	if log := g.log.String(); strings.Contains(log, phone) || strings.Contains(log, alt) {
+		t.Error("the log holds matched text")
+	}
+}
+
 // TestToolCallArgumentsEscapedFlagged: flag forwards escaped arguments
 // with the same values (their escapes may be written out) and records what
 // the escapes hid.

@@ -28,6 +28,17 @@ type OutputGuard interface {
 	Flush(choice int) (string, error)
 }
 
+// A FieldGuard is an [OutputGuard] that reads a whole value better for
+// knowing the name of the JSON member it is the value of: bare digits
+// under "phone" are a phone number, under "created_at" a timestamp.
+// Adapters hand such values over as whole texts with [Text.Key] set.
+type FieldGuard interface {
+	// Field checks value, the whole value of the member named key, as a
+	// choice of its own, and returns the text to send in its place: what
+	// Text and then Flush would return, read in the key's context.
+	Field(choice int, key, value string) (string, error)
+}
+
 // jsonArgs is the bit of a choice key that ToolArgs sets.
 const jsonArgs = 1 << 29
 

@@ -35,6 +35,9 @@ type output struct {
 	vault   *pii.Vault // nil when no pseudonym was issued
 	scan    bool
 	choices map[int]*choiceState
+	// key is the member key of the whole value Field is checking, the
+	// context its personal data is found in; empty otherwise.
+	key string
 }
 
 type choiceState struct {
@@ -108,6 +111,20 @@ func (o *output) Text(choice int, piece string) (string, error) {
 		emit = st.restorer.Next(emit)
 	}
 	return emit, nil
+}
+
+// Field implements gateway.FieldGuard: Text and Flush for value, with
+// personal data found as in the value of a member named key (bare digits
+// under "phone" are a phone number).
+func (o *output) Field(choice int, key, value string) (string, error) {
+	o.key = key
+	defer func() { o.key = "" }()
+	s, err := o.Text(choice, value)
+	if err != nil {
+		return "", err
+	}
+	rest, err := o.Flush(choice)
+	return s + rest, err
 }
 
 // Flush implements gateway.OutputGuard. The choice starts afresh after it.
@@ -356,12 +373,12 @@ func (o *output) scanOutput(s string) string {
 		}
 	}
 	if p.outPII != ActionOff {
-		es := p.outFind.Find(s)
+		es := p.outFind.FindField(o.key, s)
 		if len(es) == 0 && isExpNumber(s) {
 			// A number of a tool call's argument object, written in
 			// exponent form: checked by its integer digits, replaced whole.
 			if ds, ok := intDigits(s); ok {
-				if es = p.outFind.Find(ds); len(es) > 0 {
+				if es = p.outFind.FindField(o.key, ds); len(es) > 0 {
 					es = []pii.Entity{{Type: es[0].Type, Start: 0, End: len(s)}}
 				}
 			}
@@ -384,4 +401,7 @@ func (o *output) scanOutput(s string) string {
 	return s
 }
 
-var _ gateway.OutputGuard = (*output)(nil)
+var (
+	_ gateway.OutputGuard = (*output)(nil)
+	_ gateway.FieldGuard  = (*output)(nil)
+)

@@ -94,34 +94,36 @@ func PlainKey(k int) int { return k & (gateway.ToolArgs(0) - 1) }
 // for the k-th.
 // A string's span is its decoded value; a number's is its literal, so a
 // card number written as a number is checked too, and a rewrite of it
-// goes in as a string, still valid JSON.
+// goes in as a string, still valid JSON. A member's value (or an element
+// of an array that is one) carries the member's key as [gateway.Text.Key],
+// as [ArgTexts] does on the way in.
 func ArgStrings(v []byte, off, choice int, out []OutputSpan) []OutputSpan {
 	k := 0
 	key := func() int { return PlainKey(choice<<8 | k&0xff) }
-	var walk func(v []byte, off int)
-	walk = func(v []byte, off int) {
+	var walk func(v []byte, off int, mkey string)
+	walk = func(v []byte, off int, mkey string) {
 		switch jsonscan.Kind(v) {
 		case '"':
 			if s, err := jsonscan.String(v); err == nil {
-				out = append(out, OutputSpan{Choice: key(), Whole: true, Text: gateway.Text{Value: s, Start: off, End: off + len(v)}})
+				out = append(out, OutputSpan{Choice: key(), Whole: true, Text: gateway.Text{Value: s, Start: off, End: off + len(v), Key: mkey}})
 				k++
 			}
 		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-			out = append(out, OutputSpan{Choice: key(), Whole: true, Text: gateway.Text{Value: string(v), Start: off, End: off + len(v), Number: true}})
+			out = append(out, OutputSpan{Choice: key(), Whole: true, Text: gateway.Text{Value: string(v), Start: off, End: off + len(v), Number: true, Key: mkey}})
 			k++
 		case '{':
-			_ = jsonscan.Object(v, func(_ string, m []byte, moff int) bool {
+			_ = jsonscan.Object(v, func(name string, m []byte, moff int) bool {
 				if start, end, ok := keyBefore(v, moff); ok {
-					walk(v[start:end], off+start)
+					walk(v[start:end], off+start, "")
 				}
-				walk(m, off+moff)
+				walk(m, off+moff, name)
 				return true
 			})
 		case '[':
-			_ = jsonscan.Array(v, func(_ int, e []byte, eoff int) bool { walk(e, off+eoff); return true })
+			_ = jsonscan.Array(v, func(_ int, e []byte, eoff int) bool { walk(e, off+eoff, mkey); return true })
 		}
 	}
-	walk(v, off)
+	walk(v, off, "")
 	return out
 }
 

@@ -17,9 +17,11 @@ func TestArgStrings(t *testing.T) {
 		if !sp.Whole || sp.Choice>>8 != 2 {
 			t.Errorf("span %q: whole %v, choice %#x", sp.Value, sp.Whole, sp.Choice)
 		}
-		got = append(got, sp.Value)
+		got = append(got, sp.Value+"@"+sp.Key)
 	}
-	if want := `[a x@y n 4111111111111111 l -1.5e3 z t o k\"@\]`; fmt.Sprint(got) != want {
+	// A member's value carries its key, an array's elements the array's;
+	// keys themselves carry none.
+	if want := `[a@ x@y@a n@ 4111111111111111@n l@ -1.5e3@l z@l t@ o@ k\"@\@]`; fmt.Sprint(got) != want {
 		t.Errorf("spans %v, want %s", got, want)
 	}
 }

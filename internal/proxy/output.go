@@ -23,16 +23,11 @@ func checkBody(ad provider.Adapter, req *gateway.Request, og gateway.OutputGuard
 	}
 	var edits []gateway.Edit
 	for i, sp := range ot.ResponseText(req, body) {
-		key := wholeKey(i, sp)
-		s, err := og.Text(key, sp.Value)
+		s, err := checkWhole(og, wholeKey(i, sp), sp)
 		if err != nil {
 			return nil, err
 		}
-		rest, err := og.Flush(key)
-		if err != nil {
-			return nil, err
-		}
-		if s += rest; s != sp.Value {
+		if s != sp.Value {
 			edits = append(edits, gateway.Edit{Start: sp.Start, End: sp.End, Insert: gateway.QuoteJSON(s)})
 		}
 	}
@@ -40,6 +35,20 @@ func checkBody(ad provider.Adapter, req *gateway.Request, og gateway.OutputGuard
 		return body, nil
 	}
 	return gateway.Splice(body, edits), nil
+}
+
+// checkWhole runs og over sp, a whole text, as the choice key: in the
+// context of its member's key when it has one and og reads keys.
+func checkWhole(og gateway.OutputGuard, key int, sp provider.OutputSpan) (string, error) {
+	if fg, ok := og.(gateway.FieldGuard); ok && sp.Key != "" {
+		return fg.Field(key, sp.Key, sp.Value)
+	}
+	s, err := og.Text(key, sp.Value)
+	if err != nil {
+		return "", err
+	}
+	rest, err := og.Flush(key)
+	return s + rest, err
 }
 
 // streamOutput runs a response's output guard over a relayed SSE stream,
@@ -128,13 +137,7 @@ func (so *streamOutput) writeEvent(out *sse.Writer, ev sse.Event, spans []provid
 			err error
 		)
 		if sp.Whole {
-			key := wholeKey(wholeChoice, sp)
-			s, err = so.guard.Text(key, sp.Value)
-			if err == nil {
-				var rest string
-				rest, err = so.guard.Flush(key)
-				s += rest
-			}
+			s, err = checkWhole(so.guard, wholeKey(wholeChoice, sp), sp)
 		} else {
 			s, err = so.guard.Text(sp.Choice, sp.Value)
 			// Keep the event for flush, reusing the choice's copy.
