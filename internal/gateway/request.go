@@ -179,9 +179,9 @@ const (
 // content u (every string and number at any depth, as provider.ArgTexts
 // finds them), those the guards should read, marks them [Text.ReadOnly] and
 // returns them, reusing ts's backing array. It skips what is plainly
-// opaque: the values of members named type, id, *_id (or *Id), signature, *_signature, encrypted_*,
-// mime_type and media_type (in either case style), a "data" that is a long
-// base64 run, and any data: URL. A piece holding more than
+// opaque: the values of members named type, id, *_id (or *Id), signature,
+// *_signature, encrypted_*, mime_type and media_type (in either case
+// style), a "data" that is a long base64 run, and any data: URL. A piece holding more than
 // [MaxUnknownBytes] or [MaxUnknownValues] of the rest is refused with
 // [CodeInvalid]; the message names u.Path, never a value.
 func ReadOnlyTexts(u *Unknown, ts []*Text) ([]*Text, *Error) {

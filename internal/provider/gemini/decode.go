@@ -160,7 +160,7 @@ func generateRequest(req *gateway.Request, path string, v []byte, off int, conte
 	}
 	if present(system) {
 		p := join(path, "systemInstruction")
-		parts, _, derr := content(p, system.v, system.off, false, nil, &req.Structured)
+		parts, _, derr := content(p, system.v, system.off, false, nil, req)
 		if derr != nil {
 			return derr
 		}
@@ -214,7 +214,7 @@ func contentList(req *gateway.Request, path string, m member) *gateway.Error {
 	var derr *gateway.Error
 	err := jsonscan.Array(m.v, func(i int, cv []byte, coff int) bool {
 		var tool []*gateway.Text
-		parts, role, e := content(index(path, i), cv, m.off+coff, true, &tool, &req.Structured)
+		parts, role, e := content(index(path, i), cv, m.off+coff, true, &tool, req)
 		if e != nil {
 			derr = e
 			return false
@@ -245,8 +245,9 @@ func contentList(req *gateway.Request, path string, m member) *gateway.Error {
 // of its parts. The values of function calls' args are text of the
 // content's role; those of function responses go to *tool when tool is not
 // nil, and are text of the content's role otherwise. The spans of those
-// objects are appended to *objs.
-func content(path string, v []byte, off int, withRole bool, tool *[]*gateway.Text, objs *[]gateway.Span) ([]*gateway.Text, gateway.Role, *gateway.Error) {
+// objects are appended to req.Structured, and parts' members of unknown
+// kinds are read into req (see unknownMember).
+func content(path string, v []byte, off int, withRole bool, tool *[]*gateway.Text, req *gateway.Request) ([]*gateway.Text, gateway.Role, *gateway.Error) {
 	ms, derr := object(path, v, off, "role", "parts")
 	if derr != nil {
 		return nil, "", derr
@@ -277,7 +278,7 @@ func content(path string, v []byte, off int, withRole bool, tool *[]*gateway.Tex
 	}
 	var texts, tools []*gateway.Text
 	err := jsonscan.Array(partsM.v, func(i int, pv []byte, poff int) bool {
-		texts, tools, derr = part(index(pp, i), pv, partsM.off+poff, texts, tools, objs)
+		texts, tools, derr = part(index(pp, i), pv, partsM.off+poff, texts, tools, req)
 		return derr == nil
 	})
 	if tool != nil {
@@ -303,8 +304,9 @@ func content(path string, v []byte, off int, withRole bool, tool *[]*gateway.Tex
 //
 // A functionResponse's parts (multimodal function responses) are media:
 // inline bytes or file URIs, passed as they are, like a part's inlineData
-// and fileData.
-func part(path string, v []byte, off int, own, tool []*gateway.Text, objs *[]gateway.Span) ([]*gateway.Text, []*gateway.Text, *gateway.Error) {
+// and fileData. A member of a kind Decode does not know is read as
+// read-only text (see unknownMember).
+func part(path string, v []byte, off int, own, tool []*gateway.Text, req *gateway.Request) ([]*gateway.Text, []*gateway.Text, *gateway.Error) {
 	ms, derr := object(path, v, off, "text", "functionCall", "functionResponse", "executableCode", "codeExecutionResult", "toolCall", "toolResponse")
 	if derr != nil {
 		return own, tool, derr
@@ -318,12 +320,12 @@ func part(path string, v []byte, off int, own, tool []*gateway.Text, objs *[]gat
 		own = append(own, t)
 	}
 	if present(call) {
-		if own, derr = objectValues(join(path, "functionCall"), call, "args", own, objs); derr != nil {
+		if own, derr = objectValues(join(path, "functionCall"), call, "args", own, &req.Structured); derr != nil {
 			return own, tool, derr
 		}
 	}
 	if present(tcall) {
-		if own, derr = objectValues(join(path, "toolCall"), tcall, "args", own, objs); derr != nil {
+		if own, derr = objectValues(join(path, "toolCall"), tcall, "args", own, &req.Structured); derr != nil {
 			return own, tool, derr
 		}
 	}
@@ -333,12 +335,12 @@ func part(path string, v []byte, off int, own, tool []*gateway.Text, objs *[]gat
 		}
 	}
 	if present(resp) {
-		if tool, derr = objectValues(join(path, "functionResponse"), resp, "response", tool, objs); derr != nil {
+		if tool, derr = objectValues(join(path, "functionResponse"), resp, "response", tool, &req.Structured); derr != nil {
 			return own, tool, derr
 		}
 	}
 	if present(tresp) {
-		if tool, derr = objectValues(join(path, "toolResponse"), tresp, "response", tool, objs); derr != nil {
+		if tool, derr = objectValues(join(path, "toolResponse"), tresp, "response", tool, &req.Structured); derr != nil {
 			return own, tool, derr
 		}
 	}
@@ -347,7 +349,49 @@ func part(path string, v []byte, off int, own, tool []*gateway.Text, objs *[]gat
 			return own, tool, derr
 		}
 	}
-	return own, tool, nil
+	var uerr *gateway.Error
+	_ = jsonscan.Object(v, func(k string, mv []byte, moff int) bool { // object above checked v
+		if !knownPartMember(k) && jsonscan.Kind(mv) != 'n' {
+			uerr = unknownMember(req, path, k, mv, off+moff)
+		}
+		return uerr == nil
+	})
+	return own, tool, uerr
+}
+
+// knownPartMember reports whether k, in either case style, is a member of
+// a Part that Decode knows: those part reads, and those that carry no text
+// (media, a thought's flag and signature, metadata).
+func knownPartMember(k string) bool {
+	switch canonical(k) {
+	case "text", "functionCall", "functionResponse", "executableCode", "codeExecutionResult", "toolCall", "toolResponse",
+		"inlineData", "inline_data", "fileData", "file_data", "thought", "thoughtSignature", "thought_signature",
+		"videoMetadata", "video_metadata", "partMetadata", "part_metadata", "mediaResolution", "media_resolution":
+		return true
+	}
+	return false
+}
+
+// unknownMember reads the member k of the part at path, of a kind Decode
+// does not know, at off: every string and number in it, at any depth, but
+// for opaque members (see gateway.ReadOnlyTexts), becomes a read-only text
+// in a tool message of its own, ahead of the content's message. It is tool
+// text whatever the content's role: the guards check tool text under
+// every policy, and a part kind aigate does not know is rarely what the
+// person typed. An edit of one refuses the request
+// (gateway.Request.EncodeBody): the part may be signed, and its format is
+// not aigate's to rewrite.
+func unknownMember(req *gateway.Request, path, k string, v []byte, off int) *gateway.Error {
+	u := gateway.Unknown{Span: gateway.Span{Start: off, End: off + len(v)}, Path: path, Type: k, Noun: "part"}
+	ts, derr := gateway.ReadOnlyTexts(&u, provider.ArgTexts(v, off, nil))
+	if derr != nil {
+		return derr
+	}
+	req.Unknown = append(req.Unknown, u)
+	if len(ts) > 0 {
+		req.Messages = append(req.Messages, gateway.Message{Role: gateway.RoleTool, Parts: ts})
+	}
+	return nil
 }
 
 // stringMember appends the string member field of the object m at path (an
@@ -443,7 +487,7 @@ func embedRequest(req *gateway.Request, path string, v []byte, off int) *gateway
 	if !present(c) {
 		return invalid("%s: is required", join(path, "content"))
 	}
-	parts, _, derr := content(join(path, "content"), c.v, c.off, false, nil, &req.Structured)
+	parts, _, derr := content(join(path, "content"), c.v, c.off, false, nil, req)
 	if derr != nil {
 		return derr
 	}

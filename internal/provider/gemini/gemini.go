@@ -29,6 +29,15 @@
 // [gateway.RoleTool], in a message of their own. Inline data, files, a
 // functionResponse's parts (media) and thought signatures pass untouched.
 //
+// A member of a part that the adapter does not know (a new kind of part)
+// is read, not passed unread: its strings and numbers at any depth, but
+// for plainly opaque members (ids, types, signatures, media types, base64
+// data), are [gateway.RoleTool] text marked [gateway.Text.ReadOnly], in a
+// message of their own, and the member is listed in
+// [gateway.Request.Unknown]. The guards check them and may refuse the
+// request; an edit of one refuses it too, with a 400 naming the part,
+// since aigate does not rewrite content it does not model.
+//
 // # Usage
 //
 //	InputTokens       = promptTokenCount + toolUsePromptTokenCount
@@ -140,7 +149,7 @@ func opMethod(op gateway.Operation) string {
 
 // Encode returns the body with the guards' edits spliced in; every byte a
 // guard did not edit is the client's.
-func (Adapter) Encode(req *gateway.Request) ([]byte, error) { return req.Body(), nil }
+func (Adapter) Encode(req *gateway.Request) ([]byte, error) { return req.EncodeBody() }
 
 // Rewrite points pr.Out at u: the base URL (any path prefix kept), then
 // /v1beta/{models|tunedModels}/{name}:{method} built from req.Model and

@@ -47,7 +47,10 @@ const includeUsage = `"include_usage":true`
 // chunk from the client. Encode can be called again (for a retry) with the
 // same result.
 func (Adapter) Encode(req *gateway.Request) ([]byte, error) {
-	body := req.Body()
+	body, err := req.EncodeBody() // refuses an edit of a read-only text
+	if err != nil {
+		return nil, err
+	}
 	if req.Operation != gateway.OpChatCompletions || !req.Stream {
 		return body, nil
 	}

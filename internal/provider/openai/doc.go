@@ -29,9 +29,16 @@
 // shell, code interpreter, file search, patch, program and MCP outputs and
 // errors, an MCP server's tool descriptions) is [gateway.RoleTool]; the
 // reason given for an MCP approval is [gateway.RoleUser]. Screenshots,
-// generated images, reasoning and compaction items, a program's
-// fingerprinted code, and item types the adapter does not know pass as
-// they are. A field of the wrong
+// generated images, reasoning and compaction items, and a program's
+// fingerprinted code pass as they are. An input item or a content part of
+// a type the adapter does not know is read, not passed unread: its strings
+// and numbers at any depth, but for plainly opaque members (ids, types,
+// signatures, encrypted content, media types, base64 data), are
+// [gateway.RoleTool] text marked [gateway.Text.ReadOnly], in a message of
+// their own, and the item or part is listed in [gateway.Request.Unknown].
+// The guards check them and may refuse the request; an edit of one
+// refuses it too, with a 400 naming the item, since aigate does not
+// rewrite content it does not model. A field of the wrong
 // shape, or a modelled field given twice (which providers resolve
 // differently), is refused with [gateway.CodeInvalid] and a message naming
 // the field, never quoting the request.

@@ -14,16 +14,22 @@ import (
 // result) is tool text, one message per item; the reason a user gave when
 // answering an MCP approval request is user text.
 //
-// Items without text pass as they are, and so do types Decode does not
-// know: a computer call's screenshot output (an image), image generation
-// results (base64), reasoning and compaction items (the model's own,
-// encrypted or signed, resent as returned), a program's code (replayed
-// against its fingerprint), tool search calls and outputs (over the tools
-// the request declares), item references.
+// Items without text pass as they are: a computer call's screenshot output
+// (an image), image generation results (base64), reasoning and compaction
+// items (the model's own, encrypted or signed, resent as returned), a
+// program's code (replayed against its fingerprint), tool search calls and
+// outputs (over the tools the request declares), item references. An item
+// of a type Decode does not know is read as read-only text (see
+// decoder.unknown).
 func (d *decoder) builtinItem(p path, kind []byte, item []byte, off int) error {
 	names := itemFields(kind)
 	if names == nil {
-		return nil
+		switch string(kind) {
+		case "computer_call_output", "reasoning", "compaction", "program",
+			"tool_search_call", "tool_search_output", "item_reference":
+			return nil
+		}
+		return d.unknown(p, "input item", kind, item, off)
 	}
 	var ms [3]jsonscan.Member
 	if err := members(p, item, names, ms[:len(names)]); err != nil {

@@ -31,7 +31,7 @@ func roleTexts(t *testing.T, req *gateway.Request) []string {
 // and outputs are read: what the model wrote (commands, code, queries,
 // patches, typed text) as assistant text, what the tools returned as tool
 // text, one message per output; an MCP approval's reason is user text.
-// Items without text, and unknown items, pass as they are.
+// Items without text pass as they are (unknown items: unknown_test.go).
 func TestDecodeBuiltinToolItems(t *testing.T) {
 	body := `{"model":"m","input":[{"role":"user","content":"u"},` +
 		`{"type":"local_shell_call","id":"l1","call_id":"c1","status":"completed","action":{"type":"exec","command":["ls","-la"],"env":{"TOKEN":"t0k"},"working_directory":"/srv","timeout_ms":1000,"user":null}},` +
@@ -59,7 +59,6 @@ func TestDecodeBuiltinToolItems(t *testing.T) {
 		`{"type":"program_output","id":"po","call_id":"pr","result":"42","status":"completed"},` +
 		`{"type":"program","id":"pr","call_id":"pr","code":"return 42","fingerprint":"fp"},` +
 		`{"type":"reasoning","id":"rs","summary":[{"type":"summary_text","text":"thinking"}],"encrypted_content":"ENC"},` +
-		`{"type":"future_item","action":{"command":[1]},"output":7},` +
 		`{"type":"custom_tool_call_output","call_id":"ct","output":[{"type":"input_text","text":"custom out"},{"type":"input_image","image_url":"https://i.example/y.png"}]},` +
 		`{"role":"user","content":"v"}]}`
 	req, err := Adapter{}.Decode(gateway.OpResponses, "", []byte(body))
