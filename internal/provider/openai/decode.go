@@ -8,7 +8,6 @@ import (
 
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/jsonscan"
-	"github.com/aigate-dev/aigate/internal/provider"
 )
 
 // Decode parses a native OpenAI request body; see the package doc for what
@@ -597,28 +596,6 @@ func (d *decoder) responsesItem(p path, item []byte, off int) error {
 		d.req.Messages = append(d.req.Messages, msg)
 	default:
 		return d.builtinItem(p, kind, item, off)
-	}
-	return nil
-}
-
-// unknown reads the content v at off, named p, of type typ that Decode does
-// not know (noun says what it is: an input item, a content part): every
-// string and number in it, at any depth, but for opaque members (see
-// gateway.ReadOnlyTexts), becomes a read-only text in a tool message of
-// its own. It is tool text whatever the role around it: the guards check
-// tool text under every policy, and a type aigate does not know is rarely
-// what the person typed. An edit of one refuses the request
-// (gateway.Request.EncodeBody): the content may be signed, and its format
-// is not aigate's to rewrite.
-func (d *decoder) unknown(p path, noun string, typ []byte, v []byte, off int) error {
-	u := gateway.Unknown{Span: gateway.Span{Start: off, End: off + len(v)}, Path: p.String(), Type: string(typ), Noun: noun}
-	ts, err := gateway.ReadOnlyTexts(&u, provider.ArgTexts(v, off, nil))
-	if err != nil {
-		return err
-	}
-	d.req.Unknown = append(d.req.Unknown, u)
-	if len(ts) > 0 {
-		d.req.Messages = append(d.req.Messages, gateway.Message{Role: gateway.RoleTool, Parts: ts})
 	}
 	return nil
 }

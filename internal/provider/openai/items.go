@@ -3,6 +3,7 @@ package openai
 import (
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/jsonscan"
+	"github.com/aigate-dev/aigate/internal/provider"
 )
 
 // builtinItem reads a Responses input item of one of OpenAI's built-in
@@ -104,6 +105,28 @@ func (d *decoder) builtinItem(p path, kind []byte, item []byte, off int) error {
 	}
 	if tool != nil {
 		d.req.Messages = append(d.req.Messages, gateway.Message{Role: gateway.RoleTool, Parts: tool})
+	}
+	return nil
+}
+
+// unknown reads the content v at off, named p, of type typ that Decode does
+// not know (noun says what it is: an input item, a content part): every
+// string and number in it, at any depth, but for opaque members (see
+// gateway.ReadOnlyTexts), becomes a read-only text in a tool message of
+// its own. It is tool text whatever the role around it: the guards check
+// tool text under every policy, and a type aigate does not know is rarely
+// what the person typed. An edit of one refuses the request
+// (gateway.Request.EncodeBody): the content may be signed, and its format
+// is not aigate's to rewrite.
+func (d *decoder) unknown(p path, noun string, typ []byte, v []byte, off int) error {
+	u := gateway.Unknown{Span: gateway.Span{Start: off, End: off + len(v)}, Path: p.String(), Type: string(typ), Noun: noun}
+	ts, err := gateway.ReadOnlyTexts(&u, provider.ArgTexts(v, off, nil))
+	if err != nil {
+		return err
+	}
+	d.req.Unknown = append(d.req.Unknown, u)
+	if len(ts) > 0 {
+		d.req.Messages = append(d.req.Messages, gateway.Message{Role: gateway.RoleTool, Parts: ts})
 	}
 	return nil
 }
