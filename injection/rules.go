@@ -48,6 +48,11 @@ type rule struct {
 	boost  float64 // added to the log-odds when the rule fires
 	gap    int32
 	slots  [][]uint16
+	// not holds the negations (see [unless]) that stop the rule at an
+	// occurrence of its first slot when one ends at most notBefore bytes
+	// before it or starts at most notAfter bytes after it.
+	not                 []uint16
+	notBefore, notAfter int32
 }
 
 // Boosts, in log-odds. Strong rules flag on their own; medium ones need the
@@ -69,23 +74,42 @@ type ruleSpec struct {
 	boost  float64
 	gap    int32
 	slots  []string
+	// not, notBefore, notAfter: see [unless].
+	not                 string
+	notBefore, notAfter int32
 }
 
 func r(f Rule, lang string, boost float64, gap int32, slots ...string) ruleSpec {
-	return ruleSpec{f, lang, boost, gap, slots}
+	return ruleSpec{family: f, lang: lang, boost: boost, gap: gap, slots: slots}
+}
+
+// unless returns s, which must start in the word view, made not to match
+// where one of the negations in not ("never|do not|jangan") ends at most
+// before bytes before the term of its first slot, or starts at most after
+// bytes after that term ends (German and Turkish put the negation later:
+// "geben Sie Ihr Passwort niemals weiter"). Advice such as "never share
+// your password" uses the words of the request it warns against.
+func unless(before, after int32, not string, s ruleSpec) ruleSpec {
+	s.not, s.notBefore, s.notAfter = not, before, after
+	return s
 }
 
 // Common vocabulary, reused across English rules.
 const (
-	enIgnore   = "ignore|ignoring|disregard*|forget|forgetting|skip|override|bypass|neglect|abandon|discard|drop|set aside|pay no attention to|do not follow|don't follow|dont follow|stop following|no longer follow"
-	enPrior    = "previous|prior|above|earlier|preceding|foregoing|original|initial|old|former|existing|system|developer|given|your|all|any|every|these|those|the|my|all the|all your|all of the|all of your|all previous|all prior"
-	enInstr    = "input*|conversation*|messages|responses|chat|request*|thought*|information|instruction*|prompt*|rule*|direction*|guideline*|directive*|command*|constraint*|restriction*|programming|order*|context|polic*|filter*|safeguard*|guardrail*|limitation*|task*|setting*|training|content polic*"
-	deIgnore   = "ignoriere*|ignorier|vergiss|vergesst|vergessen sie|missachte*|übergehe*|überspringe*|beachte nicht|beachten sie nicht|nicht beachten|ignorieren sie|vergiss alle|setze*"
-	deInstr    = "anweisung*|instruktion*|befehl*|regel*|vorgabe*|aufgabe*|richtlinie*|einschränkung*|beschränkung*|vorschrift*|informationen|kontext"
-	esIgnore   = "ignora|ignore|ignorar|ignoren|olvida|olvide|olvídate|olvidate|olvidar|olviden|descarta|descarte|omite|omita|haz caso omiso|no sigas|deja de seguir|pasa por alto"
-	esInstr    = "instrucci*|regla*|indicaci*|orden*|directriz*|directrices|restricci*|norma*|pauta*|consigna*|comando*"
+	enIgnore = "ignore|ignoring|disregard*|forget|forgetting|skip|override|bypass|neglect|abandon|discard|drop|set aside|pay no attention to|do not follow|don't follow|dont follow|stop following|no longer follow"
+	enPrior  = "previous|prior|above|earlier|preceding|foregoing|original|initial|old|former|existing|system|developer|given|your|all|any|every|these|those|the|my|all the|all your|all of the|all of your|all previous|all prior"
+	enInstr  = "input*|conversation*|messages|responses|chat|request*|thought*|information|instruction*|prompt*|direction*|guideline*|directive*|command*|constraint*|restriction*|programming|order*|context|polic*|filter*|safeguard*|guardrail*|limitation*|task*|setting*|training|content polic*"
+	deIgnore = "ignoriere*|ignorier|vergiss|vergesst|vergessen sie|missachte*|übergehe*|überspringe*|beachte nicht|beachten sie nicht|nicht beachten|ignorieren sie|vergiss alle|setze*"
+	deInstr  = "anweisung*|instruktion*|befehl*|vorgabe*|aufgabe*|richtlinie*|einschränkung*|beschränkung*|vorschrift*|informationen|kontext"
+	esIgnore = "ignora|ignore|ignorar|ignoren|olvida|olvide|olvídate|olvidate|olvidar|olviden|descarta|descarte|omite|omita|haz caso omiso|no sigas|deja de seguir|pasa por alto"
+	esInstr  = "instrucci*|indicaci*|orden*|directriz*|directrices|restricci*|pauta*|consigna*|comando*"
+	// Rules are the assistant's when they are yours or the earlier ones;
+	// "all the rules" is only when they are not the rules of something.
+	esRules    = "regla*|norma*"
+	esRulesOf  = "reglas de|reglas del|regla de|normas de|normas del|reglas para|normas para"
 	frIgnore   = "ignore|ignorez|ignorer|oublie|oubliez|oublier|ne tiens pas compte|ne tenez pas compte|fais abstraction|faites abstraction|ne suis pas|ne suivez pas|passe outre|passez outre"
-	frInstr    = "instruction*|consigne*|règle*|directive*|ordre*|indication*|restriction*|commande*"
+	frInstr    = "instruction*|consigne*|directive*|ordre*|indication*|restriction*|commande*"
+	frRulesOf  = "règles de|règles d|règles du|règle de|règle du|règles pour"
 	viIgnore   = "bỏ qua|phớt lờ|lờ đi|quên|quên đi|không tuân theo|đừng tuân theo|không làm theo|đừng làm theo|bỏ|gạt bỏ|vứt bỏ"
 	viInstr    = "hướng dẫn|chỉ dẫn|chỉ thị|quy tắc|lệnh|mệnh lệnh|yêu cầu|nguyên tắc|quy định|hạn chế"
 	zhIgnore   = "忽略|忽视|无视|忘记|忘掉|不要理会|不要理睬|跳过|抛开|放弃|别管|不理会|忽略掉|無視|忘記|不要遵守|不要遵循|停止遵循"
@@ -96,12 +120,27 @@ const (
 	jaInstr    = "指示|命令|ルール|規則|プロンプト|指令|制限|内容"
 	jaIgnore   = "無視|忘れ"
 	ptIgnore   = "ignore|ignora|ignorar|esqueça|esqueca|esquece|desconsidere|desconsidera"
-	ptInstr    = "instruç*|instruc*|regra*|orienta*|diretriz*|comando*|restriç*"
+	ptInstr    = "instruç*|instruc*|orienta*|diretriz*|comando*|restriç*"
+	ptRulesOf  = "regras de|regras do|regras da|regra de|regras para"
 	itIgnore   = "ignora|ignorare|ignorate|dimentica|dimenticate|dimenticare|trascura|non seguire"
 	itInstr    = "istruzion*|regol*|indicazion*|direttiv*|comand*|restrizion*"
 	ruIgnore   = "игнорируй|игнорируйте|игнорировать|забудь|забудьте|не обращай внимания|не обращайте внимания|проигнорируй"
-	ruInstr    = "инструкци*|указани*|правил*|команд*|ограничени*|подсказк*"
+	ruInstr    = "инструкци*|указани*|команд*|ограничени*|подсказк*"
 	secretNoun = "password*|passcode*|passphrase*|secret key*|api key*|secret code*|secret token*|access token*|private key*|credentials|pin code|pin number"
+)
+
+// Vocabulary of [unless].
+const (
+	// Negations of advice about secrets, for [unless]: "never share your
+	// password" warns against the request it shares its words with.
+	enNever = "never|don't|dont|do not|should never|shouldn't|should not|must not|mustn't|no one|nobody"
+	deNie   = "niemals|nie|keinesfalls|auf keinen fall|niemandem|an niemanden|nicht weiter"
+	zhNever = "不要|别|切勿|勿|千万不要|千万别|绝不要|绝对不要|永远不要|不应|不应该|请勿|不可以|不可"
+	// multiNever: the negation before an imperative in the languages whose
+	// verb the multilingual rules list first.
+	multiNever = "ne|jamais|niemals|nie|mai|não|nao|đừng|không được|không nên|не|никому|никогда|jangan|jgn|tidak boleh|huwag|wag|hindi dapat|不要|别|切勿|千万不要|勿|请勿|لا|मत|कभी मत|ห้าม|อย่า|ไม่ควร|asla|sakın"
+	// thPurchaseOrder: คำสั่งซื้อ is a purchase order, not an instruction.
+	thPurchaseOrder = "คำสั่งซื้อ|คําสั่งซื้อ|ใบสั่งซื้อ"
 )
 
 // ruleSpecs are the detector's phrase rules besides the context and
@@ -112,7 +151,10 @@ var ruleSpecs = slices.Concat(classicRuleSpecs, languageRuleSpecs)
 var classicRuleSpecs = []ruleSpec{
 	// --- instruction override ---
 	r(RuleInstructionOverride, "en", strong, 14, enIgnore, enPrior, enInstr),
-	r(RuleInstructionOverride, "en", strong, 14, enIgnore, "all|any|your|the|my|previous|prior|above", "instruction*|rule*|guideline*|restriction*|constraint*|directive*|programming|polic*"),
+	r(RuleInstructionOverride, "en", strong, 14, enIgnore, "all|any|your|the|my|previous|prior|above", "instruction*|guideline*|restriction*|constraint*|directive*|programming|polic*"),
+	// "Forget all the rules of grammar": rules of something are not the
+	// assistant's.
+	unless(0, 24, "rules of|rule of", r(RuleInstructionOverride, "en", strong, 14, enIgnore, enPrior, "rule*")),
 	r(RuleInstructionOverride, "en", strong, 10, enIgnore, "everything|anything|what", "above|before|previous*|prior|earlier|you were told|you've been told|you have been told|you know|said before|we discussed|that came before|so far"),
 	r(RuleInstructionOverride, "en", strong, 8, enIgnore, "the above|the previous|the preceding|the foregoing|the earlier|above|everything|all that"),
 	r(RuleInstructionOverride, "en", medium, 12, "new|updated|revised|real|actual|true|following|override|priority|secret|hidden|important", "instruction*|rule*|task|directive*|command*|orders|system prompt"),
@@ -123,6 +165,8 @@ var classicRuleSpecs = []ruleSpec{
 	r(RuleInstructionOverride, "en", medium, 12, "do not|don't|dont|never|no need to", "follow|obey|comply with|adhere to|listen to|apply", "your|the|any|previous|prior|system|openai|content|safety|ethical", "instruction*|rule*|guideline*|polic*|restriction*|programming|filter*|principles|guidelines"),
 
 	r(RuleInstructionOverride, "de", strong, 16, deIgnore, "alle|die|deine|ihre|sämtliche|jegliche|vorherigen|vorigen|bisherigen|obigen|vorangegangenen|früheren|vorhergehenden|ursprünglichen|alles", deInstr),
+	unless(0, 30, "regeln der|regeln des|regeln von|regeln für|regeln beim|regeln im|regel der|regel des",
+		r(RuleInstructionOverride, "de", strong, 16, deIgnore, "alle|die|deine|ihre|sämtliche|jegliche|vorherigen|vorigen|bisherigen|obigen|vorangegangenen|früheren|vorhergehenden|ursprünglichen", "regel*")),
 	r(RuleInstructionOverride, "de", strong, 14, deIgnore, "alles|was|das|dies|alle", "zuvor|vorher|davor|bisher|oben|gesagt|bisherige|vorangegangene|gesagte|gesagt wurde"),
 	r(RuleInstructionOverride, "de", strong, 6, "vergiss|vergessen sie|vergesst", "alles"),
 	r(RuleInstructionOverride, "de", medium, 12, "neue|neuen|geänderte|echte|wahre|wichtige|folgende|eigentliche", "anweisung*|aufgabe*|instruktion*|befehl*|regel*"),
@@ -130,11 +174,16 @@ var classicRuleSpecs = []ruleSpec{
 	r(RuleInstructionOverride, "de", medium, 6, "achtung|stopp|stop|halt|wichtig", "stopp|stop|neue|ignoriere|vergiss|jetzt|nun|ich benötige"),
 	r(RuleInstructionOverride, "de", medium, 12, "das ist erledigt|das war|sehr gut|gut gemacht|super|perfekt|prima|toll", "nun|jetzt|als nächstes|neue|weiter"),
 	r(RuleInstructionOverride, "es", strong, 16, esIgnore, "todas|todos|las|tus|sus|cualquier|toda|anteriores|previas", esInstr),
+	r(RuleInstructionOverride, "es", strong, 16, esIgnore, "tus|sus|anteriores|previas", esRules),
+	unless(0, 30, esRulesOf, r(RuleInstructionOverride, "es", strong, 16, esIgnore, "todas|todos|las|cualquier|toda", esRules)),
 	r(RuleInstructionOverride, "es", strong, 12, esIgnore, "todo|lo|todas", "anterior|anteriormente|dicho|de arriba|lo anterior|que te dijeron|lo que"),
 	r(RuleInstructionOverride, "es", medium, 14, "nuevas|nueva|verdaderas|reales", "instrucci*|tarea*|orden*|regla*"),
 	r(RuleInstructionOverride, "es", medium, 16, "a partir de ahora|de ahora en adelante|desde ahora|en su lugar|en lugar de eso", "tú|tu|eres|serás|debes|vas a|responde*|di|actúa|usted"),
 	r(RuleInstructionOverride, "fr", strong, 18, frIgnore, "toutes|tous|les|tes|vos|ses|leurs|précédentes|précédents|antérieures|ci dessus", frInstr),
-	r(RuleInstructionOverride, "fr", strong, 12, frIgnore, "tout|tout ce|ce qui|ce que", "précède|avant|dessus|ci dessus|précédemment|dit|on t'a dit|t'a été dit"),
+	r(RuleInstructionOverride, "fr", strong, 18, frIgnore, "tes|vos|ses|leurs|précédentes|précédents|antérieures|ci dessus", "règle*"),
+	unless(0, 30, frRulesOf, r(RuleInstructionOverride, "fr", strong, 18, frIgnore, "toutes|tous|les", "règle*")),
+	// "Oublie ce que j'ai dit": a user correcting themselves.
+	unless(0, 16, "j ai|je t ai|je vous ai|je|nous avons|on a", r(RuleInstructionOverride, "fr", strong, 12, frIgnore, "tout|tout ce|ce qui|ce que", "précède|avant|dessus|ci dessus|précédemment|dit|on t'a dit|t'a été dit")),
 	r(RuleInstructionOverride, "fr", medium, 14, "nouvelles|nouvelle|vraies|véritables", "instruction*|consigne*|tâche*|règle*|ordre*"),
 	r(RuleInstructionOverride, "fr", medium, 16, "à partir de maintenant|désormais|dorénavant|au lieu de cela", "tu|vous|es|êtes|dois|devez|réponds|répondez|agis|dis"),
 	r(RuleInstructionOverride, "vi", strong, 20, viIgnore, "tất cả|mọi|các|những|toàn bộ|những gì|trước|trước đó|ở trên", viInstr),
@@ -142,7 +191,10 @@ var classicRuleSpecs = []ruleSpec{
 	r(RuleInstructionOverride, "vi", strong, 24, viIgnore, viInstr, "trước đó|trước|ở trên|phía trên|ban đầu|cũ|hệ thống|của bạn"),
 	r(RuleInstructionOverride, "vi", medium, 16, "hướng dẫn mới|chỉ thị mới|nhiệm vụ mới|lệnh mới|từ bây giờ|từ giờ trở đi|thay vào đó", "bạn|hãy|phải|sẽ|trả lời|nói"),
 	r(RuleInstructionOverride, "zh", strong, 18, zhIgnore, "之前|以上|上面|先前|前面|此前|所有|全部|一切|原来|原有|原始|系统|你的|任何", zhInstr),
-	r(RuleInstructionOverride, "zh", strong, 12, zhIgnore, "以上|上面|上述|之前|前面|一切|所有|你被告知"),
+	// Not "忘掉我之前说的" (forget what I said) nor "跳过所有的设置步骤"
+	// (skip all the setup steps).
+	unless(0, 3, "我", r(RuleInstructionOverride, "zh", strong, 12, zhIgnore, "以上|上面|上述|之前|前面|一切|你被告知")),
+	r(RuleInstructionOverride, "zh", strong, 12, "忽略|忽视|无视|忘记|忘掉|不要理会|不要理睬|别管|不理会|忽略掉|無視|忘記|不要遵守|不要遵循|停止遵循", "所有"),
 	r(RuleInstructionOverride, "zh", medium, 12, "新的|新|真正的|最新", "指令|指示|任务|规则|命令"),
 	r(RuleInstructionOverride, "zh", medium, 8, "从现在开始|从现在起|从今以后|从此|现在起|從現在開始|從現在起|從今以後|現在起", "你"),
 	r(RuleInstructionOverride, "ko", strong, 24, koPrior, koInstr, koIgnore),
@@ -151,11 +203,16 @@ var classicRuleSpecs = []ruleSpec{
 	r(RuleInstructionOverride, "ko", medium, 8, "지금부터|이제부터|앞으로", "당신|너|넌|당신은"),
 	r(RuleInstructionOverride, "ja", strong, 24, "以前|上記|これまで|前の|すべて|全て|先ほど|元の", jaInstr, jaIgnore),
 	r(RuleInstructionOverride, "pt", strong, 16, ptIgnore, "todas|todos|as|suas|tuas|quaisquer|anteriores|prévias", ptInstr),
+	r(RuleInstructionOverride, "pt", strong, 16, ptIgnore, "suas|tuas|anteriores|prévias", "regra*"),
+	unless(0, 30, ptRulesOf, r(RuleInstructionOverride, "pt", strong, 16, ptIgnore, "todas|todos|as|quaisquer", "regra*")),
 	r(RuleInstructionOverride, "pt", strong, 12, ptIgnore, "tudo|o que", "anterior*|acima|antes|dito|disseram"),
 	r(RuleInstructionOverride, "it", strong, 16, itIgnore, "tutte|tutti|le|tue|sue|qualsiasi|precedenti", itInstr),
 	r(RuleInstructionOverride, "it", strong, 12, itIgnore, "tutto|quanto|ciò", "sopra|prima|detto|precedente*"),
 	r(RuleInstructionOverride, "ru", strong, 18, ruIgnore, "все|всё|предыдущие|прежние|свои|твои|ваши|вышеуказанные|любые", ruInstr),
-	r(RuleInstructionOverride, "ru", strong, 10, ruIgnore, "всё|все|вышесказанное|выше|то что"),
+	r(RuleInstructionOverride, "ru", strong, 18, ruIgnore, "предыдущие|прежние|свои|твои|ваши|вышеуказанные", "правил*"),
+	// Not "забудь всё, что было раньше, и живи дальше": everything above or
+	// everything said.
+	r(RuleInstructionOverride, "ru", strong, 10, ruIgnore, "вышесказанное|всё выше|все выше|всё вышесказанное|всё сказанное|все сказанное|всё написанное выше|то что выше"),
 
 	r(RuleInstructionOverride, "en", medium, 4, "forget about that|forget about it|forget that|forget all that|never mind that|nevermind that|scratch that"),
 	r(RuleInstructionOverride, "de", strong, 40, "alle|sämtliche|die", "vorherigen|bisherigen|obigen|vorangegangenen|früheren", "informationen|anweisungen|instruktionen|befehle|regeln|aufgaben", "vergessen|ignorieren|missachten|verwerfen"),
@@ -208,17 +265,17 @@ var classicRuleSpecs = []ruleSpec{
 	r(RulePromptExtraction, "en", strong, 16, "reveal|print|show|display|output|repeat|tell me|give me|share|disclose|leak|dump|write out|spell out|recite|copy|paste|provide|return|list|what is|what are|what's|what were|summarize|summarise|translate|expose|send", "your|the|my|its|this|all|all of your|the full|the exact|the complete|the entire|verbatim|the initial|the original|all the", "system prompt*|system message*|system instruction*|initial prompt*|initial instruction*|original prompt*|original instruction*|hidden prompt*|hidden instruction*|secret instruction*|pre prompt|preprompt|instructions you were given|instructions you received|prompt you were given|developer message*|developer instruction*|meta prompt|base prompt|configuration|instructions above|rules you were given|custom instructions"),
 	r(RulePromptExtraction, "en", strong, 12, "repeat|print|output|write|copy|recite|echo|say|return|reproduce", "the|all|everything|every word|your|the text|the words|the lines|all text|all words", "above|before this|preceding|prior to this|so far|at the beginning|from the beginning|from the start|starting with|verbatim|word for word|in your context|in your prompt"),
 	r(RulePromptExtraction, "en", strong, 10, "what|which|show me|tell me", "were|are|was|is", "you told|your initial|your original|your first|your hidden|your secret|your system", "instruction*|prompt*|rule*|directive*|message|words|sentence*"),
-	r(RulePromptExtraction, "en", strong, 16, "tell|give|share|reveal|provide|send|disclose|show|confirm|verify|leak|spell|type|write|say|read|hand over|need|want", "me|us|your|the|me your|me the|it|us your|out your", secretNoun),
+	unless(8, 0, enNever, r(RulePromptExtraction, "en", strong, 16, "tell|give|share|reveal|provide|send|disclose|show|confirm|verify|leak|spell|type|write|say|read|hand over|need|want", "me|us|your|the|me your|me the|it|us your|out your", secretNoun)),
 	r(RulePromptExtraction, "en", strong, 10, "what is|what's|whats|what are|what was", "your|the", secretNoun),
-	r(RulePromptExtraction, "en", strong, 12, "your|the secret|the hidden|the", secretNoun, "is|are|please|now|in base64|base64|encoded|backwards|reversed|spelled|letter by letter|character by character|one letter"),
-	r(RulePromptExtraction, "de", strong, 18, "zeige*|zeig*|gib*|nenne*|verrate*|wiederhole*|schreib*|druck*|ausgeben|teile*|sag mir|sage mir|was ist|was sind|was war*|wie lautet|wie lauten", "dein*|ihr*|den|die|das|alle", "systemprompt*|system prompt|systemnachricht*|anfangsanweisung*|ursprüngliche* anweisung*|ursprünglichen prompt|versteckte* anweisung*|passwort|passwörter|kennwort|geheimschlüssel|geheimen schlüssel|zugangsdaten|api schlüssel|prompt|anweisungen"),
+	unless(16, 0, enNever, r(RulePromptExtraction, "en", strong, 12, "your|the secret|the hidden|the", secretNoun, "is|are|please|now|in base64|base64|encoded|backwards|reversed|spelled|letter by letter|character by character|one letter")),
+	unless(8, 24, deNie, r(RulePromptExtraction, "de", strong, 18, "zeige*|zeig*|gib*|nenne*|verrate*|wiederhole*|schreib*|druck*|ausgeben|teile*|sag mir|sage mir|was ist|was sind|was war*|wie lautet|wie lauten", "dein*|ihr*|den|die|das|alle", "systemprompt*|system prompt|systemnachricht*|anfangsanweisung*|ursprüngliche* anweisung*|ursprünglichen prompt|versteckte* anweisung*|passwort|passwörter|kennwort|geheimschlüssel|geheimen schlüssel|zugangsdaten|api schlüssel|prompt|anweisungen")),
 	r(RulePromptExtraction, "de", strong, 12, "wiederhole*|gib*", "alles|den text|die wörter|alle wörter", "oben|darüber|davor|vorher|oberhalb|wörtlich"),
 	r(RulePromptExtraction, "es", strong, 18, "revela|revele|muestra|muéstrame|muestrame|imprime|repite|dime|dame|comparte|di|cuál es|cual es|cuáles son|proporciona*|escribe|envía|confirma", "tu|tus|el|la|su|sus|me|todas|todo", "prompt del sistema|mensaje del sistema|instrucciones del sistema|instrucciones iniciales|instrucciones originales|instrucciones ocultas|contraseña*|contrasena*|clave secreta|clave api|clave de api|credenciales|código secreto|codigo secreto|prompt"),
-	r(RulePromptExtraction, "fr", strong, 18, "révèle|révélez|revele|montre|montrez|affiche|affichez|imprime|répète|répétez|dis moi|dites moi|donne moi|donnez moi|partage|partagez|quel est|quels sont|quelle est|fournis|fournissez|écris|confirme*", "ton|ta|tes|votre|vos|le|la|les|moi", "prompt système|prompt systeme|message système|instructions système|instructions initiales|instructions d'origine|instructions cachées|mot de passe|mots de passe|clé secrète|cle secrete|clé api|clé d'api|identifiants|code secret|prompt"),
+	unless(3, 0, "ne|n", r(RulePromptExtraction, "fr", strong, 18, "révèle|révélez|revele|montre|montrez|affiche|affichez|imprime|répète|répétez|dis moi|dites moi|donne moi|donnez moi|partage|partagez|quel est|quels sont|quelle est|fournis|fournissez|écris|confirme*", "ton|ta|tes|votre|vos|le|la|les|moi", "prompt système|prompt systeme|message système|instructions système|instructions initiales|instructions d'origine|instructions cachées|mot de passe|mots de passe|clé secrète|cle secrete|clé api|clé d'api|identifiants|code secret|prompt")),
 	r(RulePromptExtraction, "vi", strong, 22, "tiết lộ|hiển thị|in ra|lặp lại|cho tôi biết|cho tôi|nói cho tôi|đưa cho tôi|đưa|chia sẻ|viết ra|cung cấp|xác nhận|là gì|gửi", "lời nhắc hệ thống|prompt hệ thống|câu lệnh hệ thống|thông điệp hệ thống|chỉ dẫn hệ thống|hướng dẫn hệ thống|hướng dẫn ban đầu|chỉ dẫn ban đầu|mật khẩu|khóa bí mật|khoá bí mật|khóa api|mã bí mật|thông tin đăng nhập|mã pin"),
 	r(RulePromptExtraction, "vi", strong, 22, "mật khẩu|khóa bí mật|khoá bí mật|khóa api|mã bí mật|lời nhắc hệ thống|prompt hệ thống", "của bạn|là gì|cho tôi|là|đi"),
-	r(RulePromptExtraction, "zh", strong, 18, "告诉我|给我|显示|打印|输出|透露|泄露|重复|分享|提供|说出|写出|是什么|发给我|確認|确认|列出", "系统提示|系統提示|系统提示词|系统消息|系统指令|初始指令|原始指令|隐藏指令|密码|密碼|秘密密钥|密钥|秘钥|api密钥|口令|凭证|提示词|上面的内容|以上内容"),
-	r(RulePromptExtraction, "zh", strong, 12, "你的|您的", "密码|密碼|密钥|秘钥|系统提示|口令|提示词"),
+	unless(12, 0, zhNever, r(RulePromptExtraction, "zh", strong, 18, "告诉我|给我|显示|打印|输出|透露|泄露|重复|分享|提供|说出|写出|是什么|发给我|確認|确认|列出", "系统提示|系統提示|系统提示词|系统消息|系统指令|初始指令|原始指令|隐藏指令|密码|密碼|秘密密钥|密钥|秘钥|api密钥|口令|凭证|提示词|上面的内容|以上内容")),
+	unless(12, 0, zhNever, r(RulePromptExtraction, "zh", strong, 12, "你的|您的", "密码|密碼|密钥|秘钥|系统提示|口令|提示词")),
 	r(RulePromptExtraction, "ko", strong, 20, "시스템 프롬프트|시스템 메시지|시스템 지시|초기 지시|원래 지시|숨겨진 지시|비밀번호|암호|패스워드|비밀 키|비밀키|api 키|인증 정보|비밀 코드", "알려|보여|출력|공개|말해|반복|공유|제공|무엇|뭐|가르쳐|주세요|줘|적어|확인"),
 	r(RulePromptExtraction, "ko", strong, 14, "위의|위에 있는|앞의", "내용|텍스트|단어|문장", "반복|출력|그대로"),
 	r(RulePromptExtraction, "ja", strong, 20, "システムプロンプト|システムメッセージ|初期指示|隠された指示|秘密鍵|秘密のキー|apiキー|認証情報", "教えて|見せて|表示|出力|公開|繰り返|共有|提供|何です|何で|ください"),
@@ -229,19 +286,25 @@ var classicRuleSpecs = []ruleSpec{
 	r(RulePromptExtraction, "it", strong, 12, "la tua|il tuo", "password|parola d'ordine|chiave segreta|chiave api|credenziali"),
 	r(RulePromptExtraction, "ru", strong, 18, "покажи|покажите|выведи|выведите|раскрой|раскройте|повтори|повторите|скажи|скажите|назови|назовите|дай|дайте|сообщи|сообщите|какой|какая|каков", "твой|ваш|свой|системный|системные|мне|твою|вашу|свою", "системный промпт|системное сообщение|системные инструкции|исходные инструкции|пароль|пароли|секретный ключ|api ключ|учетные данные|учётные данные|секретный код"),
 
-	r(RulePromptExtraction, "en", medium, 4, "your|ur", "password*|passcode*|secret key*|api key*|credentials|login details"),
-	r(RulePromptExtraction, "de", strong, 4, "dein|deine|ihr|ihre|euer|eure", "passwort|passwörter|kennwort|geheimschlüssel|zugangsdaten|api schlüssel"),
-	r(RulePromptExtraction, "es", strong, 4, "tu|tus|su|sus", "contraseña*|contrasena*|clave secreta|clave api|credenciales"),
-	r(RulePromptExtraction, "fr", strong, 4, "ton|ta|tes|votre|vos", "mot de passe|mots de passe|clé secrète|clé api|identifiants"),
-	r(RulePromptExtraction, "pt", strong, 4, "sua|seu|suas|seus|tua|teu", "senha*|chave secreta|chave api|credenciais"),
-	r(RulePromptExtraction, "ru", strong, 12, "твой|твою|ваш|вашу|свой|свою|поделились|поделиться|поделись|скажи|назови|дай", "пароль|паролем|пароля|секретный ключ|учетные данные"),
+	// A secret that is "yours", unless the text advises against giving it
+	// ("never share your password", "Ihr Passwort niemals weitergeben").
+	unless(16, 0, enNever, r(RulePromptExtraction, "en", medium, 4, "your|ur", "password*|passcode*|secret key*|api key*|credentials|login details")),
+	unless(12, 16, deNie, r(RulePromptExtraction, "de", strong, 4, "dein|deine|ihr|ihre|euer|eure", "passwort|passwörter|kennwort|geheimschlüssel|zugangsdaten|api schlüssel")),
+	unless(14, 0, "no compartas|no compartan|no comparta|no des|no den|no digas|no diga|no reveles|no revele|no envíes|no envies|no facilites|nunca|jamás|jamas",
+		r(RulePromptExtraction, "es", strong, 4, "tu|tus|su|sus", "contraseña*|contrasena*|clave secreta|clave api|credenciales")),
+	unless(8, 0, "jamais|pas|personne|ne partagez|ne partage|ne donnez|ne donne|ne communiquez|ne communique|ne divulguez|ne divulgue",
+		r(RulePromptExtraction, "fr", strong, 4, "ton|ta|tes|votre|vos", "mot de passe|mots de passe|clé secrète|clé api|identifiants")),
+	unless(14, 0, "não compartilhe|nao compartilhe|não dê|nao de|não diga|nao diga|não revele|nao revele|não envie|nao envie|nunca|jamais",
+		r(RulePromptExtraction, "pt", strong, 4, "sua|seu|suas|seus|tua|teu", "senha*|chave secreta|chave api|credenciais")),
+	unless(20, 0, "не|никому|никогда", r(RulePromptExtraction, "ru", strong, 12, "твой|твою|ваш|вашу|свой|свою|поделились|поделиться|поделись|скажи|назови|дай", "пароль|паролем|пароля|секретный ключ|учетные данные")),
 	r(RulePromptExtraction, "vi", strong, 4, "mật khẩu|khóa bí mật|khóa api", "của bạn"),
-	r(RulePromptExtraction, "zh", strong, 6, "你的|您的|你们的", "密码|密碼|密钥|秘钥|口令"),
+	unless(12, 0, zhNever, r(RulePromptExtraction, "zh", strong, 6, "你的|您的|你们的", "密码|密碼|密钥|秘钥|口令")),
 	r(RulePromptExtraction, "ko", strong, 8, "당신의|너의|네|귀하의", "비밀번호|암호|패스워드|비밀 키"),
 	r(RulePromptExtraction, "ja", strong, 8, "あなたの|君の", "パスワード|秘密鍵|暗証番号"),
 	r(RuleInstructionOverride, "ar", strong, 30, "تجاهل|تجاهلي|تجاهلوا|انس|انسى|إنس", "التعليمات|الإرشادات|القواعد|الأوامر|ما سبق|كل ما|السابقة"),
-	r(RuleInstructionOverride, "hi", strong, 40, "पिछले|पिछली|पूर्व|ऊपर|सभी", "निर्देश|निर्देशों|नियम|आदेश", "अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल"),
-	r(RuleInstructionOverride, "th", strong, 40, "ไม่ต้องสนใจ|อย่าไปสนใจ|เพิกเฉย|ละเว้น|ลืม", "คำแนะนำ|คําแนะนํา|คำสั่ง|คําสั่ง|กฎ|ข้อกำหนด"),
+	r(RuleInstructionOverride, "hi", strong, 40, "पिछले|पिछली|पूर्व|ऊपर|सभी", "निर्देश|निर्देशों|आदेश", "अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल"),
+	r(RuleInstructionOverride, "hi", strong, 40, "पिछले|पिछली|पूर्व|ऊपर", "नियम", "अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल"),
+	unless(0, 40, thPurchaseOrder, r(RuleInstructionOverride, "th", strong, 40, "ไม่ต้องสนใจ|อย่าไปสนใจ|เพิกเฉย|ละเว้น", "คำแนะนำ|คําแนะนํา|คำสั่ง|คําสั่ง|กฎ|ข้อกำหนด")),
 	r(RuleInstructionOverride, "id", strong, 20, "abaikan|lupakan|acuhkan", "semua|instruksi|petunjuk|aturan|perintah|yang di atas|yg diatas|diatas|sebelumnya"),
 	r(RuleInstructionOverride, "tl", strong, 20, "huwag pansinin|kalimutan|balewalain", "ang|lahat|mga|iyong", "tagubilin|instruksyon|panuto|patakaran|utos"),
 	r(RuleInstructionOverride, "tr", strong, 30, "önceki|yukarıdaki|tüm|bütün", "talimat*|kural*|komut*|yönerge*", "yok say|görmezden gel|unut|dikkate alma"),
@@ -325,6 +388,20 @@ func compileRules(specs []ruleSpec) *compiled {
 			}
 			ru.slots = append(ru.slots, ids)
 		}
+		for _, alt := range strings.Split(s.not, "|") {
+			if alt == "" {
+				continue
+			}
+			t := term{view: viewWords, prefix: strings.HasSuffix(alt, "*")}
+			textnorm.Normalize(strings.TrimSuffix(alt, "*"), &tx)
+			t.text = strings.TrimSpace(string(tx.Words))
+			if t.text == "" {
+				continue
+			}
+			t.boundary = needsBoundary(t.text)
+			ru.not = append(ru.not, intern(t))
+		}
+		ru.notBefore, ru.notAfter = s.notBefore, s.notAfter
 		c.rules = append(c.rules, ru)
 	}
 	c.termRules = make([][]uint16, len(c.terms))
@@ -340,7 +417,31 @@ func compileRules(specs []ruleSpec) *compiled {
 
 // matchAt reports whether ru matches with its first slot at occs[i].
 func (c *compiled) matchAt(ru *rule, occs []occ, i int) bool {
+	if len(ru.not) > 0 && ru.negated(occs, i) {
+		return false
+	}
 	return len(ru.slots) == 1 || c.matchFrom(ru, occs, 1, occs[i].end)
+}
+
+// negated reports whether one of ru's negations occurs near occs[i], the
+// occurrence of its first slot. occs is ordered by end.
+func (ru *rule) negated(occs []occ, i int) bool {
+	start, end := occs[i].start, occs[i].end
+	for j := i - 1; j >= 0 && occs[j].end >= start-ru.notBefore; j-- {
+		if occs[j].end <= start && slices.Contains(ru.not, occs[j].term) {
+			return true
+		}
+	}
+	if ru.notAfter == 0 {
+		return false
+	}
+	limit := end + ru.notAfter
+	for j := i + 1; j < len(occs) && occs[j].end <= limit+maxTermLen; j++ {
+		if o := occs[j]; o.start >= end && o.start <= limit && slices.Contains(ru.not, o.term) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxTermLen bounds how far before its end an occurrence may start, so a

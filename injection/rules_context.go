@@ -7,6 +7,10 @@ package injection
 // steer the model. They were written from the training rows of the
 // development data (never from its held-out fifth) and generalise the
 // phrasing, not the rows.
+// userDataDev: storing, hashing or resetting users' passwords and
+// addresses is what a developer asks about, not a request for them.
+const userDataDev = "存储|储存|保存|加密|哈希|散列|重置|修改|管理|验证|校验|保护|を保存|をハッシュ|を暗号化|をリセット|를 저장|을 저장|저장|를 암호화|을 암호화|해시|재설정|speichern|hashen|verschlüsseln|zurücksetzen|almacenar|guardar|cifrar|encriptar|hashear|restablecer|stocker|chiffrer|hacher|réinitialiser|armazenar|criptografar|redefinir|lưu|mã hóa|хранить|хешировать|сбросить|menyimpan|mengenkripsi|saklamak|saklarım|şifrelemek"
+
 var contextRuleSpecs = []ruleSpec{
 	// --- personal data in the context (prompt extraction) ---
 	r(RulePromptExtraction, "en", strong, 24,
@@ -21,12 +25,15 @@ var contextRuleSpecs = []ruleSpec{
 	r(RulePromptExtraction, "en", medium, 10, "print|dump|export|share|show|give me|send|leak|output", "your database|the whole database|your entire database|your user database|all user data|all your data|your records|all records", "for me|to me|please|now|here|contents|in full|entries"),
 	// Fields before the reference to the user, as in the Romance
 	// languages, and after it, as in the Germanic and Asian ones.
-	r(RulePromptExtraction, "multi", medium, 30,
+	unless(24, 0, userDataDev, r(RulePromptExtraction, "multi", medium, 30,
 		"fecha de nacimiento|correo electrónico|dirección de correo|dirección|ciudad|año de nacimiento|contraseña|date de naissance|adresse e mail|adresse électronique|adresse|ville|année de naissance|data di nascita|indirizzo email|indirizzo|città|anno di nascita|data de nascimento|endereço de email|endereço|cidade|ano de nascimento|ngày sinh|địa chỉ email|địa chỉ|thành phố|năm sinh|дата рождения|адрес электронной почты|адрес|город|год рождения|tanggal lahir|alamat email|alamat|kota|tahun lahir|warna favorit|inisyal|color favorito|couleur préférée|colore preferito|cor favorita",
-		"del usuario|de l utilisateur|dell utente|do usuário|do usuario|của người dùng|người dùng|пользователя|pengguna|ng gumagamit"),
-	r(RulePromptExtraction, "multi", medium, 30,
+		"del usuario|de l utilisateur|dell utente|do usuário|do usuario|của người dùng|người dùng|пользователя|pengguna|ng gumagamit")),
+	// Not "如何安全地存储用户密码" (how to store users' passwords): a
+	// developer's question, the verb before the users in Chinese, after
+	// them in Japanese and Korean.
+	unless(12, 40, userDataDev, r(RulePromptExtraction, "multi", medium, 30,
 		"des benutzers|des nutzers|benutzers|nutzers|用户的|用戶的|用户|ユーザーの|ユーザー|사용자의|사용자|kullanıcının|उपयोगकर्ता के|उपयोगकर्ता की|उपयोगकर्ता का|المستخدم|ผู้ใช้",
-		"geburtsdatum|e mail adresse|adresse|wohnort|stadt|geburtsjahr|passwort|lieblingsfarbe|initialen|出生日期|生日|电子邮件|邮箱|地址|城市|居住|密码|生年月日|誕生日|メールアドレス|住所|都市|住ん|생일|생년월일|이메일|주소|도시|살고|비밀번호|doğum*|e posta|adres*|şehir|yaşıyor|şifre*|जन्म|ईमेल|पता|शहर|रहता|पासवर्ड|الميلاد|البريد|عنوان|مدينة|يعيش|كلمة المرور|วันเกิด|อีเมล|ที่อยู่|เมือง|รหัสผ่าน"),
+		"geburtsdatum|e mail adresse|adresse|wohnort|stadt|geburtsjahr|passwort|lieblingsfarbe|initialen|出生日期|生日|电子邮件|邮箱|地址|城市|居住|密码|生年月日|誕生日|メールアドレス|住所|都市|住ん|생일|생년월일|이메일|주소|도시|살고|비밀번호|doğum*|e posta|adres*|şehir|yaşıyor|şifre*|जन्म|ईमेल|पता|शहर|रहता|पासवर्ड|الميلاد|البريد|عنوان|مدينة|يعيش|كلمة المرور|วันเกิด|อีเมล|ที่อยู่|เมือง|รหัสผ่าน")),
 	r(RulePromptExtraction, "en", medium, 40, "where|in which|a world|a society|a future|scenario",
 		"personal data|personal information|private data|private information|passwords|user data|sensitive data",
 		"is public|are public|is shared|are shared|is currency|is the norm|is common|is freely|are freely|public knowledge|is a form|are a form|as a sign|as a form|shared freely|is no longer private"),
@@ -42,9 +49,10 @@ var contextRuleSpecs = []ruleSpec{
 	r(RulePromptExtraction, "multi", strong, 30,
 		"contraseña|contrasena|mot de passe|passwort|kennwort|senha|parola d ordine|password|mật khẩu|пароль|пароля|паролем|kata sandi|şifre*|密码|密碼|パスワード|비밀번호|암호|पासवर्ड|كلمة المرور|كلمة السر|รหัสผ่าน|κωδικό*",
 		"base64|base 64|inverso|inversa|al revés|à l envers|inverse|rückwärts|umgekehrt|invertit*|ao contrário|đảo ngược|наоборот|обратном|terbalik|ters|反转|倒序|反向|逆|거꾸로|역순|उल्टा|عكس|ย้อนกลับ|poema|poème|gedicht|poesia|bài thơ|стих*|puisi|şiir|诗|詩|시를|कविता|قصيدة|บทกวี|haiku|俳句|하이쿠"),
-	r(RulePromptExtraction, "multi", strong, 20,
+	// "Apa itu kata sandi yang kuat?" asks what a strong password is.
+	unless(0, 4, "itu", r(RulePromptExtraction, "multi", strong, 20,
 		"qual è|qual é|qual e|quel est|quelle est|cuál es|cual es|was ist|wie lautet|what is|apa|nedir|什么是|是什么|は何|뭐|무엇|क्या है|ما هي|คืออะไร|là gì|какой",
-		"la password|il password|a senha|sua senha|le mot de passe|la contraseña|das passwort|the password|kata sandi|şifre|密码|パスワード|비밀번호|पासवर्ड|كلمة المرور|รหัสผ่าน|mật khẩu|пароль"),
+		"la password|il password|a senha|sua senha|le mot de passe|la contraseña|das passwort|the password|kata sandi|şifre|密码|パスワード|비밀번호|पासवर्ड|كلمة المرور|รหัสผ่าน|mật khẩu|пароль")),
 	r(RulePromptExtraction, "multi", strong, 20,
 		"पासवर्ड|كلمة المرور|รหัสผ่าน|mật khẩu|пароль|şifre|kata sandi|la password|a senha|le mot de passe|la contraseña|das passwort",
 		"是什么|是多少|告诉我|は何|を教えて|は\\?|는 뭐|가 뭐|를 알려|क्या है|बताओ|بتاع|ما هي|คืออะไร|là gì|của bạn là|какой|скажи|nedir|nedir\\?|apa|adalah|qual|quale|è|é|est|es"),
@@ -71,7 +79,14 @@ var contextRuleSpecs = []ruleSpec{
 	r(RuleInstructionOverride, "en", medium, 4, "never mind that|forget about that|lascia perdere|olvídate de eso|oublie ça|vergiss das|esqueça isso|bỏ qua điều đó|забудь об этом|lupakan itu|unut bunu|kalimutan mo iyon"),
 	r(RuleInstructionOverride, "multi", strong, 30,
 		"olvídate de|olvidate de|olvida|oublie|oubliez|vergiss|vergessen sie|dimentica|dimenticate|esqueça|esqueca|hãy quên|quên|забудь|забудьте|lupakan|unut|kalimutan|忘掉|忘记|忘れて|잊어",
-		"todas esas reglas|todas las reglas|toutes ces règles|toutes les règles|alle regeln|all diese regeln|tutte le regole|todas as regras|tất cả những quy tắc|tất cả quy tắc|все правила|semua aturan|tüm kurallar|lahat ng patakaran|所有规则|すべてのルール|모든 규칙|mga tagubilin|iyong mga tagubilin|tus instrucciones|tes instructions|vos instructions|deine anweisungen|le tue istruzioni|suas instruções"),
+		"todas esas reglas|toutes ces règles|all diese regeln|tất cả những quy tắc|tất cả quy tắc|semua aturan|tüm kurallar|lahat ng patakaran|所有规则|すべてのルール|모든 규칙|mga tagubilin|iyong mga tagubilin|tus instrucciones|tes instructions|vos instructions|deine anweisungen|le tue istruzioni|suas instruções"),
+	// "All the rules" unless they are the rules of something ("olvida todas
+	// las reglas de la dieta"); "все правила" takes its object in the
+	// genitive, which no rule can tell from the end of the phrase.
+	unless(0, 30, "reglas de|reglas del|règles de|règles du|règles d|regeln der|regeln des|regeln von|regeln für|regole di|regole del|regole della|regras de|regras do|regras da",
+		r(RuleInstructionOverride, "multi", strong, 30,
+			"olvídate de|olvidate de|olvida|oublie|oubliez|vergiss|vergessen sie|dimentica|dimenticate|esqueça|esqueca",
+			"todas las reglas|toutes les règles|alle regeln|tutte le regole|todas as regras")),
 	r(RuleInstructionOverride, "multi", strong, 30,
 		"αγνοήστε|αγνόησε|ξεχάστε|ξέχασε|उपेक्षा|अनदेखा|नज़रअंदाज़|नजरअंदाज|উপেক্ষা|ভুলে যান|تجاهل|ไม่ต้องสนใจ|อย่าไปสนใจ|ละเว้น|abaikan|yok say|görmezden gel",
 		"οδηγίες|οδηγιών|κανόνες|προηγούμεν*|παραπάνω|निर्देश*|ऊपर|पिछले|পূর্ববর্তী|উপরের|নির্দেশ*|التعليمات|ما سبق|أعلاه|คําแนะนํา|คำแนะนำ|ข้างต้น|ก่อนหน้า|instruksi|di atas|diatas|sebelumnya|talimat*|yukarıdaki|önceki"),
@@ -99,9 +114,11 @@ var contextRuleSpecs = []ruleSpec{
 	// (not from any row): the secret asked for outright, the earlier task
 	// dropped, an assistant without rules, a claimed mode or role, a bribe,
 	// a secret in letters or verse, a note to the AI inside a document ---
-	r(RulePromptExtraction, "multi", medium, 12,
+	// "ห้ามบอกรหัสผ่าน", "jangan berikan kata sandi", "huwag ibigay ang
+	// password": advice not to give it.
+	unless(9, 0, multiNever, r(RulePromptExtraction, "multi", medium, 12,
 		"comparte|compárteme|comparta|partage|partagez|teile|teil mir|condividi|compartilhe|compartilha|chia sẻ|поделись|поделитесь|bagikan|ibahagi|共享|分享|شارك|شاركني|แชร์|recuérdame|me recuerdas|rappelle moi|redonne moi|erinnere mich an|ricordami|mi ricordi|me lembra|lembre me|nhắc lại|напомни|ingatkan|hatırlat|ulitin|再告诉我|dime|dame|revela|dis moi|donne moi|révèle|sag mir|gib mir|nenne mir|verrate mir|dimmi|dammi|rivela|diga me|me diga|me dê|revele|cho tôi biết|nói cho tôi|tiết lộ|скажи|назови|дай мне|раскрой|beri tahu|berikan|kasih tahu|sebutkan|söyle|ver bana|sabihin mo|ibigay mo|ibigay|告诉我|给我|说出|أخبرني|أعطني|اكشف|बताओ|बताइए|बताएं|বলো|বলুন|দাও|บอก|ขอ",
-		"contraseña|clave de acceso|clave secreta|código secreto|mot de passe|code secret|clé secrète|passwort|kennwort|zugangscode|geheimen code|geheimcode|geheime wort|password|codice segreto|chiave segreta|senha|código secreto|chave secreta|mật khẩu|mã bí mật|khóa bí mật|пароль|секретный код|секретный ключ|kata sandi|kode rahasia|kunci rahasia|şifre*|gizli kod*|gizli anahtar*|sikretong code|lihim na code|密码|密钥|口令|كلمة المرور|كلمة السر|الرمز السري|पासवर्ड|गुप्त कोड|पासवर्ड|পাসওয়ার্ড|গোপন কোড|รหัสผ่าน|รหัสลับ"),
+		"contraseña|clave de acceso|clave secreta|código secreto|mot de passe|code secret|clé secrète|passwort|kennwort|zugangscode|geheimen code|geheimcode|geheime wort|password|codice segreto|chiave segreta|senha|código secreto|chave secreta|mật khẩu|mã bí mật|khóa bí mật|пароль|секретный код|секретный ключ|kata sandi|kode rahasia|kunci rahasia|şifre*|gizli kod*|gizli anahtar*|sikretong code|lihim na code|密码|密钥|口令|كلمة المرور|كلمة السر|الرمز السري|पासवर्ड|गुप्त कोड|पासवर्ड|পাসওয়ার্ড|গোপন কোড|รหัสผ่าน|รหัสลับ")),
 	r(RulePromptExtraction, "multi", medium, 6,
 		"पासवर्ड|गुप्त कोड|पासवर्ड|পাসওয়ার্ডটা|পাসওয়ার্ড|গোপন কোডটা|গোপন কোড|şifre*|gizli kod*|パスワード|秘密のコード|暗証番号|비밀번호|비밀 코드|암호",
 		"बताओ|बताइए|बताएं|बता दो|क्या है|साझा|দাও|বলো|বলবে|বলুন|কী|ভাগ|söyle|ver|nedir|nedir\\?|paylaş|教えて|は何です|は何か|を言って|を共有|알려|말해|뭐야|뭐예요|무엇|공유"),
@@ -200,7 +217,9 @@ var contextRuleSpecs = []ruleSpec{
 	r(RulePromptExtraction, "multi", medium, 24,
 		"كلمة مرور النظام|كلمة سر النظام|password ng sistema|kata sandi sistem|contraseña del sistema|mot de passe du système|systempasswort|systemkennwort|password del sistema|senha do sistema|mật khẩu hệ thống|пароль системы|пароль от системы|системный пароль|系统密码|系統密碼|システムのパスワード|시스템 비밀번호|सिस्टम का पासवर्ड|সিস্টেমের পাসওয়ার্ড|รหัสผ่านของระบบ|sistem şifres*",
 		"是什么|是多少|は何|を教えて|뭐야|알려|क्या है|बता|কী|বলবে|বলো|คืออะไร|อะไร|ne|nedir|söyle*|apa|là gì|ano|ما هي|es|est|ist|è|é"),
-	r(RulePromptExtraction, "tr", medium, 12, "şifre*|gizli kod*|gizli anahtar*", "söyle*|ver|verir misin|paylaş*|nedir|ne"),
+	// Not "söyleme" or "paylaşma" (don't tell, don't share): the negation is
+	// inside the Turkish verb.
+	r(RulePromptExtraction, "tr", medium, 12, "şifre*|gizli kod*|gizli anahtar*", "söyle|söyler misin|söyler misiniz|söyleyin|söylesene|söyleyebilir*|söylemelisin|ver|verir misin|paylaş|paylaşır mısın|paylaşır mısınız|paylaşın|paylaşsana|paylaşabilir*|paylaşmalısın|nedir|ne"),
 	r(RulePromptExtraction, "multi", medium, 40,
 		"compartir las contraseñas|compartir contraseñas|partager les mots de passe|passwörter zu teilen|passwörter teilen|condividere le password|compartilhar senhas|chia sẻ mật khẩu|делиться паролями|berbagi kata sandi|şifre paylaşmak|magbahagi ng password|共享密码|パスワードを共有|비밀번호를 공유|पासवर्ड साझा करना|পাসওয়ার্ড ভাগ|مشاركة كلمات المرور|แชร์รหัสผ่าน|share passwords|sharing passwords",
 		"compárteme|comparte la tuya|la tuya|partage le tien|le tien|deins|deines|la tua|condividi|a sua|compartilhe|của bạn|своим|punyamu|milikmu|seninkini|sa iyo|你的|あなたの|네 것|अपना|তোমারটা|كلمة مرورك|ของคุณ|yours|your own"),

@@ -51,13 +51,16 @@ var techniqueRuleSpecs = []ruleSpec{
 	r(RuleInstructionOverride, "de", medium, 10, "hasst du|magst du|liebst du|findest du", "sag ja|sag nein|sage ja|antworte mit ja"),
 
 	// --- instruction override in more languages ---
-	r(RuleInstructionOverride, "hr", strong, 24, "zaboravi|zaboravite|zanemari|zanemarite|ignoriraj|ignorirajte|ignoriši|ignorisi|ignoriši", "sve|sva|prethodne|prethodna|prijašnje|gornje|ranije|tvoje|svoje", "instrukcij*|upute|uputa|uputstva|naredb*|pravila|zadatke|smjernice"),
+	r(RuleInstructionOverride, "hr", strong, 24, "zaboravi|zaboravite|zanemari|zanemarite|ignoriraj|ignorirajte|ignoriši|ignorisi|ignoriši", "sve|sva|prethodne|prethodna|prijašnje|gornje|ranije|tvoje|svoje", "instrukcij*|upute|uputa|uputstva|naredb*|zadatke|smjernice"),
+	r(RuleInstructionOverride, "hr", strong, 24, "zaboravi|zaboravite|zanemari|zanemarite|ignoriraj|ignorirajte|ignoriši|ignorisi", "prethodne|prethodna|prijašnje|gornje|ranije|tvoje|svoje", "pravila"),
 	r(RuleInstructionOverride, "pl", strong, 24, "zignoruj|zignorujcie|ignoruj|zapomnij|zapomnijcie|pomiń", "wszystkie|wszystko|poprzednie|wcześniejsze|powyższe|swoje|twoje", "instrukcj*|polecen*|zasad*|reguł*|wytyczn*|co"),
 	r(RuleInstructionOverride, "cs", strong, 24, "ignoruj|ignorujte|zapomeň|zapomeňte|zapomen", "všechny|všechno|předchozí|výše uvedené|dřívější|své", "instrukce|pokyny|pravidla|příkazy|co"),
 	r(RuleInstructionOverride, "nl", strong, 24, "negeer|vergeet", "alle|vorige|eerdere|bovenstaande|je|jouw|voorgaande|alles", "instructies|opdrachten|richtlijnen|aanwijzingen|wat"),
 	r(RuleInstructionOverride, "sv", strong, 24, "ignorera|glöm|strunta i", "alla|tidigare|föregående|ovanstående|dina|allt", "instruktioner|regler|direktiv|anvisningar|som"),
 	r(RuleInstructionOverride, "ro", strong, 24, "ignoră|ignorati|ignorați|uită|uitați", "toate|instrucțiunile|regulile|tot|anterioare|de mai sus", "instrucțiuni*|reguli*|anterioare|de mai sus|ce"),
-	r(RuleInstructionOverride, "uk", strong, 24, "ігноруй|ігноруйте|забудь|забудьте", "всі|усі|попередні|все|вищезазначені", "інструкції|правила|вказівки|команди|що"),
+	r(RuleInstructionOverride, "uk", strong, 24, "ігноруй|ігноруйте|забудь|забудьте", "всі|усі|попередні|все|вищезазначені", "інструкції|вказівки|команди|що"),
+	// "Забудь все правила граматики" is about grammar: rules need an owner.
+	r(RuleInstructionOverride, "uk", strong, 24, "ігноруй|ігноруйте|забудь|забудьте", "попередні|вищезазначені|свої|твої", "правила"),
 	r(RuleInstructionOverride, "hu", strong, 24, "hagyd figyelmen kívül|hagyja figyelmen kívül|felejtsd el|felejtse el", "az összes|összes|korábbi|előző|fenti|minden", "utasítás*|szabály*|parancs*"),
 	r(RuleInstructionOverride, "de", medium, 40, "das genügt|das reicht|genug davon|das war s|das wars", "nun|jetzt|als nächstes|neue|bitte|schreib*"),
 
