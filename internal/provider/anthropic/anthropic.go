@@ -25,11 +25,11 @@
 // advisor results), and thinking blocks (signed, so they must come back
 // unchanged) are not text to the guards and pass through untouched.
 //
-// A block of a type the adapter does not know is read, not passed unread:
-// its strings and numbers at any depth, but for plainly opaque members
-// (ids, types, signatures, encrypted content, media types, base64 data),
-// are tool text marked [gateway.Text.ReadOnly], and the block is listed in
-// [gateway.Request.Unknown]. The guards check them and may refuse the
+// A block (or a document source) of a type the adapter does not know is
+// read, not passed unread: its strings and numbers at any depth, but for
+// plainly opaque members (ids, types, signatures, encrypted content, media
+// types, base64 data), are tool text marked [gateway.Text.ReadOnly], and
+// the block is listed in [gateway.Request.Unknown]. The guards check them and may refuse the
 // request; an edit of one (a redaction, a pseudonym) refuses it too, with
 // a 400 naming the block, since aigate does not rewrite content it does
 // not model. A block with more than [gateway.MaxUnknownBytes] of such text

@@ -471,13 +471,13 @@ func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *pa
 		// come back unchanged, and images, container uploads and
 		// compaction blocks carry no text the guards read.
 	default:
-		return d.unknownBlock(path, t, v, off, p)
+		return d.unknownBlock(path, t, v, off, p, "block")
 	}
 	return nil
 }
 
-// unknownBlock reads a block of type typ that Decode does not know, at
-// off, named path: every string and number in it, at any depth, but for
+// unknownBlock reads a block (or what noun names: a document's source) of
+// type typ that Decode does not know, at off, named path: every string and number in it, at any depth, but for
 // opaque members (see gateway.ReadOnlyTexts), becomes a read-only text.
 // It is tool text, whatever the message's role: the guards check tool
 // text under every policy, and a block type aigate does not know is
@@ -485,8 +485,8 @@ func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *pa
 // content the provider generated). An edit of one refuses the request
 // (gateway.Request.EncodeBody): the block may be signed, and its format
 // is not aigate's to rewrite.
-func (d *decoder) unknownBlock(path, typ string, v []byte, off int, p *parts) *gateway.Error {
-	u := gateway.Unknown{Span: gateway.Span{Start: off, End: off + len(v)}, Path: path, Type: typ, Noun: "block"}
+func (d *decoder) unknownBlock(path, typ string, v []byte, off int, p *parts, noun string) *gateway.Error {
+	u := gateway.Unknown{Span: gateway.Span{Start: off, End: off + len(v)}, Path: path, Type: typ, Noun: noun}
 	ts, derr := gateway.ReadOnlyTexts(&u, provider.ArgTexts(v, off, nil))
 	if derr != nil {
 		return derr
@@ -638,7 +638,8 @@ func (d *decoder) nested(path string, v []byte, off int, role gateway.Role, p *p
 
 // document decodes a document block's source: plain text ("data" of a
 // source of type "text") and text content ("content" of type "content")
-// are text; base64, URL and file sources are not.
+// are text; base64, URL and file sources are not; a source of a type
+// Decode does not know is read as read-only text (see unknownBlock).
 func (d *decoder) document(path string, v []byte, off int, role gateway.Role, p *parts, inTool bool) *gateway.Error {
 	if jsonscan.Kind(v) != '{' {
 		return invalid("%s: must be an object", path)
@@ -665,6 +666,10 @@ func (d *decoder) document(path string, v []byte, off int, role gateway.Role, p 
 		p.add(role, t)
 	case "content":
 		return d.nested(path+".content", content.Value, off+content.Off, role, p, inTool)
+	case "base64", "url", "file":
+		// Bytes, a link or a file id: nothing the guards read.
+	default:
+		return d.unknownBlock(path, st, v, off, p, "document source")
 	}
 	return nil
 }
