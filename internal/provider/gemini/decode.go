@@ -366,7 +366,8 @@ func knownPartMember(k string) bool {
 	switch canonical(k) {
 	case "text", "functionCall", "functionResponse", "executableCode", "codeExecutionResult", "toolCall", "toolResponse",
 		"inlineData", "inline_data", "fileData", "file_data", "thought", "thoughtSignature", "thought_signature",
-		"videoMetadata", "video_metadata", "partMetadata", "part_metadata", "mediaResolution", "media_resolution":
+		"videoMetadata", "video_metadata", "partMetadata", "part_metadata", "mediaResolution", "media_resolution",
+		"mediaProcessing", "media_processing":
 		return true
 	}
 	return false

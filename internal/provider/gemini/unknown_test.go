@@ -18,7 +18,7 @@ func TestDecodeUnknownParts(t *testing.T) {
 	body := `{"systemInstruction":{"parts":[{"text":"sys"},{"futureNote":{"note":"system aside"}}]},` +
 		`"contents":[{"role":"user","parts":[{"text":"hello"},` +
 		`{"futurePart":{"id":"p1","thoughtSignature":"SIG","payload":{"body":"first leaf","fileId":"f9","mimeType":"image/png","data":"` + b64 + `"},"count":42}},` +
-		`{"inlineData":{"mimeType":"image/png","data":"AAAA"}},{"partMetadata":{"k":"v"}}]},` +
+		`{"inlineData":{"mimeType":"image/png","data":"AAAA"},"mediaProcessing":"STATIC"},{"partMetadata":{"k":"v"}}]},` +
 		`{"role":"model","parts":[{"text":"ok","thought_signature":"S"},{"thought":true,"text":"hmm"}]},` +
 		`{"role":"user","parts":[{"future_part":"plain\u0020string leaf","text":"beside"}]}]}`
 	providertest.CheckUnknown(t, Adapter{}, gateway.OpGenerateContent, "gemini-x", body,

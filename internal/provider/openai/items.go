@@ -19,15 +19,16 @@ import (
 // (an image), image generation results (base64), reasoning and compaction
 // items (the model's own, encrypted or signed, resent as returned), a
 // program's code (replayed against its fingerprint), tool search calls and
-// outputs (over the tools the request declares), item references. An item
+// outputs and additional tools (tools, like the request's own), compaction
+// triggers, item references. An item
 // of a type Decode does not know is read as read-only text (see
 // decoder.unknown).
 func (d *decoder) builtinItem(p path, kind []byte, item []byte, off int) error {
 	names := itemFields(kind)
 	if names == nil {
 		switch string(kind) {
-		case "computer_call_output", "reasoning", "compaction", "program",
-			"tool_search_call", "tool_search_output", "item_reference":
+		case "computer_call_output", "reasoning", "compaction", "compaction_trigger", "program",
+			"tool_search_call", "tool_search_output", "additional_tools", "item_reference":
 			return nil
 		}
 		return d.unknown(p, "input item", kind, item, off)

@@ -29,7 +29,8 @@ func TestDecodeUnknownContent(t *testing.T) {
 			`{"type":"reasoning","id":"rs","summary":[{"type":"summary_text","text":"thinking"}],"encrypted_content":"ENC"},` +
 			`{"type":"future_item","id":"fi_1","call_id":"c1","encrypted_content":"ENC","action":{"command":["first leaf"],"screenshot":"data:image/png;base64,` + b64 + `"},"output":7},` +
 			`{"type":"message","role":"assistant","content":[{"type":"output_text","text":"ok"},{"type":"output_clip","transcript":"said aloud"}]},` +
-			`{"type":"compaction","encrypted_content":"ENC"},{"type":"item_reference","id":"msg_1"}]}`
+			`{"type":"compaction","encrypted_content":"ENC"},{"type":"item_reference","id":"msg_1"},{"type":"compaction_trigger"},` +
+			`{"type":"additional_tools","role":"developer","tools":[{"type":"function","name":"f","description":"does f"}]}]}`
 		providertest.CheckUnknown(t, Adapter{}, gateway.OpResponses, "", body,
 			[]string{"type", "id", "call_id", "encrypted_content", "action", "command", "first leaf", "screenshot", "output", "7",
 				"type", "transcript", "said aloud"},
