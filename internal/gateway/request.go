@@ -172,7 +172,7 @@ func identifier(s string) bool {
 // provider unchecked.
 const (
 	MaxUnknownBytes  = 64 << 10
-	MaxUnknownValues = 1024
+	MaxUnknownValues = 4096
 )
 
 // ReadOnlyTexts keeps, of the texts ts found in the piece of unknown
