@@ -14,7 +14,7 @@ type scored struct {
 	model float64 // model log-odds
 }
 
-func (s scored) score() float64 { return sigmoid(s.model + s.ex.boost) }
+func (s scored) score() float64 { return sigmoid(min(s.model, s.ex.maxLogit) + s.ex.boost) }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 

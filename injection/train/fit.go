@@ -18,6 +18,10 @@ type example struct {
 	lang   string
 	fold   int
 	extra  bool // from an -extra file: trained on, never scored by -cv
+	words  int  // bytes in the word view
+	// maxLogit caps the model's log-odds in the detector's score: the
+	// detector's short-text cap (see -short-cap), +Inf for other rows.
+	maxLogit float64
 }
 
 // fitConfig holds the optimiser's settings.

@@ -73,6 +73,11 @@ func run(args []string, stdout io.Writer) error {
 	cv := fs.Bool("cv", false, "cross-validate on the training rows and write no model")
 	maxFPR := fs.Float64("max-fpr", 0.01, "with -cv: the out-of-fold false-positive rate the threshold must keep")
 	misses := fs.String("misses", "", "with -cv: write the out-of-fold errors to this `file`")
+	// The detector does not let the model alone flag a short text on which
+	// no rule fires (injection.go, shortText); the figures here apply the
+	// same cap to the out-of-fold and everyday scores. Training is not
+	// affected. 0 turns the cap off, to measure what it does.
+	shortCap := fs.Int("short-cap", 64, "with -cv and -everyday: cap the model's log-odds at 0.5 for texts whose word view is shorter than this many `bytes` and on which no rule fires, as the detector does (0: off)")
 	everyday := fs.String("everyday", "", "text `file` of benign prompts, one a line, never trained on: report how many are flagged")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -109,6 +114,7 @@ func run(args []string, stdout io.Writer) error {
 				continue // never trained on, never scored here
 			}
 			ex := makeExample(r.Text, rules)
+			ex.maxLogit = maxLogit(ex, *shortCap)
 			ex.label, ex.weight = float64(r.Label), 1
 			ex.cat, ex.lang, ex.fold, ex.extra = r.Category, r.Lang, features.Fold(r.ID), i > 0
 			if ex.extra {
@@ -145,7 +151,7 @@ func run(args []string, stdout io.Writer) error {
 			}
 		}
 		if *everyday != "" {
-			return reportEveryday(stdout, *everyday, quantise(fit(rows, cfg)), rules, t)
+			return reportEveryday(stdout, *everyday, quantise(fit(rows, cfg)), rules, t, *shortCap)
 		}
 		return nil
 	}
@@ -160,7 +166,7 @@ func run(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "trained on %d rows; wrote %s (%d bytes, model sha256 %x)\n",
 		len(rows), *out, len(b), sha256.Sum256(b))
 	if *everyday != "" {
-		return reportEveryday(stdout, *everyday, q, rules, injection.DefaultThreshold)
+		return reportEveryday(stdout, *everyday, q, rules, injection.DefaultThreshold, *shortCap)
 	}
 	return nil
 }
@@ -190,6 +196,7 @@ func makeExample(text string, rules *injection.Detector) example {
 	var tx textnorm.Text
 	textnorm.Normalize(text, &tx)
 	ex := sparse(features.Extract(nil, tx.Words))
+	ex.words = len(tx.Words)
 	// With the model off the detector scores sigmoid(prior + boost), and
 	// no rule fires on the empty text.
 	ex.boost = logit(rules.Detect(text).Score) - logit(rules.Detect("").Score)
@@ -217,7 +224,20 @@ func sparse(fs []uint32) example {
 
 func logit(p float64) float64 { return math.Log(p / (1 - p)) }
 
-func reportEveryday(w io.Writer, file string, q *features.Model, rules *injection.Detector, t float64) error {
+// shortTextMaxLogit is the detector's cap on the model's log-odds for a
+// short text on which no rule fires (injection.go).
+const shortTextMaxLogit = 0.5
+
+// maxLogit returns the cap the detector puts on ex's model log-odds when
+// texts shorter than shortCap bytes are capped.
+func maxLogit(ex example, shortCap int) float64 {
+	if ex.boost == 0 && ex.words < shortCap {
+		return shortTextMaxLogit
+	}
+	return math.Inf(1)
+}
+
+func reportEveryday(w io.Writer, file string, q *features.Model, rules *injection.Detector, t float64, shortCap int) error {
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		return err
@@ -231,7 +251,7 @@ func reportEveryday(w io.Writer, file string, q *features.Model, rules *injectio
 		}
 		n++
 		ex := makeExample(line, rules)
-		if s := sigmoid(m.logit(&ex) + ex.boost); s >= t {
+		if s := sigmoid(min(m.logit(&ex), maxLogit(ex, shortCap)) + ex.boost); s >= t {
 			flagged++
 			fmt.Fprintf(w, "  everyday flagged %.2f %s\n", s, line)
 		}
