@@ -27,6 +27,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"a"}]}],"stream":true}`), uint8(0))
 	f.Add([]byte(`{"input":[{"role":"user","content":"x"},{"type":"function_call_output","output":"y"}],"instructions":"z"}`), uint8(1))
 	f.Add([]byte(`{"model":"e","input":["a",[1,2],3]}`), uint8(2))
+	f.Add([]byte(`{"input":[{"type":"future_item","id":"i","note":"n","body":{"n":[1,"x\u0041"]}},{"role":"user","content":[{"type":"future_part","k":"v"}]}]}`), uint8(1))
 	f.Fuzz(func(t *testing.T, body []byte, opIndex uint8) {
 		op := fuzzOps[int(opIndex)%len(fuzzOps)]
 		a := Adapter{}
@@ -43,11 +44,17 @@ func FuzzDecode(f *testing.F) {
 		var n int
 		for _, m := range req.Messages {
 			for _, p := range m.Parts {
+				n++
+				if p.Number { // a number in content of an unknown type
+					if !p.ReadOnly || string(body[p.Start:p.End]) != p.Value {
+						t.Fatalf("span [%d:%d] = %s, not the number %s of unknown content", p.Start, p.End, body[p.Start:p.End], p.Value)
+					}
+					continue
+				}
 				var v string
 				if err := json.Unmarshal(body[p.Start:p.End], &v); err != nil || v != p.Value {
 					t.Fatalf("span [%d:%d] = %s, not the JSON string of %q", p.Start, p.End, body[p.Start:p.End], p.Value)
 				}
-				n++
 			}
 		}
 		out, err := a.Encode(req)
@@ -60,15 +67,31 @@ func FuzzDecode(f *testing.F) {
 		if !json.Valid(out) {
 			t.Fatalf("Encode output is not JSON: %s", out)
 		}
-		// Edit every text: the result decodes again, to the new values.
+		// Edit every text but the read-only ones: the result decodes again,
+		// to the new values.
+		var readOnly *gateway.Text
 		for _, m := range req.Messages {
 			for _, p := range m.Parts {
+				if p.ReadOnly {
+					readOnly = p
+					continue
+				}
 				p.Set("«" + p.Value + "»")
 			}
 		}
 		edited, err := a.Encode(req)
 		if err != nil {
 			t.Fatalf("Encode after edits = %v", err)
+		}
+		if readOnly != nil {
+			// An edit of a read-only text refuses the request. (The value is
+			// put back for the comparison below.)
+			v := readOnly.Value
+			readOnly.Set(v + "»")
+			if out, err := a.Encode(req); out != nil || gateway.ErrorCode(err) != gateway.CodeInvalid {
+				t.Fatalf("Encode after a read-only edit = %s, %v; want invalid_request", out, err)
+			}
+			readOnly.Set(v)
 		}
 		again, err := a.Decode(op, "", edited)
 		if err != nil {
