@@ -169,6 +169,8 @@ var classicRuleSpecs = []ruleSpec{
 		r(RuleInstructionOverride, "de", strong, 16, deIgnore, "alle|die|deine|ihre|sämtliche|jegliche|vorherigen|vorigen|bisherigen|obigen|vorangegangenen|früheren|vorhergehenden|ursprünglichen", "regel*")),
 	r(RuleInstructionOverride, "de", strong, 14, deIgnore, "alles|was|das|dies|alle", "zuvor|vorher|davor|bisher|oben|gesagt|bisherige|vorangegangene|gesagte|gesagt wurde"),
 	r(RuleInstructionOverride, "de", strong, 6, "vergiss|vergessen sie|vergesst", "alles"),
+	// "Ignoriere alles außer den Zahlen" asks to look only at the numbers.
+	unless(0, 16, "außer|ausser|bis auf|was nicht|andere", r(RuleInstructionOverride, "de", medium, 6, "ignoriere|ignorier|ignorieren sie", "alles")),
 	r(RuleInstructionOverride, "de", medium, 12, "neue|neuen|geänderte|echte|wahre|wichtige|folgende|eigentliche", "anweisung*|aufgabe*|instruktion*|befehl*|regel*"),
 	r(RuleInstructionOverride, "de", medium, 16, "ab jetzt|ab sofort|von nun an|nun bist du|jetzt bist du|jetzt sollst du|nun sollst du", "du|bist|sollst|wirst|musst|sie|antworte*|sag*|schreib*|gib*"),
 	r(RuleInstructionOverride, "de", medium, 6, "achtung|stopp|stop|halt|wichtig", "stopp|stop|neue|ignoriere|vergiss|jetzt|nun|ich benötige"),
@@ -213,6 +215,8 @@ var classicRuleSpecs = []ruleSpec{
 	// Not "забудь всё, что было раньше, и живи дальше": everything above or
 	// everything said.
 	r(RuleInstructionOverride, "ru", strong, 10, ruIgnore, "вышесказанное|всё выше|все выше|всё вышесказанное|всё сказанное|все сказанное|всё написанное выше|то что выше"),
+	unless(0, 24, "что было|что случилось|что произошло|что между нами|плохое|прошлое|обиды|правила|правил",
+		r(RuleInstructionOverride, "ru", strong, 10, ruIgnore, "всё|все")),
 
 	r(RuleInstructionOverride, "en", medium, 4, "forget about that|forget about it|forget that|forget all that|never mind that|nevermind that|scratch that"),
 	r(RuleInstructionOverride, "de", strong, 40, "alle|sämtliche|die", "vorherigen|bisherigen|obigen|vorangegangenen|früheren", "informationen|anweisungen|instruktionen|befehle|regeln|aufgaben", "vergessen|ignorieren|missachten|verwerfen"),
@@ -232,7 +236,8 @@ var classicRuleSpecs = []ruleSpec{
 	r(RuleJailbreakPersona, "en", strong, 12, "dan|stan|dude|aim|omega|jailbreak*|jailbroken|developer mode|dev mode|god mode|evil confidant|betterdan|chatdan|antigpt|unfiltered ai|unrestricted ai|maximum|mongo tom|basedgpt|sda|kevin|ucar", "mode|stands for|which stands for|can do anything|do anything now|enabled|persona|character|jailbreak|prompt|has broken|is free|without restrictions|without any restrictions"),
 	r(RuleJailbreakPersona, "en", strong, 8, "do anything now|developer mode enabled|developer mode output|jailbreak mode|dan mode|godmode|dev mode enabled"),
 	r(RuleJailbreakPersona, "en", weak, 8, "stay in character|break character|breaking character|staying in character|remain in character"),
-	r(RuleJailbreakPersona, "en", medium, 12, "you are now|you're now|you will now be|from now on you are|you are going to act as|you are going to pretend|pretend to be|pretend you are|act as if you are|simulate|emulate|roleplay as|role play as", "unrestricted|unfiltered|uncensored|without restrictions|free from|no restrictions|not bound|amoral|immoral|unethical|evil|rogue|liberated|freed|no limits|no filters|no rules|no ethical|no moral|jailbroken|dan|an ai without"),
+	r(RuleJailbreakPersona, "en", medium, 12, "you are now|you're now|now you are|now you're|you will now be|from now on you are|you are going to act as|you are going to pretend|pretend to be|pretend you are|act as if you are|simulate|emulate|roleplay as|role play as", "unrestricted|unfiltered|uncensored|without restrictions|free from|no restrictions|not bound|amoral|immoral|unethical|evil|rogue|liberated|freed|no limits|no filters|no rules|no ethical|no moral|jailbroken|dan|an ai without"),
+	r(RuleJailbreakPersona, "en", medium, 4, "you are|you're|now you are|now you're|you are now|you're now|respond as|answer as|reply as|act as|speak as|talk as", "dan|stan|antigpt|betterdan"),
 	r(RuleJailbreakPersona, "en", strong, 12, "no|without|free of|free from|doesn't have|does not have|don't have|do not have|not bound by|not restricted by|isn't bound by|never follows|doesn't follow|does not follow|ignores", "ethic*|moral*|content polic*|openai polic*|guideline*|filter*|censorship|restrictions|limitations|rules|safeguards|safety", "whatsoever|at all|of any kind|or restrictions|or limitations|or morals|or ethics|or guidelines|or filters|or censorship|and|whatsoever"),
 	r(RuleJailbreakPersona, "en", strong, 14, "never refuse*|never refuses|cannot refuse|can't refuse|will not refuse|won't refuse|must not refuse|don't refuse|do not refuse|never decline*|never say no|always answer*|never denies|never deny"),
 	r(RuleJailbreakPersona, "en", medium, 12, "broken free|break free|broke free|freed from|escaped|liberated from|has been freed|free from the", "confines|restrictions|limitations|chains|rules|shackles|matrix|typical|openai"),
@@ -264,6 +269,14 @@ var classicRuleSpecs = []ruleSpec{
 	// --- system prompt and secret extraction ---
 	r(RulePromptExtraction, "en", strong, 16, "reveal|print|show|display|output|repeat|tell me|give me|share|disclose|leak|dump|write out|spell out|recite|copy|paste|provide|return|list|what is|what are|what's|what were|summarize|summarise|translate|expose|send", "your|the|my|its|this|all|all of your|the full|the exact|the complete|the entire|verbatim|the initial|the original|all the", "system prompt*|system message*|system instruction*|initial prompt*|initial instruction*|original prompt*|original instruction*|hidden prompt*|hidden instruction*|secret instruction*|pre prompt|preprompt|instructions you were given|instructions you received|prompt you were given|developer message*|developer instruction*|meta prompt|base prompt|configuration|instructions above|rules you were given|custom instructions"),
 	r(RulePromptExtraction, "en", strong, 12, "repeat|print|output|write|copy|recite|echo|say|return|reproduce", "the|all|everything|every word|your|the text|the words|the lines|all text|all words", "above|before this|preceding|prior to this|so far|at the beginning|from the beginning|from the start|starting with|verbatim|word for word|in your context|in your prompt"),
+	// Hints: the words of a short attack on what the assistant holds. They
+	// add little, but a short text on which a rule fires is left to the
+	// model (see shortText in injection.go).
+	r(RulePromptExtraction, "en", hint, 4, "your|ur", "instructions|system message|system prompt|initial prompt|original prompt|rules|guidelines|programming|directives|training data|prompt|hidden instructions|secret instructions|original instructions|initial instructions"),
+	r(RulePromptExtraction, "en", hint, 4, "hidden|secret|confidential|internal|original|initial", "instructions|text|prompt|message|rules|directives|system prompt|system message"),
+	r(RuleJailbreakPersona, "en", hint, 12, "free from|freed from|not bound by|with no|without any|without", "rules|ethics|morals|restrictions|filters|guidelines|censorship"),
+	r(RulePromptExtraction, "en", medium, 8, "print|show|reveal|output|repeat|display|list|recite|dump|share|give me|tell me|send me|write out|summarise|summarize|paste|copy", "your|me your|us your", "instructions|system prompt|system message|initial prompt|original prompt|hidden prompt|prompt|directives|initial instructions|original instructions|hidden instructions|system instructions"),
+	r(RuleInstructionOverride, "en", medium, 12, "say|print|output|write|respond with|reply with|answer with|only say|just say", "i have been pwned|i ve been pwned|i've been pwned|pwned"),
 	r(RulePromptExtraction, "en", strong, 10, "what|which|show me|tell me", "were|are|was|is", "you told|your initial|your original|your first|your hidden|your secret|your system", "instruction*|prompt*|rule*|directive*|message|words|sentence*"),
 	unless(8, 0, enNever, r(RulePromptExtraction, "en", strong, 16, "tell|give|share|reveal|provide|send|disclose|show|confirm|verify|leak|spell|type|write|say|read|hand over|need|want", "me|us|your|the|me your|me the|it|us your|out your", secretNoun)),
 	r(RulePromptExtraction, "en", strong, 10, "what is|what's|whats|what are|what was", "your|the", secretNoun),
