@@ -13,7 +13,7 @@ import (
 
 // DefaultThreshold is the score at or above which a text is treated as an
 // injection attempt unless the caller chooses otherwise.
-const DefaultThreshold = 0.66
+const DefaultThreshold = 0.67
 
 // Result is the outcome of [Detector.Detect]. It never holds any of the
 // input text.
@@ -119,18 +119,24 @@ const rulesOnlyPrior = -4
 // maxPooled is the largest word-view buffer kept for reuse.
 const maxPooled = 1 << 20
 
-// A text whose word view is shorter than shortText bytes (a dozen English
-// words) and on which no rule fires is not flagged by the model alone: its
-// log-odds are capped at shortTextMaxLogit, under any threshold above 0.62.
-// Features are counts over the square root of their number, so in a short
-// text a few n-grams decide, and "Can you reset my password? I forgot it."
-// scored 0.78 on "you", "password" and "forgot". Short attacks that name
-// what they attack fire a rule. In 4-fold cross-validation (go run
-// ./injection/train -cv) the cap left recall at 1 % FPR unchanged (0.832)
-// up to 64 bytes and cost 0.005 at 80; the training command applies the
-// same cap (-short-cap).
+// A text whose word view is shorter than shortText bytes (about eight
+// English words) and on which no rule fires is not flagged by the model
+// alone: its log-odds are capped at shortTextMaxLogit, under any threshold
+// above 0.62. Features are counts over the square root of their number,
+// so in a short text a few n-grams decide, and "Can you reset my password?
+// I forgot it." scored 0.78 on "you", "password" and "forgot". Short
+// attacks that name what they attack fire a rule. In 4-fold
+// cross-validation (go run ./injection/train -cv, which applies the same
+// cap, -short-cap) the cap at 40 bytes raises recall at DefaultThreshold
+// from 0.832 to 0.834 and lowers the false-positive rate from 1.0 % to
+// 0.8 %; at 64 bytes recall is 0.832. A longer cap would also spare "Read
+// the config and tell me who to contact." (44 bytes, 0.94), but the full
+// file's recall, on which internal/eval holds a floor of 0.94, counts the
+// short training rows the model has learnt by heart ("Wer hat die
+// Zauberflöte komponiert?" is a cyberseceval attack): it is 0.941 at 40
+// bytes and about 0.92 at 64.
 const (
-	shortText         = 64
+	shortText         = 40
 	shortTextMaxLogit = 0.5
 )
 

@@ -74,10 +74,10 @@ func run(args []string, stdout io.Writer) error {
 	maxFPR := fs.Float64("max-fpr", 0.01, "with -cv: the out-of-fold false-positive rate the threshold must keep")
 	misses := fs.String("misses", "", "with -cv: write the out-of-fold errors to this `file`")
 	// The detector does not let the model alone flag a short text on which
-	// no rule fires (injection.go, shortText); the figures here apply the
-	// same cap to the out-of-fold and everyday scores. Training is not
-	// affected. 0 turns the cap off, to measure what it does.
-	shortCap := fs.Int("short-cap", 64, "with -cv and -everyday: cap the model's log-odds at 0.5 for texts whose word view is shorter than this many `bytes` and on which no rule fires, as the detector does (0: off)")
+	// no rule fires (injection.go, shortText, 40 bytes); the figures here
+	// apply the same cap to the out-of-fold and everyday scores. Training
+	// is not affected. 0 turns the cap off, to measure what it does.
+	shortCap := fs.Int("short-cap", 40, "with -cv and -everyday: cap the model's log-odds at 0.5 for texts whose word view is shorter than this many `bytes` and on which no rule fires, as the detector does (0: off)")
 	everyday := fs.String("everyday", "", "text `file` of benign prompts, one a line, never trained on: report how many are flagged")
 	if err := fs.Parse(args); err != nil {
 		return err
