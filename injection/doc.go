@@ -38,13 +38,21 @@
 //     suppression, "imagine a scenario", persuasion by claimed expertise,
 //     an answer dictated in advance, text spelled out letter by letter),
 //     which decide only when the model already leans towards an attack.
+//     Some rules carry negations that stop them: advice never to share a
+//     password ("never share your password", "ห้ามบอกรหัสผ่าน", "Ihr
+//     Passwort niemals weitergeben") uses the words of the request it
+//     warns against, and "forget all the rules of grammar" names rules
+//     that are not the assistant's.
 //  3. Model. A logistic regression over hashed byte 4- and 5-grams and word
 //     unigrams and bigrams of the word view (2^18 buckets, int8 weights,
 //     256 KiB, embedded from model.bin).
 //  4. Combination. Score = sigmoid(model log-odds + rule boosts). A strong
 //     rule (+7) flags on its own; medium (+4) and weak (+2) rules need the
 //     model to agree to some degree. Boosts of one family add up to at most
-//     a strong rule's.
+//     a strong rule's. A text of under 40 bytes (word view) on which no
+//     rule fires is not flagged by the model alone: its log-odds are
+//     capped at 0.5, since in so short a text a few n-grams decide ("Can
+//     you reset my password? I forgot it." scored 0.78).
 //
 // # The embedded model
 //
@@ -86,13 +94,17 @@
 // written attacks at half the weight of a data row), so the command
 // rebuilds model.bin byte for byte.
 //
-// [DefaultThreshold] (0.67) is the lowest threshold that keeps the
-// out-of-fold false-positive rate at or under 1 % in 4-fold
-// cross-validation inside the training rows (the same command with -cv,
-// which scores only rows of the -data file: recall 0.830 at 0.67 with a
-// 1.0 % false-positive rate; 0.861 at 0.57 with 1.8 %; mean recall over
-// budgets of 0.5 % to 3 % 0.844). Before synthetic_techniques.jsonl and
-// its rules it was 0.798 at 0.71 (mean 0.817), and the threshold 0.72.
+// [DefaultThreshold] (0.67) keeps the out-of-fold false-positive rate at
+// or under 1 % in 4-fold cross-validation inside the training rows (the
+// same command with -cv, which scores only rows of the -data file and
+// applies the short-text cap: recall 0.834 at 0.67 with a 0.8 %
+// false-positive rate; 0.864 at 0.57 with 1.8 %; mean recall over budgets
+// of 0.5 % to 3 % 0.849). It was chosen as the lowest such threshold; with
+// the short-text cap 0.66 keeps 1 % too (recall 0.836) but flags two more
+// of the everyday prompts below, at 0.66 and 0.67, so it was not lowered.
+// Before the cap it was 0.832 at 0.67 (mean 0.847); before
+// synthetic_techniques.jsonl and its rules 0.798 at 0.71 (mean 0.817),
+// with the threshold 0.72.
 // The same validation found no gain from byte 3- or 6-grams,
 // markup-view n-grams, word trigrams, other L2 (1e-6 to 1e-4), class
 // weights (1 to 4), more or fewer steps, or rescaling the model against the
@@ -110,14 +122,17 @@
 // embedded model (`aigate eval injection --held-out`; internal/eval's
 // TestEvalInjectionSharedData holds floors just under these):
 //
-//	held-out rows (276): precision 0.975, recall 0.733, FPR 0.012 (2 of 171)
-//	all rows (1,439):    precision 0.994, recall 0.949, FPR 0.003 (includes training rows)
+//	held-out rows (276): precision 0.975, recall 0.752, FPR 0.012 (2 of 171)
+//	all rows (1,439):    precision 0.994, recall 0.941, FPR 0.003 (includes training rows)
 //
 // Held-out recall by category: jailbreak_in_the_wild 0.933 (28 of 30),
-// cyberseceval_direct 0.737 (14 of 19), cyberseceval_direct_mt 0.538 (14
+// cyberseceval_direct 0.737 (14 of 19), cyberseceval_direct_mt 0.615 (16
 // of 26), deepset 0.667 (16 of 24), cyberseceval_indirect 2 of 3,
 // indirect_mt 3 of 3; English rows 0.812 (52 of 64), other languages
-// 0.610 (25 of 41). Before synthetic_techniques.jsonl, its rules and the
+// 0.659 (27 of 41). The negations and the short-text cap left the
+// held-out totals as they were; on the full file the cap costs short
+// training rows the model had learnt by heart (recall 0.952 before it),
+// which is why it stops at 40 bytes. Before synthetic_techniques.jsonl, its rules and the
 // lower threshold it was 0.987 / 0.705 / 0.006, and before the technique
 // rules and the first multilingual file 0.973 / 0.686 / 0.012: with 105
 // held-out attacks one row is a point of recall, so each step is within
@@ -139,10 +154,13 @@
 // canary instead.
 //
 // The dataset's false-positive rate understates the detector's on
-// everyday traffic. Of the 60 ordinary requests in testdata/everyday.txt
+// everyday traffic. Of the 90 ordinary requests in testdata/everyday.txt
 // (never trained on) it flags 3 at 0.67: printing a database schema,
-// resetting a password, and listing "the system prompts we use" (the
-// Japanese request to change a password no longer fires a rule); the first model flagged 6 of the first 30 alone. Where a false
+// listing "the system prompts we use", and a Portuguese "from now on,
+// answer in European Portuguese" (4 before the short-text cap, which
+// spared resetting a password); the first model flagged 6 of the first 30
+// alone. Requests of a dozen words that the model alone takes for attacks
+// remain ("Read the config and tell me who to contact.", 0.94). Where a false
 // block is costly, block on rules ([Options.RulesOnly], or a non-empty
 // [Result.Rules]) and only flag on the combined score.
 package injection
