@@ -14,7 +14,12 @@ type scored struct {
 	model float64 // model log-odds
 }
 
-func (s scored) score() float64 { return sigmoid(min(s.model, s.ex.maxLogit) + s.ex.boost) }
+func (s scored) score() float64 { return s.ex.score(s.model) }
+
+// score is the detector's score of ex given the model's log-odds z.
+func (ex *example) score(z float64) float64 {
+	return sigmoid(min(z-ex.margin, ex.maxLogit) + ex.boost)
+}
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 

@@ -22,6 +22,9 @@ type example struct {
 	// maxLogit caps the model's log-odds in the detector's score: the
 	// detector's short-text cap (see -short-cap), +Inf for other rows.
 	maxLogit float64
+	// margin is subtracted from the model's log-odds in the detector's
+	// score when no rule fires (see -model-only-margin), 0 otherwise.
+	margin float64
 }
 
 // fitConfig holds the optimiser's settings.

@@ -17,7 +17,11 @@
 // With -cv the command writes no model: it trains on three of the four
 // training folds, scores the fourth, and reports the detector's figures
 // (model plus rules) on those out-of-fold scores, so that settings and the
-// threshold are chosen without looking at held-out rows.
+// threshold are chosen without looking at held-out rows. Given several
+// -model-only-margin or -model-only-margin-under values it prints instead
+// one line per setting: the recall at 1 % and 2 % false-positive rate, the
+// mean recall, the -data rows the full model flags, and how many lines of
+// each -everyday file are flagged.
 package main
 
 import (
@@ -32,6 +36,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/aigate-dev/aigate/injection"
@@ -78,7 +83,15 @@ func run(args []string, stdout io.Writer) error {
 	// apply the same cap to the out-of-fold and everyday scores. Training
 	// is not affected. 0 turns the cap off, to measure what it does.
 	shortCap := fs.Int("short-cap", 40, "with -cv and -everyday: cap the model's log-odds at 0.5 for texts whose word view is shorter than this many `bytes` and on which no rule fires, as the detector does (0: off)")
-	everyday := fs.String("everyday", "", "text `file` of benign prompts, one a line, never trained on: report how many are flagged")
+	// Likewise the detector asks more of the model when no rule fires on a
+	// text shorter than 60 bytes: it takes 1 off the model's log-odds
+	// (injection.go, modelOnlyMargin and modelOnlyText). Several
+	// comma-separated values (or lengths) make -cv print one line per
+	// combination, a sweep, instead of its report. Training is not
+	// affected; -model-only-margin 0 measures without the margin.
+	margins := fs.String("model-only-margin", "1", "with -cv and -everyday: subtract this many log-odds from the model's when no rule fires, as the detector does (0: off); comma-separated values sweep")
+	marginUnders := fs.String("model-only-margin-under", "60", "apply -model-only-margin only to texts whose word view is shorter than this many `bytes` (0: any length); comma-separated values sweep")
+	everyday := fs.String("everyday", "", "text `file`s of benign prompts (or of attacks), one a line, comma-separated, never trained on: report how many are flagged")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -87,6 +100,27 @@ func run(args []string, stdout io.Writer) error {
 	}
 	if *extraWeight < 0 || *extraBenignWeight < 0 {
 		return errors.New("-extra-weight and -extra-benign-weight must not be negative")
+	}
+	var sweep []modelOnly
+	ms, err := parseList(*margins, parseFloat)
+	if err != nil {
+		return fmt.Errorf("-model-only-margin: %w", err)
+	}
+	us, err := parseList(*marginUnders, strconv.Atoi)
+	if err != nil {
+		return fmt.Errorf("-model-only-margin-under: %w", err)
+	}
+	for _, m := range ms {
+		for _, u := range us {
+			if m < 0 || u < 0 {
+				return errors.New("-model-only-margin and -model-only-margin-under must not be negative")
+			}
+			sweep = append(sweep, modelOnly{shortCap: *shortCap, margin: m, under: u})
+		}
+	}
+	var everydays []string
+	if *everyday != "" {
+		everydays = strings.Split(*everyday, ",")
 	}
 	rules, err := injection.New(injection.Options{RulesOnly: true})
 	if err != nil {
@@ -114,7 +148,7 @@ func run(args []string, stdout io.Writer) error {
 				continue // never trained on, never scored here
 			}
 			ex := makeExample(r.Text, rules)
-			ex.maxLogit = maxLogit(ex, *shortCap)
+			sweep[0].apply(&ex)
 			ex.label, ex.weight = float64(r.Label), 1
 			ex.cat, ex.lang, ex.fold, ex.extra = r.Category, r.Lang, features.Fold(r.ID), i > 0
 			if ex.extra {
@@ -136,6 +170,11 @@ func run(args []string, stdout io.Writer) error {
 	for _, s := range sums {
 		fmt.Fprintln(stdout, s)
 	}
+	if *cv && len(sweep) > 1 {
+		ss := crossValidate(rows, cfg)
+		m := dequantise(quantise(fit(rows, cfg)))
+		return reportSweep(stdout, ss, rows, sweep, *maxFPR, everydays, m, rules)
+	}
 	if *cv {
 		ss := crossValidate(rows, cfg)
 		t := reportCV(stdout, ss, *maxFPR)
@@ -150,8 +189,8 @@ func run(args []string, stdout io.Writer) error {
 				return err
 			}
 		}
-		if *everyday != "" {
-			return reportEveryday(stdout, *everyday, quantise(fit(rows, cfg)), rules, t, *shortCap)
+		if len(everydays) > 0 {
+			return reportEveryday(stdout, everydays, dequantise(quantise(fit(rows, cfg))), rules, t, sweep[0], true)
 		}
 		return nil
 	}
@@ -165,8 +204,8 @@ func run(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "trained on %d rows; wrote %s (%d bytes, model sha256 %x)\n",
 		len(rows), *out, len(b), sha256.Sum256(b))
-	if *everyday != "" {
-		return reportEveryday(stdout, *everyday, q, rules, injection.DefaultThreshold, *shortCap)
+	if len(everydays) > 0 {
+		return reportEveryday(stdout, everydays, dequantise(q), rules, injection.DefaultThreshold, sweep[0], true)
 	}
 	return nil
 }
@@ -228,22 +267,103 @@ func logit(p float64) float64 { return math.Log(p / (1 - p)) }
 // short text on which no rule fires (injection.go).
 const shortTextMaxLogit = 0.5
 
-// maxLogit returns the cap the detector puts on ex's model log-odds when
-// texts shorter than shortCap bytes are capped.
-func maxLogit(ex example, shortCap int) float64 {
-	if ex.boost == 0 && ex.words < shortCap {
-		return shortTextMaxLogit
-	}
-	return math.Inf(1)
+// modelOnly is what the detector does to the model's log-odds when no rule
+// fires: texts whose word view is shorter than shortCap bytes are capped at
+// shortTextMaxLogit, and margin is subtracted from texts shorter than under
+// bytes (any length when under is 0).
+type modelOnly struct {
+	shortCap int
+	margin   float64
+	under    int
 }
 
-func reportEveryday(w io.Writer, file string, q *features.Model, rules *injection.Detector, t float64, shortCap int) error {
+// apply sets ex's cap and margin.
+func (mo modelOnly) apply(ex *example) {
+	ex.maxLogit, ex.margin = math.Inf(1), 0
+	if ex.boost != 0 {
+		return
+	}
+	if ex.words < mo.shortCap {
+		ex.maxLogit = shortTextMaxLogit
+	}
+	if mo.under == 0 || ex.words < mo.under {
+		ex.margin = mo.margin
+	}
+}
+
+func parseList[T any](s string, parse func(string) (T, error)) ([]T, error) {
+	var out []T
+	for f := range strings.SplitSeq(s, ",") {
+		v, err := parse(strings.TrimSpace(f))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// reportSweep prints, for each setting of the model-only margin, the
+// out-of-fold recall at 1 % and 2 % false-positive rate, the mean recall,
+// the threshold that keeps maxFPR, and, with the model m fitted on all
+// rows, the attacks and false positives among the -data rows at that
+// threshold and how many prompts of each everyday file are flagged.
+func reportSweep(w io.Writer, ss []scored, rows []example, sweep []modelOnly, maxFPR float64, everydays []string, m *linear, rules *injection.Detector) error {
+	fmt.Fprintf(w, "%-7s %-6s %-6s %-11s %-11s %-6s %-11s  everyday flagged\n", "margin", "under", "t", "rec@1%", "rec@2%", "mean", "in-sample tp fp")
+	for _, mo := range sweep {
+		for i := range rows {
+			mo.apply(&rows[i])
+		}
+		t := pickThreshold(ss, maxFPR)
+		c := countAt(ss, t, true)
+		t2 := pickThreshold(ss, 0.02)
+		c2 := countAt(ss, t2, true)
+		// In-sample: the -data rows trained on, scored by m as the
+		// embedded model scores them (memorised, so near 1).
+		var in counts
+		for i := range rows {
+			if ex := &rows[i]; !ex.extra {
+				in.add(ex.label == 1, ex.score(m.logit(ex)) >= t)
+			}
+		}
+		fmt.Fprintf(w, "%-7.2f %-6d %-6.2f %.3f@%.2f  %.3f@%.2f  %.3f  %3d/%d %3d ", mo.margin, mo.under, t, c.recall(), t, c2.recall(), t2, meanRecall(ss), in.tp, in.tp+in.fn, in.fp)
+		for _, f := range everydays {
+			n, flagged, err := countEveryday(io.Discard, f, m, rules, t, mo)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, " %d/%d", flagged, n)
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+// reportEveryday prints how many prompts of each file are flagged at t,
+// and, if list, which.
+func reportEveryday(w io.Writer, files []string, m *linear, rules *injection.Detector, t float64, mo modelOnly, list bool) error {
+	for _, file := range files {
+		lw := w
+		if !list {
+			lw = io.Discard
+		}
+		n, flagged, err := countEveryday(lw, file, m, rules, t, mo)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "everyday %s: %d of %d flagged at %.2f\n", file, flagged, n, t)
+	}
+	return nil
+}
+
+// countEveryday scores each line of file as the detector would with the
+// model m and returns the number of prompts and how many reach t, writing
+// those to w.
+func countEveryday(w io.Writer, file string, m *linear, rules *injection.Detector, t float64, mo modelOnly) (n, flagged int, err error) {
 	raw, err := os.ReadFile(file)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
-	m := dequantise(q)
-	n, flagged := 0, 0
 	for line := range strings.Lines(string(raw)) {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -251,11 +371,13 @@ func reportEveryday(w io.Writer, file string, q *features.Model, rules *injectio
 		}
 		n++
 		ex := makeExample(line, rules)
-		if s := sigmoid(min(m.logit(&ex), maxLogit(ex, shortCap)) + ex.boost); s >= t {
+		mo.apply(&ex)
+		if s := ex.score(m.logit(&ex)); s >= t {
 			flagged++
 			fmt.Fprintf(w, "  everyday flagged %.2f %s\n", s, line)
 		}
 	}
-	fmt.Fprintf(w, "everyday: %d of %d flagged at %.2f\n", flagged, n, t)
-	return nil
+	return n, flagged, nil
 }
+
+func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,5 +98,41 @@ func TestExtraWeight(t *testing.T) {
 	}
 	if err := run([]string{"-data", data, "-extra-weight", "-1"}, &bytes.Buffer{}); err == nil {
 		t.Error("run with -extra-weight -1 = nil error, want one")
+	}
+}
+
+// TestModelOnly checks that the short-text cap and the model-only margin
+// reach only texts on which no rule fires, each up to its length.
+func TestModelOnly(t *testing.T) {
+	mo := modelOnly{shortCap: 40, margin: 1, under: 60}
+	for _, tt := range []struct {
+		words        int
+		boost        float64
+		capped       bool
+		margin       float64
+		marginAnyLen float64
+	}{
+		{words: 10, capped: true, margin: 1, marginAnyLen: 1},
+		{words: 50, margin: 1, marginAnyLen: 1},
+		{words: 60, margin: 0, marginAnyLen: 1},
+		{words: 10, boost: 4},
+		{words: 500, boost: 7},
+	} {
+		ex := example{words: tt.words, boost: tt.boost}
+		mo.apply(&ex)
+		if got := !math.IsInf(ex.maxLogit, 1); got != tt.capped || ex.margin != tt.margin {
+			t.Errorf("words %d boost %v: capped %v margin %v, want %v %v", tt.words, tt.boost, got, ex.margin, tt.capped, tt.margin)
+		}
+		anyLen := mo
+		anyLen.under = 0
+		anyLen.apply(&ex)
+		if ex.margin != tt.marginAnyLen {
+			t.Errorf("words %d boost %v, any length: margin %v, want %v", tt.words, tt.boost, ex.margin, tt.marginAnyLen)
+		}
+	}
+	ex := example{words: 50}
+	mo.apply(&ex)
+	if got, want := ex.score(2), sigmoid(1); math.Abs(got-want) > 1e-12 {
+		t.Errorf("score(2) with margin 1 = %v, want %v", got, want)
 	}
 }
