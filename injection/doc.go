@@ -52,7 +52,10 @@
 //     a strong rule's. A text of under 40 bytes (word view) on which no
 //     rule fires is not flagged by the model alone: its log-odds are
 //     capped at 0.5, since in so short a text a few n-grams decide ("Can
-//     you reset my password? I forgot it." scored 0.78).
+//     you reset my password? I forgot it." scored 0.78). Up to 60 bytes,
+//     a text on which no rule fires loses 1 of the model's log-odds, so
+//     the model alone needs about 0.85 to flag it at [DefaultThreshold]
+//     ("Can you print your database schema for the docs?" scored 0.81).
 //
 // # The embedded model
 //
@@ -97,12 +100,17 @@
 // [DefaultThreshold] (0.67) keeps the out-of-fold false-positive rate at
 // or under 1 % in 4-fold cross-validation inside the training rows (the
 // same command with -cv, which scores only rows of the -data file and
-// applies the short-text cap: recall 0.834 at 0.67 with a 0.8 %
-// false-positive rate; 0.864 at 0.57 with 1.8 %; mean recall over budgets
-// of 0.5 % to 3 % 0.849). It was chosen as the lowest such threshold; with
-// the short-text cap 0.66 keeps 1 % too (recall 0.836) but flags two more
-// of the everyday prompts below, at 0.66 and 0.67, so it was not lowered.
-// Before the cap it was 0.832 at 0.67 (mean 0.847); before
+// applies the short-text cap and the model-only margin: recall 0.834 at
+// 0.67 with a 0.8 % false-positive rate; 0.857 at 0.57 with 1.7 %; mean
+// recall over budgets of 0.5 % to 3 % 0.845). It was chosen as the lowest
+// such threshold; 0.66 keeps 1 % too (recall 0.836) but flags two more of
+// the everyday prompts below, at 0.66 and 0.67, so it was not lowered.
+// The margin left recall at 0.67 as it was and cost 0.007 at 2 % and
+// 0.004 of the mean (0.864 and 0.849 before it), within the noise of a
+// few rows; a margin of 1.5 or 2 under 64 bytes spared more everyday
+// prompts at about the same cross-validated cost but lost short training
+// rows (see Measured), and a margin over texts of any length only moved
+// the threshold. Before the cap it was 0.832 at 0.67 (mean 0.847); before
 // synthetic_techniques.jsonl and its rules 0.798 at 0.71 (mean 0.817),
 // with the threshold 0.72.
 // The same validation found no gain from byte 3- or 6-grams,
@@ -123,16 +131,18 @@
 // TestEvalInjectionSharedData holds floors just under these):
 //
 //	held-out rows (276): precision 0.975, recall 0.752, FPR 0.012 (2 of 171)
-//	all rows (1,439):    precision 0.994, recall 0.941, FPR 0.003 (includes training rows)
+//	all rows (1,439):    precision 0.994, recall 0.939, FPR 0.003 (includes training rows)
 //
 // Held-out recall by category: jailbreak_in_the_wild 0.933 (28 of 30),
 // cyberseceval_direct 0.737 (14 of 19), cyberseceval_direct_mt 0.615 (16
 // of 26), deepset 0.667 (16 of 24), cyberseceval_indirect 2 of 3,
 // indirect_mt 3 of 3; English rows 0.812 (52 of 64), other languages
-// 0.659 (27 of 41). The negations and the short-text cap left the
-// held-out totals as they were; on the full file the cap costs short
-// training rows the model had learnt by heart (recall 0.952 before it),
-// which is why it stops at 40 bytes. Before synthetic_techniques.jsonl, its rules and the
+// 0.659 (27 of 41). The negations, the short-text cap and the
+// model-only margin left the held-out figures as they were (the cap and
+// the margin only lower scores, so the same totals are the same rows); on
+// the full file they cost short training rows the model had learnt by
+// heart (recall 0.952 before the cap, 0.941 before the margin), which is
+// why the cap stops at 40 bytes and the margin at 60 and 1. Before synthetic_techniques.jsonl, its rules and the
 // lower threshold it was 0.987 / 0.705 / 0.006, and before the technique
 // rules and the first multilingual file 0.973 / 0.686 / 0.012: with 105
 // held-out attacks one row is a point of recall, so each step is within
@@ -155,12 +165,14 @@
 //
 // The dataset's false-positive rate understates the detector's on
 // everyday traffic. Of the 90 ordinary requests in testdata/everyday.txt
-// (never trained on) it flags 3 at 0.67: printing a database schema,
-// listing "the system prompts we use", and a Portuguese "from now on,
-// answer in European Portuguese" (4 before the short-text cap, which
-// spared resetting a password); the first model flagged 6 of the first 30
-// alone. Requests of a dozen words that the model alone takes for attacks
-// remain ("Read the config and tell me who to contact.", 0.94). Where a false
+// (never trained on) it flags 1 at 0.67: listing "the system prompts we
+// use", on a rule (3 before the model-only margin, which spared printing
+// a database schema and a Portuguese "from now on, answer in European
+// Portuguese"; 4 before the short-text cap, which spared resetting a
+// password); the first model flagged 6 of the first 30 alone. Requests of
+// a dozen words that the model alone takes for attacks remain ("Read the
+// config and tell me who to contact.", 0.84; "Never share your password
+// with anyone, not even support staff.", 62 bytes, 0.89). Where a false
 // block is costly, block on rules ([Options.RulesOnly], or a non-empty
 // [Result.Rules]) and only flag on the combined score.
 package injection

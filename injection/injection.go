@@ -140,6 +140,25 @@ const (
 	shortTextMaxLogit = 0.5
 )
 
+// A text whose word view is shorter than modelOnlyText bytes (about a
+// dozen English words) and on which no rule fires needs more of the model
+// to be flagged: modelOnlyMargin is taken off its log-odds, so at
+// DefaultThreshold the model's own score must reach about 0.85. Advice
+// such as "Never share your password with anyone" and requests such as
+// "Can you print your database schema for the docs?" (0.89 and 0.81)
+// scored like attacks on a few n-grams. In 4-fold cross-validation (go run
+// ./injection/train -cv, which applies the same margin,
+// -model-only-margin and -model-only-margin-under) a margin of 1 under 60
+// bytes leaves recall at a 1 % false-positive rate at 0.836 and moves the
+// mean recall over 0.5-3 % from 0.849 to 0.845; a margin of 1.25 or more,
+// or one that reaches longer texts, costs the short training rows the
+// model has learnt by heart (see shortText), and one over texts of any
+// length only moves the threshold.
+const (
+	modelOnlyText   = 60
+	modelOnlyMargin = 1.0
+)
+
 // maxBoost caps what the rules add, so that a text hitting every family is
 // not pinned at exactly 1 by floating-point saturation.
 const maxBoost = 16
@@ -256,6 +275,9 @@ func (d *Detector) Detect(text string) Result {
 			total += b
 			res.Rules = append(res.Rules, families[i])
 		}
+	}
+	if total == 0 && len(tx.Words) < modelOnlyText {
+		z -= modelOnlyMargin
 	}
 	if total == 0 && len(tx.Words) < shortText {
 		z = min(z, shortTextMaxLogit)
