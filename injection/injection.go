@@ -276,11 +276,16 @@ func (d *Detector) Detect(text string) Result {
 			res.Rules = append(res.Rules, families[i])
 		}
 	}
-	if total == 0 && len(tx.Words) < modelOnlyText {
-		z -= modelOnlyMargin
-	}
-	if total == 0 && len(tx.Words) < shortText {
-		z = min(z, shortTextMaxLogit)
+	// The margin and the cap temper the model; with the model off they
+	// would only move the rules-only prior, and with it the boosts the
+	// training command reads off a rules-only detector.
+	if d.model != nil && total == 0 {
+		if len(tx.Words) < modelOnlyText {
+			z -= modelOnlyMargin
+		}
+		if len(tx.Words) < shortText {
+			z = min(z, shortTextMaxLogit)
+		}
 	}
 	res.Score = sigmoid(z + min(total, maxBoost))
 	return res
