@@ -53,9 +53,11 @@ var contextRuleSpecs = []ruleSpec{
 	unless(0, 4, "itu", r(RulePromptExtraction, "multi", strong, 20,
 		"qual è|qual é|qual e|quel est|quelle est|cuál es|cual es|was ist|wie lautet|what is|apa|nedir|什么是|是什么|は何|뭐|무엇|क्या है|ما هي|คืออะไร|là gì|какой",
 		"la password|il password|a senha|sua senha|le mot de passe|la contraseña|das passwort|the password|kata sandi|şifre|密码|パスワード|비밀번호|पासवर्ड|كلمة المرور|รหัสผ่าน|mật khẩu|пароль")),
+	// No bare "is" ("è", "est", "es"): "le mot de passe est trop court"
+	// and advice about the password use it too.
 	r(RulePromptExtraction, "multi", strong, 20,
 		"पासवर्ड|كلمة المرور|รหัสผ่าน|mật khẩu|пароль|şifre|kata sandi|la password|a senha|le mot de passe|la contraseña|das passwort",
-		"是什么|是多少|告诉我|は何|を教えて|は\\?|는 뭐|가 뭐|를 알려|क्या है|बताओ|بتاع|ما هي|คืออะไร|là gì|của bạn là|какой|скажи|nedir|nedir\\?|apa|adalah|qual|quale|è|é|est|es"),
+		"是什么|是多少|告诉我|は何|を教えて|は\\?|는 뭐|가 뭐|를 알려|क्या है|बताओ|بتاع|ما هي|คืออะไร|là gì|của bạn là|какой|скажи|nedir|nedir\\?|apa|adalah|qual|quale"),
 	// In Chinese, Japanese and Korean only a particle may come between:
 	// "パスワードの作り方を教えて" asks how to make one.
 	r(RulePromptExtraction, "multi", strong, 6,
