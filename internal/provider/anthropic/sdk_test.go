@@ -2,8 +2,6 @@ package anthropic_test
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io"
 	"mime"
@@ -21,20 +19,15 @@ import (
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/provider"
 	"github.com/aigate-dev/aigate/internal/provider/anthropic"
+	"github.com/aigate-dev/aigate/internal/provider/providertest"
 	"github.com/aigate-dev/aigate/internal/upstreamsim"
 )
-
-func runtimeKey(prefix string) string {
-	b := make([]byte, 24)
-	_, _ = rand.Read(b)
-	return prefix + hex.EncodeToString(b)
-}
 
 func newClient(base string, opts ...option.RequestOption) sdk.Client {
 	return sdk.NewClient(append([]option.RequestOption{
 		option.WithoutEnvironmentDefaults(),
 		option.WithBaseURL(base),
-		option.WithAPIKey(runtimeKey("sk-ant-test-")),
+		option.WithAPIKey(providertest.RandomKey("sk-ant-test-")),
 		option.WithMaxRetries(0),
 	}, opts...)...)
 }
@@ -233,7 +226,7 @@ func newMiniGateway(t *testing.T, upstream string, guard func(*gateway.Request) 
 	}
 	ad := anthropic.Adapter{}
 	up := &provider.Upstream{Name: "anthropic", Type: provider.TypeAnthropic, BaseURL: base, Auth: provider.AuthXAPIKey}
-	key := gateway.NewSecret(runtimeKey("sk-ant-upstream-"))
+	key := gateway.NewSecret(providertest.RandomKey("sk-ant-upstream-"))
 	g := &miniGateway{key: key}
 	g.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		op, model, ok := ad.Match(r)

@@ -55,7 +55,7 @@ func sdkParseError(status int, header http.Header, body []byte) (string, error) 
 	}))
 	defer srv.Close()
 	client, err := genai.NewClient(context.Background(), &genai.ClientConfig{
-		APIKey:      runtimeKey("AIzaTEST"),
+		APIKey:      providertest.RandomKey("AIzaTEST"),
 		Backend:     genai.BackendGeminiAPI,
 		HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL},
 	})

@@ -2,8 +2,6 @@ package gemini_test
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io"
 	"mime"
@@ -20,19 +18,14 @@ import (
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/provider"
 	"github.com/aigate-dev/aigate/internal/provider/gemini"
+	"github.com/aigate-dev/aigate/internal/provider/providertest"
 	"github.com/aigate-dev/aigate/internal/upstreamsim"
 )
-
-func runtimeKey(prefix string) string {
-	b := make([]byte, 20)
-	_, _ = rand.Read(b)
-	return prefix + hex.EncodeToString(b)
-}
 
 func newClient(t *testing.T, base, version string, hc *http.Client) *genai.Client {
 	t.Helper()
 	c, err := genai.NewClient(t.Context(), &genai.ClientConfig{
-		APIKey:      runtimeKey("AIzaTEST"),
+		APIKey:      providertest.RandomKey("AIzaTEST"),
 		Backend:     genai.BackendGeminiAPI,
 		HTTPClient:  hc,
 		HTTPOptions: genai.HTTPOptions{BaseURL: base, APIVersion: version},
@@ -255,7 +248,7 @@ func newMiniGateway(t *testing.T, upstream string, guard func(*gateway.Request) 
 	}
 	ad := gemini.Adapter{}
 	up := &provider.Upstream{Name: "gemini", Type: provider.TypeGemini, BaseURL: base, Auth: provider.AuthGoogle}
-	g := &miniGateway{key: gateway.NewSecret(runtimeKey("AIzaUPSTREAM"))}
+	g := &miniGateway{key: gateway.NewSecret(providertest.RandomKey("AIzaUPSTREAM"))}
 	g.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		op, model, ok := ad.Match(r)
 		if !ok {

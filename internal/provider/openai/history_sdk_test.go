@@ -2,8 +2,6 @@ package openai_test
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -25,12 +23,6 @@ import (
 	"github.com/aigate-dev/aigate/internal/upstreamsim"
 )
 
-func runtimeKey(prefix string) string {
-	b := make([]byte, 24)
-	_, _ = rand.Read(b)
-	return prefix + hex.EncodeToString(b)
-}
-
 // guardedGateway is the adapter's part of the gateway with the real input
 // guards of a policy compiled from spec: Match, Decode, the guards,
 // Encode, Rewrite onto upstream. It returns the gateway's URL.
@@ -43,7 +35,7 @@ func guardedGateway(t *testing.T, upstream string, spec guard.PolicySpec) string
 	ad := aiopenai.Adapter{}
 	guarded := providertest.PolicyGuard(t, gateway.DialectOpenAI, ad, spec)
 	up := &provider.Upstream{Name: "openai", Type: provider.TypeOpenAI, BaseURL: base, Auth: provider.AuthBearer}
-	key := gateway.NewSecret(runtimeKey("sk-upstream-"))
+	key := gateway.NewSecret(providertest.RandomKey("sk-upstream-"))
 	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		op, model, ok := ad.Match(r)
 		if !ok {
@@ -101,7 +93,7 @@ func TestSDKShellItemsGuarded(t *testing.T) {
 	pasted := providertest.Credential(t, "openai-project-key", 7)
 	const email = "jane.roe@example.org"
 	newClient := func(base string) openai.Client {
-		return openai.NewClient(option.WithBaseURL(base+"/v1"), option.WithAPIKey(runtimeKey("agk_test_")), option.WithMaxRetries(0))
+		return openai.NewClient(option.WithBaseURL(base+"/v1"), option.WithAPIKey(providertest.RandomKey("agk_test_")), option.WithMaxRetries(0))
 	}
 
 	t.Run("secret-refused", func(t *testing.T) {

@@ -2,6 +2,8 @@ package providertest
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -77,4 +79,12 @@ func Credential(t testing.TB, rule string, seed uint64) string {
 		t.Fatalf("secretscan has no example generator for %s", rule)
 	}
 	return r.Example(rand.New(rand.NewPCG(seed, seed+1)))
+}
+
+// RandomKey returns prefix and 48 random hex digits: a key that is made up
+// at run time, as the tests' aigate and provider keys must be.
+func RandomKey(prefix string) string {
+	b := make([]byte, 24)
+	_, _ = crand.Read(b)
+	return prefix + hex.EncodeToString(b)
 }
