@@ -23,9 +23,34 @@ var sensitiveNames = map[string]bool{
 	"prompt": true, "completion": true, "messages": true, "content": true, "body": true,
 }
 
+// credentialPrefixes start the tokens credentialPattern finds.
+var credentialPrefixes = []string{"agk_", "sk-", "AIza", "AQ.", "gsk_", "xai-", "hf_", "r8_", "Bearer"}
+
 // credentialPattern finds tokens shaped like aigate or provider keys inside
 // free text, such as an error message that quotes a header.
-var credentialPattern = regexp.MustCompile(`(?:agk_|sk-|AIza|AQ\.|gsk_|xai-|hf_|r8_|Bearer\s+)[A-Za-z0-9_\-.]{8,}`)
+var credentialPattern = func() *regexp.Regexp {
+	var alts []string
+	for _, p := range credentialPrefixes {
+		if p == "Bearer" {
+			alts = append(alts, `Bearer\s+`)
+		} else {
+			alts = append(alts, regexp.QuoteMeta(p))
+		}
+	}
+	return regexp.MustCompile(`(?:` + strings.Join(alts, "|") + `)[A-Za-z0-9_\-.]{8,}`)
+}()
+
+// mayHoldCredential reports whether s holds one of credentialPrefixes: the
+// cheap test before credentialPattern, which every string of every log line
+// would otherwise pay for (the regexp has no literal prefix to skip by).
+func mayHoldCredential(s string) bool {
+	for _, p := range credentialPrefixes {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // New returns a JSON logger writing to w at level.
 func New(w io.Writer, level slog.Leveler) *slog.Logger {
@@ -49,12 +74,12 @@ func Redact(_ []string, a slog.Attr) slog.Attr {
 	}
 	switch a.Value.Kind() {
 	case slog.KindString:
-		if s := a.Value.String(); credentialPattern.MatchString(s) {
+		if s := a.Value.String(); mayHoldCredential(s) && credentialPattern.MatchString(s) {
 			return slog.String(a.Key, credentialPattern.ReplaceAllString(s, Redacted))
 		}
 	case slog.KindAny:
 		if err, ok := a.Value.Any().(error); ok {
-			if s := err.Error(); credentialPattern.MatchString(s) {
+			if s := err.Error(); mayHoldCredential(s) && credentialPattern.MatchString(s) {
 				return slog.String(a.Key, credentialPattern.ReplaceAllString(s, Redacted))
 			}
 		}

@@ -3,6 +3,7 @@ package logging
 import (
 	"bytes"
 	"errors"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -31,6 +32,38 @@ func TestRedact(t *testing.T) {
 	}
 	if !strings.Contains(out, "vk_12ab") {
 		t.Errorf("log line lost the key id:\n%s", out)
+	}
+}
+
+// TestRedactEveryPrefix: a token after each of the prefixes the cheap test
+// looks for is masked, in a string value and in an error.
+func TestRedactEveryPrefix(t *testing.T) {
+	for _, p := range credentialPrefixes {
+		tok := p + "Zq9xY7wvK2"
+		if p == "Bearer" {
+			tok = "Bearer  Zq9xY7wvK2"
+		}
+		for _, v := range []any{"seen " + tok + " here", errors.New("upstream quoted " + tok)} {
+			var buf bytes.Buffer
+			New(&buf, slog.LevelInfo).Info("request", "note", v)
+			if strings.Contains(buf.String(), "Zq9xY7wvK2") || !strings.Contains(buf.String(), Redacted) {
+				t.Errorf("a token after %q was not masked (%T)", p, v)
+			}
+		}
+	}
+}
+
+// BenchmarkAccessLine logs a line shaped like the gateway's access record:
+// a score of short strings, none holding a credential.
+func BenchmarkAccessLine(b *testing.B) {
+	log := New(io.Discard, slog.LevelInfo)
+	b.ReportAllocs()
+	for b.Loop() {
+		log.Info("request", "request_id", "req_392da5723feac566c0f33b24", "method", "POST",
+			"path", "/v1/chat/completions", "status", 200, "decision", "forwarded", "key_id", "vk_ccae91ea89bb",
+			"owner", "alice", "team", "support", "provider", "openai", "model", "gpt-4o-mini",
+			"operation", "chat_completions", "stream", false, "tokens_in", 120, "tokens_out", 48,
+			"policy", "support-bot", "client_ip", "127.0.0.1", "user_agent", "OpenAI/Go 3.1.0")
 	}
 }
 
