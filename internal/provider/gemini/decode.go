@@ -92,6 +92,10 @@ func canonical(k string) string {
 		return "toolCall"
 	case "tool_response":
 		return "toolResponse"
+	case "audio_transcription":
+		return "audioTranscription"
+	case "speech_metadata":
+		return "speechMetadata"
 	}
 	return k
 }
@@ -103,7 +107,7 @@ type member struct {
 }
 
 // maxKeys is the most members [object] looks for in one object.
-const maxKeys = 8
+const maxKeys = 9
 
 // object walks the object v at offset off and returns the members named
 // in keys (at most maxKeys, by canonical name) at the same indexes,
@@ -297,7 +301,10 @@ func content(path string, v []byte, off int, withRole bool, tool *[]*gateway.Tex
 
 // part appends the text of one Part to own: its text, the code of an
 // executableCode, or the values of a functionCall's or a server toolCall's
-// args (a call the model made on an earlier turn); and to tool the values
+// args (a call the model made on an earlier turn), the text and words of an
+// audioTranscription (what the part's audio says), the style of a part's
+// speechMetadata (an instruction for the voice; its speaker names a voice
+// the request's config declares, and is not read); and to tool the values
 // of a functionResponse's or a toolResponse's response and the output of a
 // codeExecutionResult. Each value of those objects is a text of its own
 // (see provider.ArgTexts), so an edit keeps the body valid JSON.
@@ -307,11 +314,12 @@ func content(path string, v []byte, off int, withRole bool, tool *[]*gateway.Tex
 // and fileData. A member of a kind Decode does not know is read as
 // read-only text (see unknownMember).
 func part(path string, v []byte, off int, own, tool []*gateway.Text, req *gateway.Request) ([]*gateway.Text, []*gateway.Text, *gateway.Error) {
-	ms, derr := object(path, v, off, "text", "functionCall", "functionResponse", "executableCode", "codeExecutionResult", "toolCall", "toolResponse")
+	ms, derr := object(path, v, off, "text", "functionCall", "functionResponse", "executableCode", "codeExecutionResult", "toolCall", "toolResponse",
+		"audioTranscription", "speechMetadata")
 	if derr != nil {
 		return own, tool, derr
 	}
-	txt, call, resp, code, result, tcall, tresp := ms[0], ms[1], ms[2], ms[3], ms[4], ms[5], ms[6]
+	txt, call, resp, code, result, tcall, tresp, transcript, speech := ms[0], ms[1], ms[2], ms[3], ms[4], ms[5], ms[6], ms[7], ms[8]
 	if present(txt) {
 		t, derr := text(path, "text", txt)
 		if derr != nil {
@@ -331,6 +339,16 @@ func part(path string, v []byte, off int, own, tool []*gateway.Text, req *gatewa
 	}
 	if present(code) {
 		if own, derr = stringMember(join(path, "executableCode"), code, "code", own); derr != nil {
+			return own, tool, derr
+		}
+	}
+	if present(transcript) {
+		if own, derr = transcription(join(path, "audioTranscription"), transcript, own); derr != nil {
+			return own, tool, derr
+		}
+	}
+	if present(speech) {
+		if own, derr = stringMember(join(path, "speechMetadata"), speech, "style", own); derr != nil {
 			return own, tool, derr
 		}
 	}
@@ -367,7 +385,7 @@ func knownPartMember(k string) bool {
 	case "text", "functionCall", "functionResponse", "executableCode", "codeExecutionResult", "toolCall", "toolResponse",
 		"inlineData", "inline_data", "fileData", "file_data", "thought", "thoughtSignature", "thought_signature",
 		"videoMetadata", "video_metadata", "partMetadata", "part_metadata", "mediaResolution", "media_resolution",
-		"mediaProcessing", "media_processing":
+		"mediaProcessing", "media_processing", "audioTranscription", "speechMetadata":
 		return true
 	}
 	return false
@@ -410,6 +428,42 @@ func stringMember(path string, m member, field string, out []*gateway.Text) ([]*
 		return out, derr
 	}
 	return append(out, t), nil
+}
+
+// transcription appends the text of the audioTranscription m at path and
+// the word of each of its words, when present. Its language, speaker label,
+// offsets and flag carry no text.
+func transcription(path string, m member, out []*gateway.Text) ([]*gateway.Text, *gateway.Error) {
+	ms, derr := object(path, m.v, m.off, "text", "words")
+	if derr != nil {
+		return out, derr
+	}
+	if present(ms[0]) {
+		t, derr := text(path, "text", ms[0])
+		if derr != nil {
+			return out, derr
+		}
+		out = append(out, t)
+	}
+	words := ms[1]
+	if !present(words) {
+		return out, nil
+	}
+	wp := join(path, "words")
+	if jsonscan.Kind(words.v) != '[' {
+		return out, invalid("%s: must be an array of words", wp)
+	}
+	err := jsonscan.Array(words.v, func(i int, wv []byte, woff int) bool {
+		out, derr = stringMember(index(wp, i), member{wv, words.off + woff}, "word", out)
+		return derr == nil
+	})
+	if derr != nil {
+		return out, derr
+	}
+	if err != nil {
+		return out, invalid("%s: must be an array of words", wp)
+	}
+	return out, nil
 }
 
 // objectValues appends the values of the object member field of the object

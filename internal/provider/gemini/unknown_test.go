@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/aigate-dev/aigate/internal/gateway"
 	"github.com/aigate-dev/aigate/internal/provider/providertest"
 )
@@ -53,5 +55,66 @@ func TestDecodeUnknownPartTooBig(t *testing.T) {
 	_, err := Adapter{}.Decode(gateway.OpGenerateContent, "gemini-x", []byte(body))
 	if gateway.ErrorCode(err) != gateway.CodeInvalid || !strings.Contains(err.Error(), "contents[0].parts[0]: ") || strings.Contains(err.Error(), "word") {
 		t.Errorf("Decode = %v, want invalid_request naming the part", err)
+	}
+}
+
+// TestDecodeAudioTranscriptionAndSpeech: a part's audioTranscription (its
+// text and words) and the style of its speechMetadata are text of the
+// content's role, editable like a part's text; the speaker, which names a
+// voice the config declares, and the transcription's metadata are not
+// read, and neither is read as unknown content.
+func TestDecodeAudioTranscriptionAndSpeech(t *testing.T) {
+	body := `{"contents":[{"role":"user","parts":[{"inlineData":{"mimeType":"audio/wav","data":"AAAA"},` +
+		`"audioTranscription":{"text":"my number is 555 0100","languageCode":"en","speakerLabel":"spk_1","words":[{"word":"my","startOffset":"0s"},{"word":"number"}],"finished":true}}]},` +
+		`{"role":"model","parts":[{"text":"ok","speech_metadata":{"speaker":"Narrator","style":"calm"}},{"audio_transcription":{"text":"ok \u0021"}}]}]}`
+	req, err := Adapter{}.Decode(gateway.OpGenerateContent, "gemini-x", []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(req.Unknown) != 0 {
+		t.Errorf("Unknown = %+v, want none", req.Unknown)
+	}
+	want := []msg{
+		{gateway.RoleUser, []string{"my number is 555 0100", "my", "number"}},
+		{gateway.RoleAssistant, []string{"ok", "calm", "ok !"}},
+	}
+	if diff := cmp.Diff(want, summarize(req).Messages); diff != "" {
+		t.Errorf("messages mismatch (-want +got):\n%s", diff)
+	}
+	checkSpans(t, req)
+	for _, m := range req.Messages {
+		for _, p := range m.Parts {
+			if p.ReadOnly {
+				t.Errorf("text %q is read-only", p.Value)
+			}
+		}
+	}
+	req.Messages[0].Parts[0].Set("my number is [PHONE]")
+	req.Messages[1].Parts[1].Set("loud")
+	got, err := Adapter{}.Encode(req)
+	if err != nil {
+		t.Fatalf("Encode(edited) = %v", err)
+	}
+	wantBody := strings.Replace(strings.Replace(body, `"my number is 555 0100"`, `"my number is [PHONE]"`, 1), `"style":"calm"`, `"style":"loud"`, 1)
+	if string(got) != wantBody {
+		t.Errorf("Encode(edited) =\n%s\nwant\n%s", got, wantBody)
+	}
+}
+
+// TestDecodeAudioTranscriptionShape: a transcription's text and words, and
+// a speech style, of the wrong shape are refused, naming the member.
+func TestDecodeAudioTranscriptionShape(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"contents":[{"parts":[{"audioTranscription":"x"}]}]}`:                         "contents[0].parts[0].audioTranscription: must be an object",
+		`{"contents":[{"parts":[{"audioTranscription":{"text":1}}]}]}`:                  "contents[0].parts[0].audioTranscription.text: must be a string",
+		`{"contents":[{"parts":[{"audioTranscription":{"words":{}}}]}]}`:                "contents[0].parts[0].audioTranscription.words: must be an array of words",
+		`{"contents":[{"parts":[{"audioTranscription":{"words":[{"word":2}]}}]}]}`:      "contents[0].parts[0].audioTranscription.words[0].word: must be a string",
+		`{"contents":[{"parts":[{"speechMetadata":{"style":[]}}]}]}`:                    "contents[0].parts[0].speechMetadata.style: must be a string",
+		`{"contents":[{"parts":[{"audioTranscription":{},"audio_transcription":{}}]}]}`: "contents[0].parts[0].audioTranscription: appears more than once",
+	} {
+		_, err := Adapter{}.Decode(gateway.OpGenerateContent, "gemini-x", []byte(body))
+		if e := gateway.AsError(err); err == nil || e.Code != gateway.CodeInvalid || e.Message != want {
+			t.Errorf("Decode(%s) = %v; want %q", body, err, want)
+		}
 	}
 }
