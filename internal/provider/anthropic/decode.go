@@ -464,6 +464,20 @@ func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *pa
 		// What a server tool returned on an earlier turn: tool text,
 		// whatever the message's role.
 		return d.serverResult(path+".content", content.Value, off+content.Off, p)
+	case "mcp_tool_listing":
+		// The tools an MCP server listed on an earlier turn: their
+		// descriptions are tool text, as the MCP server wrote them; their
+		// names (which the model's calls use) and input schemas are not
+		// read, like the request's own tools.
+		return d.objectsText(path, v, off, "tools", p, "description")
+	case "browser_state":
+		// A browser tool's tabs and downloads after a call: the pages'
+		// titles and URLs, the downloads' URLs, paths and errors are
+		// tool text; tab and download ids are not read.
+		if derr := d.objectsText(path, v, off, "tabs", p, "title", "url"); derr != nil {
+			return derr
+		}
+		return d.objectsText(path, v, off, "state_changes", p, "url", "path", "error")
 	case "tool_search_tool_result", "tool_reference", "thinking", "redacted_thinking",
 		"image", "container_upload", "compaction":
 		// Tool search results and references name tools the request
@@ -494,6 +508,59 @@ func (d *decoder) unknownBlock(path, typ string, v []byte, off int, p *parts, no
 	d.unknown = append(d.unknown, u)
 	for _, t := range ts {
 		p.add(gateway.RoleTool, t)
+	}
+	return nil
+}
+
+// objectsText reads the array member name of the block v at off, named
+// path: the string members fields of each of its objects are tool text.
+// An absent or null array holds none.
+func (d *decoder) objectsText(path string, v []byte, off int, name string, p *parts, fields ...string) *gateway.Error {
+	var ms [1]jsonscan.Member
+	dup, err := jsonscan.Members(v, []string{name}, ms[:])
+	if dup != "" {
+		return invalid("%s.%s: appears more than once", path, dup)
+	}
+	if err != nil {
+		return invalid("%s: must be a content block object", path)
+	}
+	a := ms[0]
+	if !a.Found() || isNull(a.Value) {
+		return nil
+	}
+	path += "." + name
+	if jsonscan.Kind(a.Value) != '[' {
+		return invalid("%s: must be an array of objects", path)
+	}
+	var derr *gateway.Error
+	var fs [3]jsonscan.Member
+	err = jsonscan.Array(a.Value, func(i int, e []byte, eoff int) bool {
+		ep := path + "[" + strconv.Itoa(i) + "]"
+		if jsonscan.Kind(e) != '{' {
+			derr = invalid("%s: must be an object", ep)
+			return false
+		}
+		dup, err := jsonscan.Members(e, fields, fs[:len(fields)])
+		if dup != "" {
+			derr = invalid("%s.%s: appears more than once", ep, dup)
+			return false
+		}
+		if err != nil {
+			derr = invalid("%s: must be an object", ep)
+			return false
+		}
+		for j, f := range fields {
+			if derr = optText(ep+"."+f, fs[j], off+a.Off+eoff, gateway.RoleTool, p); derr != nil {
+				return false
+			}
+		}
+		return true
+	})
+	if derr != nil {
+		return derr
+	}
+	if err != nil {
+		return invalid("%s: must be an array of objects", path)
 	}
 	return nil
 }
@@ -545,7 +612,8 @@ func (d *decoder) serverResult(path string, v []byte, off int, p *parts) *gatewa
 // viewed or the lines it replaced, an error message, an advisor's answer.
 // Encrypted content (a search result's page, encrypted stdout, a redacted
 // advisor result) is opaque to the guards and passes as it is, as do file
-// ids, error codes and result types Decode does not know.
+// ids and error codes. A result of a type Decode does not know is read as
+// read-only text (see unknownBlock).
 func (d *decoder) resultItem(path string, v []byte, off int, p *parts) *gateway.Error {
 	if jsonscan.Kind(v) != '{' {
 		return invalid("%s: must be an object", path)
@@ -582,6 +650,11 @@ func (d *decoder) resultItem(path string, v []byte, off int, p *parts) *gateway.
 		read = []int{7}
 	case "text_editor_code_execution_tool_result_error":
 		read = []int{8} // the other errors carry a code only
+	case "web_search_tool_result_error", "web_fetch_tool_result_error", "code_execution_tool_result_error",
+		"bash_code_execution_tool_result_error", "advisor_tool_result_error",
+		"text_editor_code_execution_create_result", "advisor_redacted_result":
+	default:
+		return d.unknownBlock(path, t, v, off, p, "result")
 	}
 	for _, i := range read {
 		if derr := optText(path+"."+names[i], ms[i], off, gateway.RoleTool, p); derr != nil {
