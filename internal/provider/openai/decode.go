@@ -60,6 +60,10 @@ func (Adapter) Decode(op gateway.Operation, model string, body []byte) (*gateway
 		if d.instructions != nil {
 			req.Messages = append([]gateway.Message{{Role: gateway.RoleSystem, Parts: d.parts(d.instructions)}}, req.Messages...)
 		}
+		// Which of text.format and a configuration update's format wins
+		// is not documented: JSON if either asks for it, so JSON answer
+		// text is never read (and edited) as plain text.
+		req.JSONOutput = req.JSONOutput || d.updateJSON
 	}
 	if req.User == "" {
 		req.User = d.safetyID
@@ -76,6 +80,9 @@ type decoder struct {
 	maxTokens, maxCompletionTokens int64
 	instructions                   *gateway.Text
 	safetyID                       string
+	// updateJSON is set when the last configuration_update input item
+	// that sets a text.format asks for JSON: the answer then follows it.
+	updateJSON bool
 
 	// Texts and their pointers are allocated in blocks: a body holds many
 	// small texts, and one allocation each was most of Decode's cost.

@@ -27,10 +27,12 @@
 // it typed on a computer, a revised image prompt) is
 // [gateway.RoleAssistant]; what a tool returned (function, custom tool,
 // shell, code interpreter, file search, patch, program and MCP outputs and
-// errors, an MCP server's tool descriptions) is [gateway.RoleTool]; the
-// reason given for an MCP approval is [gateway.RoleUser]. Screenshots,
-// generated images, reasoning and compaction items, and a program's
-// fingerprinted code pass as they are. An input item or a content part of
+// errors, an MCP server's tool descriptions, the safety checks a computer
+// call's output acknowledges) is [gateway.RoleTool]; the reason given for
+// an MCP approval is [gateway.RoleUser]. Screenshots, generated images,
+// reasoning and compaction items, and a program's fingerprinted code pass
+// as they are; a configuration update item passes too, its text.format
+// setting [gateway.Request.JSONOutput] like the request's own. An input item or a content part of
 // a type the adapter does not know is read, not passed unread: its strings
 // and numbers at any depth, but for plainly opaque members (ids, types,
 // signatures, encrypted content, media types, base64 data), are

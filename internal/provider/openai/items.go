@@ -13,9 +13,14 @@ import (
 // assistant text; what a tool returned (shell and code output, file search
 // hits, an MCP server's tool list or error, a patch's or a program's
 // result) is tool text, one message per item; the reason a user gave when
-// answering an MCP approval request is user text.
+// answering an MCP approval request is user text. The messages of the
+// safety checks a computer call's output acknowledges (OpenAI's, echoed
+// back) are tool text too. A configuration update item carries settings,
+// not text: its text.format, when it asks for JSON, sets
+// Request.JSONOutput as the request's own text.format does (see
+// decoder.updateJSON).
 //
-// Items without text pass as they are: a computer call's screenshot output
+// Items without text pass as they are: a computer call output's screenshot
 // (an image), image generation results (base64), reasoning and compaction
 // items (the model's own, encrypted or signed, resent as returned), a
 // program's code (replayed against its fingerprint), tool search calls and
@@ -27,7 +32,7 @@ func (d *decoder) builtinItem(p path, kind []byte, item []byte, off int) error {
 	names := itemFields(kind)
 	if names == nil {
 		switch string(kind) {
-		case "computer_call_output", "reasoning", "compaction", "compaction_trigger", "program",
+		case "reasoning", "compaction", "compaction_trigger", "program",
 			"tool_search_call", "tool_search_output", "additional_tools", "item_reference":
 			return nil
 		}
@@ -100,6 +105,18 @@ func (d *decoder) builtinItem(p path, kind []byte, item []byte, off int) error {
 		err = d.mcpError(p.key("error"), ms[0], toolText)
 	case "apply_patch_call_output", "program_output":
 		err = d.read(readText, toolText)(f(0))
+	case "computer_call_output":
+		err = d.each(p.key("acknowledged_safety_checks"), ms[0], func(p path, c jsonscan.Member) error {
+			return d.fields(p, c, toolText, field{"message", readText})
+		})
+	case "configuration_update":
+		// Each update holds until a later one: the last that sets a
+		// format is the one the answer follows.
+		if t := ms[0]; jsonscan.Kind(t.Value) == '{' {
+			if f, _, ok := jsonscan.Get(t.Value, "format"); ok {
+				d.updateJSON = jsonFormat(f)
+			}
+		}
 	}
 	if err != nil {
 		return err
@@ -160,6 +177,10 @@ func itemFields(kind []byte) []string {
 		return []string{"error"}
 	case "program_output":
 		return []string{"result"}
+	case "computer_call_output":
+		return []string{"acknowledged_safety_checks"}
+	case "configuration_update":
+		return []string{"text"}
 	}
 	return nil
 }

@@ -31,6 +31,7 @@ func roleTexts(t *testing.T, req *gateway.Request) []string {
 // and outputs are read: what the model wrote (commands, code, queries,
 // patches, typed text) as assistant text, what the tools returned as tool
 // text, one message per output; an MCP approval's reason is user text.
+// The safety checks a computer call's output acknowledges are tool text.
 // Items without text pass as they are (unknown items: unknown_test.go).
 func TestDecodeBuiltinToolItems(t *testing.T) {
 	body := `{"model":"m","input":[{"role":"user","content":"u"},` +
@@ -43,7 +44,9 @@ func TestDecodeBuiltinToolItems(t *testing.T) {
 		`{"type":"apply_patch_call_output","call_id":"c3","status":"completed","output":"patched"},` +
 		`{"type":"apply_patch_call_output","call_id":"c3b","status":"failed","output":null},` +
 		`{"type":"computer_call","id":"cc","call_id":"c4","status":"completed","pending_safety_checks":[],"action":{"type":"type","text":"hello world"},"actions":[{"type":"click","x":1,"y":2,"button":"left"},{"type":"type","text":"more"}]},` +
-		`{"type":"computer_call_output","call_id":"c4","output":{"type":"computer_screenshot","image_url":"data:image/png;base64,AAAA"}},` +
+		`{"type":"computer_call_output","call_id":"c4","acknowledged_safety_checks":[{"id":"sc1","code":"irrelevant_domain","message":"check \u0021"},{"id":"sc2","code":null,"message":null}],"output":{"type":"computer_screenshot","image_url":"data:image/png;base64,AAAA"}},` +
+		`{"type":"computer_call_output","call_id":"c5","acknowledged_safety_checks":null,"output":{"type":"computer_screenshot","file_id":"f"}},` +
+		`{"type":"configuration_update","id":"cu","agent":{"agent_name":"a"},"reasoning":{"effort":"low"},"text":{"format":{"type":"text"}}},` +
 		`{"type":"web_search_call","id":"w1","status":"completed","action":{"type":"search","query":"q1","queries":["q2"],"sources":[{"type":"url","url":"https://s.example/"}]}},` +
 		`{"type":"web_search_call","id":"w2","status":"completed","action":{"type":"open_page","url":"https://p.example/"}},` +
 		`{"type":"web_search_call","id":"w3","status":"completed","action":{"type":"find_in_page","pattern":"needle","url":"https://p.example/"}},` +
@@ -73,6 +76,7 @@ func TestDecodeBuiltinToolItems(t *testing.T) {
 		"assistant:@@ -1 +1 @@\n-a\n+b",
 		"tool:patched",
 		"assistant:hello world", "assistant:more",
+		"tool:check !",
 		"assistant:q1", "assistant:q2", "assistant:https://s.example/", "assistant:https://p.example/", "assistant:needle", "assistant:https://p.example/",
 		"assistant:print(1)", "tool:1",
 		"assistant:policy", "tool:hit",

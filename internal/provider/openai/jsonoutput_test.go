@@ -7,11 +7,18 @@ import (
 	"github.com/aigate-dev/aigate/internal/provider"
 )
 
-// TestDecodeJSONOutput: which response_format (chat) and text.format
-// (Responses) ask for JSON output.
+// TestDecodeJSONOutput: which response_format (chat), text.format and
+// configuration_update items' text.format (Responses) ask for JSON output.
 func TestDecodeJSONOutput(t *testing.T) {
 	chat := `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]`
 	resp := `{"model":"gpt-4o","input":"hi"`
+	upd := func(texts ...string) string { // a Responses body with configuration updates
+		b := `{"model":"gpt-4o","input":[{"role":"user","content":"hi"}`
+		for _, t := range texts {
+			b += `,{"type":"configuration_update","reasoning":{"effort":"low"},"text":` + t + `}`
+		}
+		return b + `]`
+	}
 	for _, c := range []struct {
 		op   gateway.Operation
 		body string
@@ -28,6 +35,15 @@ func TestDecodeJSONOutput(t *testing.T) {
 		{gateway.OpResponses, resp + `,"text":{"format":{"type":"json_schema","name":"x","schema":{}}}}`, true},
 		{gateway.OpResponses, resp + `,"text":{"verbosity":"low","format":{"type":"json_object"}}}`, true},
 		{gateway.OpResponses, resp + `,"response_format":{"type":"json_object"}}`, false},
+		// A configuration_update item's text.format holds until a later
+		// one: the last that sets a format counts, and JSON wins over the
+		// request's own text.format.
+		{gateway.OpResponses, upd(`{"format":{"type":"json_schema","name":"x","schema":{}}}`) + `}`, true},
+		{gateway.OpResponses, upd(`{"format":{"type":"json_object"}}`) + `,"text":{"format":{"type":"text"}}}`, true},
+		{gateway.OpResponses, upd(`{"format":{"type":"text"}}`) + `,"text":{"format":{"type":"json_object"}}}`, true},
+		{gateway.OpResponses, upd(`{"format":{"type":"json_object"}}`, `{"format":{"type":"text"}}`) + `}`, false},
+		{gateway.OpResponses, upd(`{"format":{"type":"text"}}`, `{"verbosity":"low"}`, `null`) + `}`, false},
+		{gateway.OpResponses, upd(`{"format":{"type":"text"}}`, `{"format":{"type":"json_object"}}`) + `}`, true},
 	} {
 		req, err := Adapter{}.Decode(c.op, "", []byte(c.body))
 		if err != nil {
