@@ -20,12 +20,16 @@
 // text of the same turn. So is what server tools returned: web search
 // results' titles and URLs, a fetched page's URL and document, code
 // execution's stdout and stderr, the text editor's file views, replaced
-// lines and error messages, an advisor's answer. Images, file ids,
+// lines and error messages, an advisor's answer; and the descriptions of
+// the tools in an mcp_tool_listing block (names and schemas are not read,
+// like the request's own tools), the titles and URLs of a browser_state
+// block's tabs and the URLs, paths and errors of its downloads. Images, file ids,
 // encrypted content (search result pages, encrypted stdout, redacted
 // advisor results), and thinking blocks (signed, so they must come back
 // unchanged) are not text to the guards and pass through untouched.
 //
-// A block (or a document source) of a type the adapter does not know is
+// A block (or a document source, or a result inside a server tool's
+// result block) of a type the adapter does not know is
 // read, not passed unread: its strings and numbers at any depth, but for
 // plainly opaque members (ids, types, signatures, encrypted content, media
 // types, base64 data), are tool text marked [gateway.Text.ReadOnly], and

@@ -23,8 +23,9 @@
 // [gateway.RoleTool]), of systemInstruction ([gateway.RoleSystem]), of a
 // countTokens generateContentRequest, and of the content (and title) of
 // embedding requests. In the history, the values of a functionCall's or a
-// server toolCall's args and the code of an executableCode take the
-// content's role; the values of a functionResponse's or toolResponse's
+// server toolCall's args, the code of an executableCode, the text and
+// words of a part's audioTranscription and the style of its speechMetadata
+// take the content's role; the values of a functionResponse's or toolResponse's
 // response and the output of a codeExecutionResult are
 // [gateway.RoleTool], in a message of their own. Inline data, files, a
 // functionResponse's parts (media) and thought signatures pass untouched.
