@@ -1,7 +1,10 @@
 package gemini_test
 
 import (
+	"encoding/json"
+	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/aigate-dev/aigate/internal/gateway"
@@ -22,4 +25,30 @@ func TestUnknownPartGuarded(t *testing.T) {
 		return `{"contents":[{"role":"user","parts":[{"text":"Summarise the note."},` +
 			`{"futureNote":{"id":"n1","body":{"lines":[` + strconv.Quote(leaf) + `]}}}]}]}`
 	})
+}
+
+// TestTranscriptionPseudonymized: an e-mail address in a part's
+// audioTranscription and speechMetadata style, content aigate models, is
+// pseudonymized on its way upstream like a part's text, not refused.
+func TestTranscriptionPseudonymized(t *testing.T) {
+	const email = "jane.roe@example.org"
+	spec := guard.PolicySpec{PII: map[string]string{"default": "allow", "EMAIL": "pseudonymize"}}
+	rec := providertest.NewRecordingServer(t, upstreamsim.Gemini())
+	body := `{"contents":[{"role":"user","parts":[{"inlineData":{"mimeType":"audio/wav","data":"AAAA"},` +
+		`"audioTranscription":{"text":"mail ` + email + ` please","words":[{"word":"` + email + `"}]}}]},` +
+		`{"role":"model","parts":[{"text":"ok","speechMetadata":{"speaker":"A","style":"warm, for ` + email + `"}}]},` +
+		`{"role":"user","parts":[{"text":"go on"}]}]}`
+	gw := newMiniGateway(t, rec.URL, providertest.PolicyGuard(t, gateway.DialectGemini, gemini.Adapter{}, spec)).URL
+	resp, err := http.Post(gw+"/v1beta/models/"+model+":generateContent", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	got := rec.Received()
+	if resp.StatusCode != http.StatusOK || len(got) != 1 {
+		t.Fatalf("status %d, upstream received %d requests; want 200 and one", resp.StatusCode, len(got))
+	}
+	if strings.Contains(got[0], email) || !json.Valid([]byte(got[0])) || strings.Count(got[0], "EMAIL_1") != 3 {
+		t.Errorf("upstream received %s; want valid JSON with the address pseudonymized in its three places", got[0])
+	}
 }
