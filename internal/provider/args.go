@@ -48,3 +48,30 @@ func argTexts(v []byte, off int, key string, out []*gateway.Text) []*gateway.Tex
 	}
 	return out
 }
+
+// SchemaTexts appends a Text for every "description" and "title" string,
+// at any depth, of the JSON Schema v found at off in the body: the prose
+// of a tool's input schema that a model reads, where a poisoned tool
+// hides instructions in a parameter's description. The schema's structure
+// (types, property names, enums) is not read.
+func SchemaTexts(v []byte, off int, out []*gateway.Text) []*gateway.Text {
+	switch jsonscan.Kind(v) {
+	case '{':
+		_ = jsonscan.Object(v, func(k string, m []byte, moff int) bool {
+			if (k == "description" || k == "title") && jsonscan.Kind(m) == '"' {
+				if s, err := jsonscan.String(m); err == nil {
+					out = append(out, &gateway.Text{Value: s, Start: off + moff, End: off + moff + len(m), Key: k})
+				}
+				return true
+			}
+			out = SchemaTexts(m, off+moff, out)
+			return true
+		})
+	case '[':
+		_ = jsonscan.Array(v, func(_ int, e []byte, eoff int) bool {
+			out = SchemaTexts(e, off+eoff, out)
+			return true
+		})
+	}
+	return out
+}

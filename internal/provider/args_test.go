@@ -2,7 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"slices"
 	"testing"
+
+	"github.com/aigate-dev/aigate/internal/jsonscan"
 )
 
 // ArgTexts hands numbers over as Number texts, their literal as Value and
@@ -51,5 +54,27 @@ func TestArgTextsKeys(t *testing.T) {
 	}
 	if tx := ArgTexts([]byte(`[447911123456]`), 0, nil); len(tx) != 1 || tx[0].Key != "" {
 		t.Errorf("ArgTexts of a top-level array = %v, want one text without a key", tx)
+	}
+}
+
+// TestSchemaTexts: a schema's descriptions and titles are read at any
+// depth, with spans that hold them; its types, property names and enums
+// are not, and a property named "description" is walked into, not read.
+func TestSchemaTexts(t *testing.T) {
+	body := []byte(`{"s":{"type":"object","title":"Lookup","description":"Finds \u0022x\u0022.","properties":{` +
+		`"q":{"type":"string","description":"the query","enum":["a","b"]},` +
+		`"description":{"type":"string","description":"a note"},` +
+		`"tags":{"type":"array","items":[{"title":"tag"}]}}}}`)
+	const off = 5 // where the value of "s" starts
+	var got []string
+	for _, tx := range SchemaTexts(body[off:len(body)-1], off, nil) {
+		if s, err := jsonscan.String(body[tx.Start:tx.End]); err != nil || s != tx.Value {
+			t.Errorf("span of %q holds %q", tx.Value, body[tx.Start:tx.End])
+		}
+		got = append(got, tx.Key+"="+tx.Value)
+	}
+	want := []string{"title=Lookup", `description=Finds "x".`, "description=the query", "description=a note", "title=tag"}
+	if !slices.Equal(got, want) {
+		t.Errorf("SchemaTexts = %q, want %q", got, want)
 	}
 }

@@ -466,10 +466,14 @@ func (d *decoder) block(path string, v []byte, off int, role gateway.Role, p *pa
 		return d.serverResult(path+".content", content.Value, off+content.Off, p)
 	case "mcp_tool_listing":
 		// The tools an MCP server listed on an earlier turn: their
-		// descriptions are tool text, as the MCP server wrote them; their
-		// names (which the model's calls use) and input schemas are not
-		// read, like the request's own tools.
-		return d.objectsText(path, v, off, "tools", p, "description")
+		// descriptions, and those in their input schemas (where a poisoned
+		// tool hides instructions in a parameter's description), are tool
+		// text, as the MCP server wrote them; their names, which
+		// the model's calls use, are not read.
+		if derr := d.objectsText(path, v, off, "tools", p, "description"); derr != nil {
+			return derr
+		}
+		return schemasText(v, off, p)
 	case "browser_state":
 		// A browser tool's tabs and downloads after a call: the pages'
 		// titles and URLs, the downloads' URLs, paths and errors are
@@ -563,6 +567,35 @@ func (d *decoder) objectsText(path string, v []byte, off int, name string, p *pa
 		return invalid("%s: must be an array of objects", path)
 	}
 	return nil
+}
+
+// schemasText adds the descriptions and titles in the input_schema of each
+// tool in the tools array of the block v at off as tool text (see
+// provider.SchemaTexts). objectsText has checked the array's shape.
+func schemasText(v []byte, off int, p *parts) *gateway.Error {
+	tools, toolsOff, ok := member(v, "tools")
+	if !ok || jsonscan.Kind(tools) != '[' {
+		return nil
+	}
+	_ = jsonscan.Array(tools, func(_ int, e []byte, eoff int) bool {
+		if schema, soff, ok := member(e, "input_schema"); ok {
+			for _, t := range provider.SchemaTexts(schema, off+toolsOff+eoff+soff, nil) {
+				p.add(gateway.RoleTool, t)
+			}
+		}
+		return true
+	})
+	return nil
+}
+
+// member returns the value of the member name of the object v and its
+// offset in v.
+func member(v []byte, name string) ([]byte, int, bool) {
+	var ms [1]jsonscan.Member
+	if _, err := jsonscan.Members(v, []string{name}, ms[:]); err != nil || !ms[0].Found() {
+		return nil, 0, false
+	}
+	return ms[0].Value, ms[0].Off, true
 }
 
 // optText adds the string member m of the block at off, named path, as

@@ -64,9 +64,10 @@ func TestDecodeUnknownBlockTooBig(t *testing.T) {
 }
 
 // TestDecodeListingAndBrowserState: an mcp_tool_listing's tool
-// descriptions and a browser_state's tab titles and URLs and its
-// downloads' URLs, paths and errors are tool text, editable; names, ids,
-// schemas and sizes are not read, and neither block is unknown content.
+// descriptions, those in its input schemas, and a browser_state's tab
+// titles and URLs and its downloads' URLs, paths and errors are tool text,
+// editable; names, ids, the schemas' structure and sizes are not read, and
+// neither block is unknown content.
 func TestDecodeListingAndBrowserState(t *testing.T) {
 	body := `{"model":"m","max_tokens":5,"messages":[` +
 		`{"role":"assistant","content":[{"type":"mcp_tool_listing","mcp_server_name":"srv","tools":[` +
@@ -82,7 +83,7 @@ func TestDecodeListingAndBrowserState(t *testing.T) {
 		t.Errorf("Unknown = %+v, want none", req.Unknown)
 	}
 	want := []msg{
-		{gateway.RoleTool, []string{`Finds a "user".`}},
+		{gateway.RoleTool, []string{`Finds a "user".`, "query"}},
 		{gateway.RoleTool, []string{"Inbox", "https://mail.example/", "https://f.example/a.pdf", "/tmp/a.pdf", "https://f.example/b", "denied"}},
 	}
 	if diff := cmp.Diff(want, summarize(req).Messages); diff != "" {

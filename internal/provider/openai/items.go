@@ -96,7 +96,7 @@ func (d *decoder) builtinItem(p path, kind []byte, item []byte, off int) error {
 		})
 	case "mcp_list_tools":
 		err = d.each(p.key("tools"), ms[0], func(p path, tl jsonscan.Member) error {
-			return d.fields(p, tl, toolText, field{"description", readText})
+			return d.fields(p, tl, toolText, field{"description", readText}, field{"input_schema", readSchema})
 		})
 		if err == nil {
 			err = d.read(readText, toolText)(f(1))
@@ -254,6 +254,19 @@ func readText(d *decoder, p path, m jsonscan.Member, add func(*gateway.Text)) er
 		add(t)
 	}
 	return err
+}
+
+// readSchema reads the descriptions and titles of a JSON Schema, at any
+// depth (see provider.SchemaTexts): a listed tool's input schema, where a
+// poisoned tool hides instructions in a parameter's description.
+func readSchema(_ *decoder, _ path, m jsonscan.Member, add func(*gateway.Text)) error {
+	if !m.Found() {
+		return nil
+	}
+	for _, t := range provider.SchemaTexts(m.Value, m.Off, nil) {
+		add(t)
+	}
+	return nil
 }
 
 // readStrings reads an array of strings.

@@ -31,7 +31,9 @@ func roleTexts(t *testing.T, req *gateway.Request) []string {
 // and outputs are read: what the model wrote (commands, code, queries,
 // patches, typed text) as assistant text, what the tools returned as tool
 // text, one message per output; an MCP approval's reason is user text.
-// The safety checks a computer call's output acknowledges are tool text.
+// The safety checks a computer call's output acknowledges are tool text,
+// as are a listed MCP tool's description and the descriptions in its input
+// schema (not the schema's types or property names).
 // Items without text pass as they are (unknown items: unknown_test.go).
 func TestDecodeBuiltinToolItems(t *testing.T) {
 	body := `{"model":"m","input":[{"role":"user","content":"u"},` +
@@ -54,7 +56,7 @@ func TestDecodeBuiltinToolItems(t *testing.T) {
 		`{"type":"code_interpreter_call","id":"ci2","container_id":"k","status":"completed","code":null,"outputs":null},` +
 		`{"type":"file_search_call","id":"fs","status":"completed","queries":["policy"],"results":[{"file_id":"f","filename":"p.pdf","score":0.9,"text":"hit","attributes":{"k":"v"}}]},` +
 		`{"type":"image_generation_call","id":"ig","status":"completed","result":"AAAA","revised_prompt":"a cat"},` +
-		`{"type":"mcp_list_tools","id":"ml","server_label":"s","tools":[{"name":"f","description":"does f","input_schema":{}},{"name":"g","input_schema":{}}],"error":null},` +
+		`{"type":"mcp_list_tools","id":"ml","server_label":"s","tools":[{"name":"f","description":"does f","input_schema":{"type":"object","properties":{"q":{"type":"string","description":"the query"}}}},{"name":"g","input_schema":{}}],"error":null},` +
 		`{"type":"mcp_approval_request","id":"ar","server_label":"s","name":"f","arguments":"{\"to\":\"x\"}"},` +
 		`{"type":"mcp_approval_response","approval_request_id":"ar","approve":false,"reason":"not today"},` +
 		`{"type":"mcp_call","id":"mc","server_label":"s","name":"f","arguments":"{}","output":null,"error":{"type":"mcp_protocol_error","code":-1,"message":"bad call"}},` +
@@ -81,7 +83,7 @@ func TestDecodeBuiltinToolItems(t *testing.T) {
 		"assistant:print(1)", "tool:1",
 		"assistant:policy", "tool:hit",
 		"assistant:a cat",
-		"tool:does f",
+		"tool:does f", "tool:the query",
 		`assistant:{"to":"x"}`,
 		"user:not today",
 		"assistant:{}", "tool:bad call",
