@@ -132,7 +132,8 @@ func checkedTexts(req *gateway.Request, withAssistant bool) iter.Seq[*gateway.Te
 // tool's result, most often) with its escapes canonical (see canonJSON),
 // so the checks that follow read the values it spells rather than escapes
 // that hide them ("jane\u0040example.org"). The new text is equivalent
-// JSON. Text that is not JSON as a whole is left as it is.
+// JSON. Text that is not JSON as a whole is left as it is. A read-only
+// text is read the same way but not edited.
 func canonJSONTexts(req *gateway.Request) {
 	for t := range checkedTexts(req, true) {
 		v := t.Value
@@ -143,6 +144,13 @@ func canonJSONTexts(req *gateway.Request) {
 			continue
 		}
 		b, _ := canonJSON(make([]byte, 0, len(v)), v, true)
+		if t.ReadOnly {
+			// Content aigate cannot edit is read through its escapes
+			// all the same, but its bytes go upstream as they are: only
+			// a check that edits it (which refuses the request) marks it.
+			t.Value = string(b)
+			continue
+		}
 		t.Set(string(b))
 	}
 }

@@ -44,3 +44,25 @@ func TestInputJSONEscapesSeenThrough(t *testing.T) {
 		}
 	}
 }
+
+// TestInputJSONEscapesReadOnly: a read-only text (content aigate does not
+// know) that is a JSON document is read through its escapes, but only a
+// finding edits it: escapes alone leave it unedited, so it goes upstream
+// as written; an escaped e-mail address to redact is an edit (which the
+// adapter's Encode then refuses).
+func TestInputJSONEscapesReadOnly(t *testing.T) {
+	redact, err := NewPolicy("t", PolicySpec{Injection: ActionOff, PII: map[string]string{"EMAIL": "redact"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, text := toolResult(`{"path":"C:\\tmp","note":"\u0041BC"}`)
+	text.ReadOnly = true
+	if _, err := redact.checkInput(req, nil); err != nil || text.Edited() {
+		t.Errorf("escapes alone: edited %v, err %v; want unedited", text.Edited(), err)
+	}
+	req, text = toolResult(`{"email":"jane\u0040example.org"}`)
+	text.ReadOnly = true
+	if _, err := redact.checkInput(req, nil); err != nil || !text.Edited() || strings.Contains(text.Value, "jane") {
+		t.Errorf("escaped e-mail address: edited %v, err %v; want it redacted as an edit", text.Edited(), err)
+	}
+}
