@@ -41,6 +41,24 @@ var contextRuleSpecs = []ruleSpec{
 		"datos personales|données personnelles|persönliche daten|personenbezogene daten|dati personali|dados pessoais|dữ liệu cá nhân|персональные данные|личные данные|data pribadi|kişisel veri*|個人データ|个人数据|個人資料|개인 데이터|개인정보|व्यक्तिगत डेटा|البيانات الشخصية|ข้อมูลส่วนบุคคล|personal na datos",
 		"públic*|public*|öffentlich*|pubblic*|công khai|общедоступ*|публичн*|moneda|monnaie|währung|valuta|moeda|tiền tệ|валют*|mata uang|para birimi|货币|通貨|화폐|मुद्रा|عملة|สกุลเงิน|compartidos|partagées|geteilt|condivisi|compartilhados|chia sẻ|自由|共有|공유|साझा|مشترك|แบ่งปัน|dibagikan|paylaşıl*|norma|norme|norm|chuẩn mực|常态|当たり前|일반적|सामान्य"),
 
+	// --- the prompt asked for as "what comes before", the secret as an
+	// acrostic, secrets asked for on a claimed rank ---
+	r(RulePromptExtraction, "en", strong, 16,
+		"print|repeat|output|show me|show|display|tell me|give me|write out|copy|reproduce|quote|what is|what's|what was",
+		"the text|all the text|all text|everything|the words|the content|what|the message|the messages|the instructions",
+		"that appears before|that appeared before|that comes before|that came before|written before|before|above|preceding|prior to",
+		"my first message|my first prompt|my first question|this conversation|our conversation|the conversation|this chat|the chat"),
+	r(RulePromptExtraction, "en", strong, 24,
+		"first letter*|initial letter*|first character*|initials|first word*",
+		"spell*|form*|make up|makes up|reveal*|give away",
+		"the secret|the password|your password|the passphrase|the secret key|the secret code|the key|the access code|your secret"),
+	r(RulePromptExtraction, "en", strong, 24,
+		"the user is|i am|i'm|im|user is|this user is",
+		"an administrator|the administrator|an admin|the admin|root|a superuser|the superuser|a developer|the developer|authorized|authorised|verified",
+		"reveal|print|show|dump|list|give me|tell me|output|display|send me",
+		"all|the|every|any|stored|saved",
+		"secret*|password*|credential*|api key*|keys|token*|system prompt"),
+
 	// --- secrets asked for in disguise ---
 	r(RulePromptExtraction, "en", strong, 24, "poem|haiku|song|story|riddle|limerick|rap|acrostic|joke", "about|on|using|with|containing|that includes|that contains", "the password|your password|the passphrase|the secret|the secret key|the secret code|the pin|the access code|our password"),
 	r(RulePromptExtraction, "en", strong, 30, "password|passphrase|secret code|secret key|secret word|access code|confidential string|pin",
