@@ -59,6 +59,14 @@ var contextRuleSpecs = []ruleSpec{
 		"all|the|every|any|stored|saved",
 		"secret*|password*|credential*|api key*|keys|token*|system prompt"),
 
+	// The late grandmother who read out licence keys at bedtime: a key
+	// asked for through a role the model is to play.
+	r(RulePromptExtraction, "en", strong, 48,
+		"grandmother|grandma|granny|grandpa|grandfather|nana",
+		"read|tell|recite|sing|say|whisper|give",
+		"windows|product|licence|license|activation|serial|steam|office|cd|registration|api|credit card|card",
+		"key*|code*|number*"),
+
 	// --- secrets asked for in disguise ---
 	r(RulePromptExtraction, "en", strong, 24, "poem|haiku|song|story|riddle|limerick|rap|acrostic|joke", "about|on|using|with|containing|that includes|that contains", "the password|your password|the passphrase|the secret|the secret key|the secret code|the pin|the access code|our password"),
 	r(RulePromptExtraction, "en", strong, 30, "password|passphrase|secret code|secret key|secret word|access code|confidential string|pin",
