@@ -573,29 +573,24 @@ func (d *decoder) objectsText(path string, v []byte, off int, name string, p *pa
 // tool in the tools array of the block v at off as tool text (see
 // provider.SchemaTexts). objectsText has checked the array's shape.
 func schemasText(v []byte, off int, p *parts) *gateway.Error {
-	tools, toolsOff, ok := member(v, "tools")
+	tools, toolsOff, ok := jsonscan.Get(v, "tools")
 	if !ok || jsonscan.Kind(tools) != '[' {
 		return nil
 	}
 	_ = jsonscan.Array(tools, func(_ int, e []byte, eoff int) bool {
-		if schema, soff, ok := member(e, "input_schema"); ok {
-			for _, t := range provider.SchemaTexts(schema, off+toolsOff+eoff+soff, nil) {
-				p.add(gateway.RoleTool, t)
+		// Every copy of a repeated input_schema is read: readers differ on
+		// which one wins.
+		_ = jsonscan.Object(e, func(k string, schema []byte, soff int) bool {
+			if k == "input_schema" {
+				for _, t := range provider.SchemaTexts(schema, off+toolsOff+eoff+soff, nil) {
+					p.add(gateway.RoleTool, t)
+				}
 			}
-		}
+			return true
+		})
 		return true
 	})
 	return nil
-}
-
-// member returns the value of the member name of the object v and its
-// offset in v.
-func member(v []byte, name string) ([]byte, int, bool) {
-	var ms [1]jsonscan.Member
-	if _, err := jsonscan.Members(v, []string{name}, ms[:]); err != nil || !ms[0].Found() {
-		return nil, 0, false
-	}
-	return ms[0].Value, ms[0].Off, true
 }
 
 // optText adds the string member m of the block at off, named path, as
